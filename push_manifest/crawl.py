@@ -1,0 +1,441 @@
+"""The crawl: from each page, follow what a browser loads, inside the root.
+
+Every file is read and parsed at most once per run (documents are cached across pages); each
+reference is resolved, filtered, classified and weighed here, once, centrally. Cycles end
+because a document is followed again for a page only when reached with a higher weight cap,
+and caps never rise along a path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote
+
+from push_manifest.classify import Fetch, classify, cors_state
+from push_manifest.decode import decode_html
+from push_manifest.importmap import ImportMap, merge_import_maps, parse_import_map
+from push_manifest.importmap import resolve_specifier as resolve_module
+from push_manifest.media import media_matches
+from push_manifest.model import (
+    BaseHref,
+    CrawlWarning,
+    CrossOrigin,
+    Destination,
+    HtmlItem,
+    InlineKind,
+    InlineText,
+    Kind,
+    PageManifest,
+    Reference,
+    Resource,
+    Viewport,
+    WarningCode,
+)
+from push_manifest.priority import Weight, cap, weigh
+from push_manifest.scanners.css import (
+    ParsedCss,
+    parse_style_attribute,
+    parse_stylesheet,
+    parse_stylesheet_bytes,
+    scan_css,
+)
+from push_manifest.scanners.html import parse_html, scan_html
+from push_manifest.scanners.js import js_syntax_errors, scan_js
+from push_manifest.scanners.srcset import parse_srcset
+from push_manifest.site import FileState, Site
+from push_manifest.urls import absolute, manifest_key, resolve
+
+_FOLLOWED_AS_CSS = frozenset({Kind.HTML_STYLESHEET, Kind.CSS_IMPORT})
+_FOLLOWED_AS_MODULE = frozenset(
+    {Kind.HTML_SCRIPT, Kind.JS_IMPORT, Kind.JS_DYNAMIC_IMPORT, Kind.JS_WORKER}
+)
+_LAZY_JS = frozenset({Kind.JS_DYNAMIC_IMPORT, Kind.JS_WORKER, Kind.JS_URL})
+_MODULE_SPECIFIERS = frozenset({Kind.JS_IMPORT, Kind.JS_DYNAMIC_IMPORT})
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOptions:
+    """What the crawl models of the browser, and which optional references it keeps."""
+
+    viewport: Viewport = field(default_factory=Viewport)
+    include_lazy: bool = False
+    """List what a browser loads only later or on demand: ``loading=lazy`` images, dynamic
+    ``import()``, workers and ``new URL(…, import.meta.url)`` assets not started eagerly."""
+    uniform_weights: bool = False
+    """Weight 1 everywhere, as the npm tool wrote."""
+
+
+@dataclass(frozen=True, slots=True)
+class _HtmlDoc:
+    items: tuple[HtmlItem, ...]
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class _CssDoc:
+    references: tuple[Reference, ...]
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Where a reference was written: what it resolves against and what caps its weight."""
+
+    base: str
+    """The URL relative references resolve against (document URL, ``<base>``, stylesheet,
+    module)."""
+    document: str
+    """How warnings name the referring document."""
+    encoding: str
+    """The referring document's encoding (a linked stylesheet's fallback encoding)."""
+    cap: int
+    """The highest weight a reference found here may have."""
+    depth: int = 1
+    media: tuple[str, ...] = ()
+    """Media query lists that scope everything found here."""
+    page_base: str = ""
+    """The page's base URL (classic ``new Worker("x")`` resolves against it)."""
+    crossorigin: CrossOrigin | None = None
+    """For modules: the CORS mode their static imports inherit."""
+
+
+@dataclass(slots=True)
+class _Entry:
+    order: int
+    fetch: Fetch
+    weight: int
+    ref: Reference
+    context: _Context
+    media: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _PageWalk:
+    """The mutable state of one page's crawl."""
+
+    page_url: str
+    entries: dict[str, _Entry] = field(default_factory=dict)
+    followed: dict[str, int] = field(default_factory=dict)
+    import_map: ImportMap = field(default_factory=ImportMap)
+
+    def add(self, key: str, entry: _Entry) -> None:
+        known = self.entries.get(key)
+        if known is None:
+            self.entries[key] = entry
+        elif entry.weight > known.weight:
+            known.weight = entry.weight
+
+
+class Crawler:
+    """Crawls pages of one :class:`Site`, sharing parsed documents across pages."""
+
+    def __init__(self, site: Site, options: CrawlOptions | None = None) -> None:
+        self.site = site
+        self.options = options or CrawlOptions()
+        self._html: dict[Path, _HtmlDoc] = {}
+        self._css: dict[tuple[Path, str], _CssDoc] = {}
+        self._js: dict[Path, tuple[Reference, ...]] = {}
+        self._inline: dict[tuple[str, InlineKind], tuple[Reference, ...]] = {}
+        self._warnings: dict[tuple[WarningCode, str, str], CrawlWarning] = {}
+
+    @property
+    def warnings(self) -> tuple[CrawlWarning, ...]:
+        """Every problem met so far, each once, in the order met."""
+        return tuple(self._warnings.values())
+
+    def page(self, path: Path) -> PageManifest:
+        """The manifest of the page at ``path`` (a file inside the root)."""
+        page_url = self.site.url_for(path)
+        walk = _PageWalk(page_url)
+        doc = self._html_doc(path, self.site.relative_key(path))
+        if doc is not None:
+            self._walk_html(walk, doc, page_url, Weight.HEAD_STYLESHEET, depth=1)
+        return PageManifest(
+            key=self.site.relative_key(path),
+            url=manifest_key(page_url),
+            resources=self._resources(walk),
+        )
+
+    # -- documents -------------------------------------------------------------------------
+
+    def _read(self, path: Path, document: str) -> bytes | None:
+        try:
+            return self.site.read(path)
+        except OSError as error:
+            self._warn(WarningCode.UNREADABLE, document, f"cannot read: {error.strerror}")
+            return None
+
+    def _html_doc(self, path: Path, document: str) -> _HtmlDoc | None:
+        cached = self._html.get(path)
+        if cached is None:
+            data = self._read(path, document)
+            if data is None:
+                return None
+            text, encoding = decode_html(data)
+            cached = _HtmlDoc(tuple(scan_html(parse_html(text), self.options.viewport)), encoding)
+            self._html[path] = cached
+        return cached
+
+    def _css_doc(self, path: Path, fallback: str, document: str) -> _CssDoc | None:
+        cached = self._css.get((path, fallback))
+        if cached is None:
+            data = self._read(path, document)
+            if data is None:
+                return None
+            parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback)
+            self._css_errors(parsed, document)
+            cached = _CssDoc(tuple(scan_css(parsed, self.options.viewport)), parsed.encoding)
+            self._css[(path, fallback)] = cached
+        return cached
+
+    def _js_doc(self, path: Path, document: str) -> tuple[Reference, ...] | None:
+        cached = self._js.get(path)
+        if cached is None:
+            data = self._read(path, document)
+            if data is None:
+                return None
+            cached = self._js_refs(data, document)
+            self._js[path] = cached
+        return cached
+
+    def _js_refs(
+        self, source: str | bytes, document: str, line_offset: int = 0
+    ) -> tuple[Reference, ...]:
+        errors = js_syntax_errors(source)
+        if errors:
+            self._warn(
+                WarningCode.JS_PARSE, document,
+                "JavaScript syntax error; a browser would not run this module",
+                line=errors[0] + max(line_offset - 1, 0),
+            )  # fmt: skip
+        return tuple(scan_js(source))
+
+    def _inline_refs(self, item: InlineText, document: str) -> tuple[Reference, ...]:
+        key = (item.text, item.kind)
+        cached = self._inline.get(key)
+        if cached is None:
+            if item.kind is InlineKind.MODULE_SCRIPT:
+                cached = self._js_refs(item.text, document, item.line)
+            else:
+                parse = (
+                    parse_style_attribute
+                    if item.kind is InlineKind.STYLE_ATTRIBUTE
+                    else parse_stylesheet
+                )
+                parsed = parse(item.text)
+                self._css_errors(parsed, document, item.line)
+                cached = tuple(scan_css(parsed, self.options.viewport))
+            if len(self._inline) < 100_000:
+                self._inline[key] = cached
+        return cached
+
+    def _css_errors(self, parsed: ParsedCss, document: str, line_offset: int = 0) -> None:
+        if parsed.errors:
+            line, message = parsed.errors[0]
+            more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
+            self._warn(
+                WarningCode.CSS_PARSE,
+                document,
+                f"CSS syntax error: {message}{more}; browsers skip the broken part",
+                line=line + max(line_offset - 1, 0),
+            )
+
+    # -- walking ---------------------------------------------------------------------------
+
+    def _walk_html(
+        self, walk: _PageWalk, doc: _HtmlDoc, doc_url: str, cap_: int, depth: int
+    ) -> None:
+        document = _doc_name(doc_url)
+        context = _Context(doc_url, document, doc.encoding, cap_, depth, page_base=doc_url)
+        base_seen = False
+        for item in doc.items:
+            if isinstance(item, BaseHref):
+                if not base_seen:
+                    base_seen = True
+                    base = absolute(item.href, doc_url) or doc_url
+                    context = replace(context, base=base, page_base=base)
+            elif isinstance(item, InlineText):
+                self._inline_item(walk, item, context)
+            else:
+                self._visit(walk, item, context)
+
+    def _inline_item(self, walk: _PageWalk, item: InlineText, context: _Context) -> None:
+        if item.kind is InlineKind.IMPORT_MAP:
+            new, problems = parse_import_map(item.text, context.base)
+            for problem in problems:
+                self._warn(WarningCode.JS_PARSE, context.document, problem, line=item.line)
+            walk.import_map = merge_import_maps(walk.import_map, new)
+            return
+        refs = self._inline_refs(item, context.document)
+        if item.kind is InlineKind.MODULE_SCRIPT:
+            crossorigin = _inline_cors(item)
+            inner = replace(context, cap=cap(Weight.DEFERRED_SCRIPT + 1, context.cap),
+                            crossorigin=crossorigin)  # fmt: skip
+        else:
+            style_cap = Weight.HEAD_STYLESHEET if item.in_head else Weight.BODY_STYLESHEET
+            inner = replace(context, cap=cap(style_cap, context.cap), media=item.media)
+        self._visit_all(walk, refs, inner)
+
+    def _visit_all(self, walk: _PageWalk, refs: Iterable[Reference], context: _Context) -> None:
+        for ref in refs:
+            self._visit(walk, ref, context)
+
+    def _resolve(self, walk: _PageWalk, ref: Reference, context: _Context) -> str | None:
+        """The local URL ``ref`` names, or ``None`` (external, unfetchable, unmapped)."""
+        if ref.kind in _MODULE_SPECIFIERS:
+            target = resolve_module(ref.url, context.base, walk.import_map)
+            if target is None:
+                if absolute(ref.url, "about:blank") is None and not ref.url.startswith(
+                    ("/", "./", "../")
+                ):
+                    self._warn(
+                        WarningCode.UNMAPPED_SPECIFIER, context.document,
+                        "bare module specifier that no import map maps; a browser fails the "
+                        "import (add it to <script type=importmap>)",
+                        reference=ref.url, line=ref.line,
+                    )  # fmt: skip
+                return None
+            return resolve(target, target)
+        if ref.kind is Kind.JS_WORKER and ref.attr("base") == "document":
+            return resolve(ref.url, context.page_base)
+        return resolve(ref.url, context.base)
+
+    def _visit(self, walk: _PageWalk, ref: Reference, context: _Context) -> None:
+        if ref.kind.linked:
+            return
+        if ref.kind in _LAZY_JS and not self.options.include_lazy and ref.attr("eager") != "true":
+            return
+        if (
+            ref.kind is Kind.HTML_IMG
+            and not self.options.include_lazy
+            and (ref.attr("loading") or "").strip().lower() == "lazy"
+        ):
+            return
+        url = self._resolve(walk, ref, context)
+        if url is None or url == walk.page_url:
+            return
+        key = manifest_key(url)
+        fetch = classify(ref, key)
+        if fetch is None:
+            return
+        if ref.kind is Kind.JS_IMPORT and context.crossorigin is not None:
+            fetch = replace(fetch, crossorigin=context.crossorigin)
+        scope = context.media + ref.media
+        matches = all(media_matches(query, self.options.viewport) for query in scope)
+        below = context.cap - 1 if ref.kind in _MODULE_SPECIFIERS else context.cap
+        weight = cap(weigh(ref, fetch, media_matches=matches), below)
+
+        located = self.site.locate(url)
+        if located.state is FileState.OUTSIDE:
+            self._warn(
+                WarningCode.OUTSIDE_ROOT, context.document, "resolves outside the root; excluded",
+                reference=ref.url, line=ref.line,
+            )  # fmt: skip
+            return
+        if located.state is not FileState.FILE:
+            what = "is a directory" if located.state is FileState.DIRECTORY else "does not exist"
+            self._warn(
+                WarningCode.MISSING, context.document,
+                f"{key} {what} under the root; listed anyway",
+                reference=ref.url, line=ref.line,
+            )  # fmt: skip
+        walk.add(key, _Entry(len(walk.entries), fetch, weight, ref, context, scope))
+        if located.path is None or located.state is not FileState.FILE:
+            return
+        self._follow(walk, ref, fetch, url, located.path, replace(
+            context, cap=weight, depth=context.depth + 1, media=scope,
+        ))  # fmt: skip
+
+    def _follow(
+        self, walk: _PageWalk, ref: Reference, fetch: Fetch, url: str, path: Path, inner: _Context
+    ) -> None:
+        """Walk the document ``ref`` loads, if it is one whose references a browser fetches."""
+        if walk.followed.get(url, 0) >= inner.cap:
+            return
+        document = _doc_name(url)
+        if ref.kind in _FOLLOWED_AS_CSS:
+            walk.followed[url] = inner.cap
+            css = self._css_doc(path, inner.encoding, document)
+            if css is not None:
+                inner = replace(inner, base=url, document=document, encoding=css.encoding)
+                self._visit_all(walk, css.references, inner)
+        elif ref.kind is Kind.HTML_IMPORT:
+            walk.followed[url] = inner.cap
+            html = self._html_doc(path, document)
+            if html is not None:
+                self._walk_html(walk, html, url, inner.cap, inner.depth)
+        elif (
+            fetch.module
+            and fetch.type in (Destination.SCRIPT, Destination.WORKER)
+            and ref.kind in _FOLLOWED_AS_MODULE
+        ):
+            walk.followed[url] = inner.cap
+            refs = self._js_doc(path, document)
+            if refs is not None:
+                inner = replace(inner, base=url, document=document, media=(),
+                                crossorigin=fetch.crossorigin)  # fmt: skip
+                self._visit_all(walk, refs, inner)
+
+    # -- output ----------------------------------------------------------------------------
+
+    def _resources(self, walk: _PageWalk) -> tuple[Resource, ...]:
+        ordered = sorted(walk.entries.items(), key=lambda item: (-item[1].weight, item[1].order))
+        uniform = self.options.uniform_weights
+        return tuple(
+            Resource(
+                url=key,
+                type=entry.fetch.type,
+                weight=1 if uniform else entry.weight,
+                crossorigin=entry.fetch.crossorigin,
+                module=entry.fetch.module,
+                media=entry.media[-1] if len(entry.media) == 1 else "",
+                image_srcset=_absolute_srcset(entry.ref, entry.context.base),
+                image_sizes=(entry.ref.attr("sizes") or "") if entry.ref.attr("srcset") else "",
+                kind=entry.ref.kind,
+                referrer=entry.context.document,
+                depth=entry.context.depth,
+            )
+            for key, entry in ordered
+        )
+
+    def _warn(
+        self, code: WarningCode, document: str, message: str, *, reference: str = "", line: int = 0
+    ) -> None:
+        key = (code, document, reference)
+        if key not in self._warnings:
+            self._warnings[key] = CrawlWarning(code, document, message, reference, line)
+
+
+def _inline_cors(item: InlineText) -> CrossOrigin | None:
+    """The CORS mode of an inline module script: its ``crossorigin`` state, else anonymous."""
+    value = dict(item.attrs).get("crossorigin")
+    return cors_state(value) or CrossOrigin.ANONYMOUS
+
+
+def _doc_name(url: str) -> str:
+    """How warnings name a document: its root-relative path (``css/app.css``)."""
+    return unquote(manifest_key(url).split("?", 1)[0].lstrip("/")) or "index.html"
+
+
+def _absolute_srcset(ref: Reference, base: str) -> str:
+    """``ref``'s srcset with every URL made root-absolute (for ``imagesrcset``); "" if none."""
+    srcset = ref.attr("srcset")
+    if not srcset:
+        return ""
+    parts = []
+    for candidate in parse_srcset(srcset):
+        url = resolve(candidate.url, base)
+        if url is None:
+            return ""
+        descriptor = (
+            f" {candidate.width}w" if candidate.width is not None
+            else f" {candidate.density:g}x" if candidate.density is not None
+            else ""
+        )  # fmt: skip
+        parts.append(manifest_key(url) + descriptor)
+    return ", ".join(parts)
+
+
+__all__ = ["CrawlOptions", "Crawler"]

@@ -1,0 +1,286 @@
+"""``Link`` header values for a page's resources: the one place a :class:`Resource` becomes a
+link-value, shared by every header writer (``link``, ``apache``, ``nginx``, ``netlify``,
+``firebase``).
+
+Each value follows the RFC 8288 §3 grammar (``<URI-Reference>`` then ``; param`` pairs, a
+parameter value written as a token when it is one, else as a quoted-string) with the parameters
+the HTML standard reads from a ``Link`` header (§4.2.4.4 "Processing Link headers", "apply link
+options from parsed header attributes"): ``rel``, ``as``, ``crossorigin``, ``type``, ``media``,
+``imagesrcset`` and ``imagesizes``; plus ``nopush`` (W3C Preload §3.3) for servers that push.
+
+Also here: which resources a browser acts on in a 103 Early Hints response, the per-page header
+size budget, and how a page's file path maps to the URL paths a server sees.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import quote
+
+from push_manifest.model import CrossOrigin, Destination, PageManifest, Resource
+
+__all__ = [
+    "DEFAULT_HEADER_BUDGET",
+    "Link",
+    "PageLinks",
+    "Routes",
+    "file_path",
+    "fit_header",
+    "header_size",
+    "join_links",
+    "link",
+    "link_value",
+    "page_links",
+    "page_routes",
+    "quote_param",
+    "uri_reference",
+]
+
+DEFAULT_HEADER_BUDGET = 8192
+"""Default per-page budget for one ``Link`` field value, in bytes: 8 KB is the smallest common
+response-header limit on the path (nginx and CDN proxy buffers, Apache's 8190-byte field line)."""
+
+
+class Routes(StrEnum):
+    """How a server exposes a page file as URL paths."""
+
+    HTML = "html"
+    """``blog/post.html`` is served at ``/blog/post.html``; ``index.html`` at ``/`` too."""
+    EXTENSIONLESS = "extensionless"
+    """``blog/post.html`` is served at ``/blog/post`` (pretty URLs); ``index.html`` at ``/``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One resource as a ``Link`` header link-value."""
+
+    resource: Resource
+    value: str
+    """The link-value: ``</css/app.css>; rel=preload; as=style``."""
+    rel: str
+    """``preload`` or ``modulepreload``."""
+    early_hint: bool
+    """True when browsers act on it in a 103 Early Hints response."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """What the header writers emit for one page."""
+
+    page: PageManifest
+    routes: tuple[str, ...]
+    """The URL paths the page is served at (:func:`page_routes`)."""
+    links: tuple[Link, ...]
+    """The link-values in manifest order, within the budget."""
+    dropped: tuple[Link, ...]
+    """Link-values left out to fit the budget, lowest weight first."""
+
+    @property
+    def value(self) -> str:
+        """The page's whole ``Link`` field value."""
+        return join_links(link.value for link in self.links)
+
+
+# RFC 9110 §5.6.2 tchar.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Characters a URI-Reference may hold as they are (RFC 3986 §2); "%" keeps existing escapes.
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+# WHATWG HTML "translate a preload destination": the `as` values rel=preload fetches.
+_PRELOAD_AS = {
+    Destination.STYLE: "style",
+    Destination.SCRIPT: "script",
+    Destination.IMAGE: "image",
+    Destination.FONT: "font",
+    Destination.FETCH: "fetch",
+    Destination.TRACK: "track",
+}
+# rel=modulepreload: `as` omitted means "script"; worker and style modules name theirs.
+_MODULEPRELOAD_AS = {
+    Destination.SCRIPT: None,
+    Destination.WORKER: "worker",
+    Destination.STYLE: "style",
+}
+# Chromium handles preload with these `as` values, and modulepreload of scripts, in a 103
+# (content/browser/loader/navigation_early_hints_manager.cc); other engines ignore the rest.
+_EARLY_HINT_AS = frozenset({"font", "image", "script", "style", "fetch"})
+# Fonts are preloaded with `type` so a browser that cannot use the format skips them.
+_FONT_TYPES = {
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+}
+
+
+def uri_reference(url: str) -> str:
+    """``url`` as an RFC 3986 URI-Reference: characters it may not hold are percent-encoded
+    (UTF-8), existing ``%XX`` escapes are kept."""
+    return quote(url, safe=_URI_SAFE)
+
+
+def quote_param(value: str, *, always: bool = False) -> str:
+    """A link-param value: the bare token when it is one (and ``always`` is false), else an
+    RFC 9110 §5.6.4 quoted-string. Runs of control characters and whitespace inside it, which
+    a header cannot carry and the list grammars of ``media``/``imagesrcset``/``imagesizes``
+    do not distinguish from a space, become one space."""
+    value = re.sub(" +", " ", _CONTROL.sub(" ", value)).strip()
+    if not always and _TOKEN.fullmatch(value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _font_type(url: str) -> str | None:
+    path = url.split("?", 1)[0].lower()
+    return _FONT_TYPES.get(posixpath.splitext(path)[1])
+
+
+def _crossorigin(resource: Resource) -> CrossOrigin | None:
+    """The CORS settings state the preload must carry to match the browser's own request
+    (WHATWG HTML §2.5.4, Fetch "preload key": URL, destination, mode, credentials mode)."""
+    if resource.module:
+        # Module scripts are fetched in cors mode with credentials "same-origin" both without
+        # the attribute and with `anonymous`, which is also modulepreload's default.
+        if resource.crossorigin is CrossOrigin.USE_CREDENTIALS:
+            return CrossOrigin.USE_CREDENTIALS
+        return None
+    if resource.crossorigin is not None:
+        return resource.crossorigin
+    # Fonts (CSS Fonts §4.8.2) and fetch() are always requested in cors mode.
+    if resource.type in (Destination.FONT, Destination.FETCH):
+        return CrossOrigin.ANONYMOUS
+    return None
+
+
+def link(resource: Resource, *, nopush: bool = False) -> Link | None:
+    """``resource`` as a preload :class:`Link`, or None when no ``Link`` preload fetches it the
+    way the browser will (WHATWG HTML §4.6.8.20 ``preload``, §4.6.8.19 ``modulepreload``).
+
+    ``rel=preload; as=…`` for styles, classic scripts, images, fonts, ``fetch`` and tracks;
+    ``rel=modulepreload`` (``as`` only for workers and CSS modules) for modules; ``crossorigin``
+    where the request is CORS (fonts, ``fetch``, whatever the element said; modules only for
+    ``use-credentials``); ``type`` for fonts; ``imagesrcset`` with ``imagesizes`` (the standard
+    reads a source set only when both are present) for responsive images; ``media`` when the
+    resource is media-scoped; ``nopush`` when asked.
+    """
+    params: list[str]
+    if resource.module:
+        if resource.type not in _MODULEPRELOAD_AS:
+            return None
+        rel, as_ = "modulepreload", _MODULEPRELOAD_AS[resource.type]
+        early_hint = as_ is None
+    else:
+        preload_as = _PRELOAD_AS.get(resource.type)
+        if preload_as is None:
+            return None
+        rel, as_ = "preload", preload_as
+        early_hint = as_ in _EARLY_HINT_AS
+    params = [f"rel={rel}"]
+    if as_ is not None:
+        params.append(f"as={as_}")
+    if resource.type is Destination.FONT and (font_type := _font_type(resource.url)):
+        params.append(f"type={quote_param(font_type)}")
+    crossorigin = _crossorigin(resource)
+    if crossorigin is CrossOrigin.ANONYMOUS:
+        params.append("crossorigin")
+    elif crossorigin is CrossOrigin.USE_CREDENTIALS:
+        params.append("crossorigin=use-credentials")
+    if resource.type is Destination.IMAGE and resource.image_srcset:
+        params.append(f"imagesrcset={quote_param(resource.image_srcset, always=True)}")
+        params.append(f"imagesizes={quote_param(resource.image_sizes, always=True)}")
+    if resource.media:
+        params.append(f"media={quote_param(resource.media, always=True)}")
+    if nopush:
+        params.append("nopush")
+    value = f"<{uri_reference(resource.url)}>; " + "; ".join(params)
+    return Link(resource=resource, value=value, rel=rel, early_hint=early_hint)
+
+
+def link_value(resource: Resource, *, nopush: bool = False) -> str | None:
+    """The link-value of :func:`link`, or None when the resource cannot be preloaded."""
+    made = link(resource, nopush=nopush)
+    return made.value if made else None
+
+
+def join_links(values: Iterable[str]) -> str:
+    """Link-values as one field value (RFC 8288 §3: ``#link-value``)."""
+    return ", ".join(values)
+
+
+def header_size(values: Iterable[str]) -> int:
+    """Bytes of the field value that joins ``values``."""
+    return len(join_links(values).encode("utf-8"))
+
+
+def fit_header(links: Sequence[Link], budget: int) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+    """Split ``links`` into those kept, in their order, and those dropped, lowest weight first
+    (the later-discovered first among equals), so that the kept field value is at most
+    ``budget`` bytes. A ``budget`` of 0 or less means no limit."""
+    if budget <= 0 or header_size(link.value for link in links) <= budget:
+        return tuple(links), ()
+    sizes = [len(link.value.encode("utf-8")) for link in links]
+    size = sum(sizes) + 2 * (len(links) - 1)
+    dropped: list[int] = []
+    for index in sorted(range(len(links)), key=lambda i: (links[i].resource.weight, -i)):
+        if size <= budget:
+            break
+        dropped.append(index)
+        size -= sizes[index] + (2 if len(dropped) < len(links) else 0)
+    gone = set(dropped)
+    kept = tuple(link for i, link in enumerate(links) if i not in gone)
+    return kept, tuple(links[i] for i in dropped)
+
+
+def file_path(page: PageManifest) -> str:
+    """The page's own root-absolute URL path (``/blog/post.html``), from ``url`` or ``key``."""
+    url = page.url or "/" + page.key.lstrip("/")
+    return url if url.startswith("/") else "/" + url
+
+
+_INDEX = re.compile(r"(^|/)index\.html?$")
+_HTML_EXT = re.compile(r"\.html?$")
+
+
+def page_routes(url: str, routes: Routes = Routes.HTML) -> tuple[str, ...]:
+    """The URL paths a server answers for the page file at ``url`` (a root-absolute path).
+
+    ``/index.html`` → ``/`` and ``/index.html`` (a directory's index is requested by the
+    directory's path); ``/blog/post.html`` → ``/blog/post.html``. With
+    :attr:`Routes.EXTENSIONLESS`: ``/blog/post.html`` → ``/blog/post`` and
+    ``/blog/index.html`` → ``/blog/``.
+    """
+    if _INDEX.search(url):
+        directory = url[: url.rindex("/") + 1]
+        return (directory,) if routes is Routes.EXTENSIONLESS else (directory, url)
+    if routes is Routes.EXTENSIONLESS:
+        return (_HTML_EXT.sub("", url),)
+    return (url,)
+
+
+def page_links(
+    page: PageManifest,
+    *,
+    routes: Routes = Routes.HTML,
+    nopush: bool = False,
+    early_hints: bool = False,
+    budget: int = DEFAULT_HEADER_BUDGET,
+) -> PageLinks:
+    """The links one page's headers carry: every preloadable resource (with ``early_hints``,
+    only those a browser acts on in a 103), cut to ``budget`` bytes by :func:`fit_header`."""
+    links = [
+        made
+        for resource in page.resources
+        if (made := link(resource, nopush=nopush)) and (made.early_hint or not early_hints)
+    ]
+    kept, dropped = fit_header(links, budget)
+    return PageLinks(
+        page=page,
+        routes=page_routes(file_path(page), routes),
+        links=kept,
+        dropped=dropped,
+    )

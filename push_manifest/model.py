@@ -1,0 +1,251 @@
+"""The data that passes between the stages: scanners → crawl → writers.
+
+Everything here is a frozen dataclass or a ``StrEnum``: stages hand each other values, never
+mutable state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """The construct a reference was written in (language-construct)."""
+
+    # HTML subresources: the browser fetches them to render the page.
+    HTML_STYLESHEET = "html-link-stylesheet"
+    HTML_IMPORT = "html-link-import"
+    HTML_PRELOAD = "html-link-preload"
+    HTML_MODULEPRELOAD = "html-link-modulepreload"
+    HTML_ICON = "html-link-icon"
+    HTML_SCRIPT = "html-script"
+    HTML_IMG = "html-img"
+    HTML_INPUT_IMAGE = "html-input-image"
+    HTML_VIDEO_POSTER = "html-video-poster"
+    HTML_TRACK = "html-track"
+    HTML_SVG_IMAGE = "html-svg-image"
+    HTML_SVG_USE = "html-svg-use"
+    # HTML links: navigations and embedded browsing contexts, never pushed.
+    HTML_ANCHOR = "html-a"
+    HTML_IFRAME = "html-iframe"
+    HTML_MEDIA = "html-media-src"
+    HTML_OBJECT = "html-object"
+    HTML_EMBED = "html-embed"
+    # CSS.
+    CSS_IMPORT = "css-import"
+    CSS_URL = "css-url"
+    CSS_IMAGE_SET = "css-image-set"
+    CSS_FONT_FACE = "css-font-face"
+    # JavaScript modules.
+    JS_IMPORT = "js-import"
+    JS_DYNAMIC_IMPORT = "js-dynamic-import"
+    JS_WORKER = "js-worker"
+    JS_URL = "js-url"
+
+    @property
+    def linked(self) -> bool:
+        """True for references a browser does not fetch to render the page (wpull's *linked*)."""
+        return self in _LINKED
+
+
+_LINKED = frozenset(
+    {Kind.HTML_ANCHOR, Kind.HTML_IFRAME, Kind.HTML_MEDIA, Kind.HTML_OBJECT, Kind.HTML_EMBED}
+)
+
+
+class InlineKind(StrEnum):
+    """Where inline CSS or script text sits in an HTML page."""
+
+    STYLE_ELEMENT = "html-style"
+    STYLE_ATTRIBUTE = "html-style-attribute"
+    MODULE_SCRIPT = "html-inline-module"
+    IMPORT_MAP = "html-importmap"
+
+
+Attrs = tuple[tuple[str, str], ...]
+"""Attributes of the construct that later stages need, as sorted ``(name, value)`` pairs."""
+
+
+def attrs(mapping: Mapping[str, str | None]) -> Attrs:
+    """Freeze a mapping into :data:`Attrs`, dropping ``None`` values."""
+    return tuple(sorted((k, v) for k, v in mapping.items() if v is not None))
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A URL as written in a document, and where it was written.
+
+    Scanners make these and nothing else: no resolving, filtering or typing.
+
+    ``attrs`` carries what classification and weighting need. HTML scanners copy the element's
+    relevant attributes under their HTML names (``crossorigin``, ``as``, ``type``, ``async``,
+    ``defer``, ``nomodule``, ``loading``, ``media``, ``srcset``, ``sizes``, ``rel``, ``blocking``,
+    ``fetchpriority``); CSS scanners use ``selector``, ``property``, and for fonts ``family``,
+    ``weight``, ``style``, ``format``.
+    """
+
+    url: str
+    kind: Kind
+    line: int = 0
+    """1-based line in its document; 0 when unknown."""
+    attrs: Attrs = ()
+    in_head: bool = False
+    """HTML only: the element is in ``<head>`` (render-blocking position)."""
+    media: tuple[str, ...] = ()
+    """Media query lists that must all match for the reference to apply (``<link media>``,
+    ``@import … screen``, enclosing ``@media`` blocks), outermost first."""
+
+    def attr(self, name: str, default: str | None = None) -> str | None:
+        """The value of attribute ``name``, or ``default`` when absent."""
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return default
+
+    def has(self, name: str) -> bool:
+        """True when attribute ``name`` is present (HTML boolean attributes)."""
+        return any(key == name for key, _ in self.attrs)
+
+
+@dataclass(frozen=True, slots=True)
+class InlineText:
+    """CSS or script text written inside an HTML page (``<style>``, ``style=""``, inline module).
+
+    The crawl parses it with the page's URL (or ``<base>``) as its base.
+    """
+
+    text: str
+    kind: InlineKind
+    line: int = 0
+    in_head: bool = False
+    media: tuple[str, ...] = ()
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BaseHref:
+    """A ``<base href>``: relative URLs that come after it resolve against it (WHATWG HTML
+    §4.2.3; only the first ``<base>`` with an ``href`` counts)."""
+
+    href: str
+    line: int = 0
+
+
+HtmlItem = Reference | InlineText | BaseHref
+"""What the HTML scanner yields, in document order."""
+
+
+class Destination(StrEnum):
+    """A Fetch destination (Fetch standard §2.2.5), the ``type`` of a manifest entry."""
+
+    STYLE = "style"
+    SCRIPT = "script"
+    IMAGE = "image"
+    FONT = "font"
+    DOCUMENT = "document"
+    FETCH = "fetch"
+    TRACK = "track"
+    AUDIO = "audio"
+    VIDEO = "video"
+    WORKER = "worker"
+    EMPTY = ""
+
+
+class CrossOrigin(StrEnum):
+    """A CORS settings attribute state (WHATWG HTML §2.5.4)."""
+
+    ANONYMOUS = "anonymous"
+    USE_CREDENTIALS = "use-credentials"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewport:
+    """The browser environment that source selection and media queries are evaluated in."""
+
+    width: float = 1280
+    height: float = 800
+    dpr: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One entry of a page's manifest."""
+
+    url: str
+    """Root-absolute path with query, percent-encoded as a browser requests it."""
+    type: Destination
+    weight: int
+    crossorigin: CrossOrigin | None = None
+    module: bool = False
+    media: str = ""
+    """The media query list that scopes the resource (stylesheets), for the ``media`` link param."""
+    image_srcset: str = ""
+    """For responsive images: the ``srcset`` with URLs resolved root-absolute."""
+    image_sizes: str = ""
+    kind: Kind = Kind.HTML_PRELOAD
+    """The construct that first discovered it."""
+    referrer: str = ""
+    """The root-absolute URL of the document that referenced it first."""
+    depth: int = 1
+    """How many documents lie between the page and the reference (1: the page itself)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageManifest:
+    """The resources of one page, ordered by weight (highest first), then discovery order."""
+
+    key: str
+    """The page's path relative to the root, with ``/`` separators (``blog/post.html``)."""
+    url: str
+    """The page's root-absolute URL path (``/blog/post.html``)."""
+    resources: tuple[Resource, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The result of a crawl: one :class:`PageManifest` per input page, in input order."""
+
+    pages: tuple[PageManifest, ...]
+    single: bool = False
+    """True when the single-page format (one page, keys are resource URLs) is to be written."""
+    warnings: tuple[CrawlWarning, ...] = ()
+    """Problems met while crawling, in the order they were found (each reported once)."""
+
+
+class WarningCode(StrEnum):
+    """What went wrong with one reference or one file."""
+
+    MISSING = "missing-file"
+    OUTSIDE_ROOT = "outside-root"
+    UNREADABLE = "unreadable"
+    CSS_PARSE = "css-parse-error"
+    HTML_PARSE = "html-parse-error"
+    JS_PARSE = "js-parse-error"
+    UNMAPPED_SPECIFIER = "unmapped-specifier"
+    DECODE = "decode"
+    BUDGET = "budget"
+
+    @property
+    def strict(self) -> bool:
+        """True when ``--strict`` turns this warning into a failure."""
+        return self in (WarningCode.MISSING, WarningCode.OUTSIDE_ROOT)
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlWarning:
+    """A problem found while crawling: data, never an exception."""
+
+    code: WarningCode
+    document: str
+    """Root-relative path (or URL) of the page or stylesheet where the problem was found."""
+    message: str
+    reference: str = ""
+    """The reference as written, when the problem is about one."""
+    line: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.document}:{self.line}" if self.line else self.document
+        ref = f" {self.reference!r}:" if self.reference else ""
+        return f"{where}:{ref} {self.message} [{self.code}]"

@@ -1,0 +1,654 @@
+"""The CSS scanner: ``@import``, ``url()``, ``image-set()`` and ``@font-face`` sources.
+
+A stylesheet is parsed once with tinycss2 (:func:`parse_stylesheet_bytes`, :func:`parse_stylesheet`,
+:func:`parse_style_attribute`) and :func:`scan_css` yields the raw references a browser would
+fetch from it, in source order, URLs exactly as written (escapes decoded). What is found, and
+where behaviour was checked against Chromium 156 (the browser the project is judged by):
+
+- ``@import`` in every syntax (CSS Cascade 5 §2), before any other valid rule only;
+- ``url()`` in the declarations of style rules at any depth: inside conditional group rules
+  (``@media``, ``@supports``, ``@container``), ``@layer``, ``@scope``, ``@starting-style``,
+  CSS Nesting, and keyframe rules (fetched when the animation runs). ``@supports`` is taken as
+  true; ``@page`` (print only), ``@document`` (dropped by Chromium), declarations outside a
+  style rule and ``@font-face`` nested in a style rule are ignored, as Chromium does;
+- ``image-set()``: the one candidate a browser picks (CSS Images 4 §2.2);
+- ``@font-face``: the one source a browser fetches (CSS Fonts 4 §4.3).
+
+Custom properties (``--x: url(a.png)``) are scanned too: the browser fetches their URLs when a
+``var()`` uses them, which this scanner cannot see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+import tinycss2
+import webencodings
+from tinycss2.serializer import serialize_identifier
+
+from push_manifest.model import Kind, Reference, Viewport, attrs
+from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
+
+__all__ = [
+    "ParsedCss",
+    "might_have_references",
+    "parse_style_attribute",
+    "parse_stylesheet",
+    "parse_stylesheet_bytes",
+    "scan_css",
+]
+
+Node = Any
+"""A tinycss2 node (tinycss2 ships no type information)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCss:
+    """A parsed stylesheet or ``style`` attribute, ready for :func:`scan_css`.
+
+    ``errors`` holds the ``(line, message)`` of every tinycss2 ``ParseError`` among the top-level
+    nodes and inside any token (bad URLs, unterminated strings, unmatched brackets). Invalid
+    declarations inside blocks are dropped silently, as browsers drop them.
+    """
+
+    nodes: tuple[Any, ...]
+    errors: tuple[tuple[int, str], ...]
+    encoding: str = "utf-8"
+    declarations_only: bool = False
+
+
+def parse_stylesheet_bytes(data: bytes, fallback_encoding: str = "utf-8") -> ParsedCss:
+    """Decode and parse a stylesheet file (CSS Syntax 3 §3.2 *determine the fallback encoding*).
+
+    A BOM wins, then ``@charset``, then ``fallback_encoding`` (the referring document's
+    encoding, an encoding label), then UTF-8; bad bytes become U+FFFD. Never raises.
+    """
+    environment = webencodings.lookup(fallback_encoding)
+    rules, encoding = tinycss2.parse_stylesheet_bytes(
+        data, environment_encoding=environment, skip_comments=True, skip_whitespace=True
+    )
+    return ParsedCss(tuple(rules), _errors(rules), encoding.name)
+
+
+def parse_stylesheet(text: str) -> ParsedCss:
+    """Parse the text of a ``<style>`` element (CSS Syntax 3 §5.3.3 *parse a stylesheet*)."""
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    return ParsedCss(tuple(rules), _errors(rules))
+
+
+def parse_style_attribute(text: str) -> ParsedCss:
+    """Parse a ``style=""`` attribute: a declaration list (CSS Style Attributes §2)."""
+    nodes = tinycss2.parse_blocks_contents(text, skip_comments=True, skip_whitespace=True)
+    return ParsedCss(tuple(nodes), _errors(nodes), declarations_only=True)
+
+
+_MAYBE_REFERENCE: Final = re.compile(r"url\(|@import|image-set\(|src\(", re.IGNORECASE)
+_ESCAPE: Final = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.DOTALL)
+
+
+def might_have_references(text: str) -> bool:
+    """False only when ``text`` provably holds no reference, so tokenizing it can be skipped.
+
+    True when ``url(``, ``@import``, ``image-set(`` or ``src(`` occurs case-insensitively,
+    also when spelled with CSS escapes (``\\75 rl(``); comments are not excluded.
+    """
+    if _MAYBE_REFERENCE.search(text):
+        return True
+    return "\\" in text and _MAYBE_REFERENCE.search(_ESCAPE.sub(_unescape, text)) is not None
+
+
+def _unescape(match: re.Match[str]) -> str:
+    if match.group(1) is None:
+        return match.group(2)
+    code = int(match.group(1), 16)
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Where a node sits: what the declarations and rules in a block mean there."""
+
+    media: tuple[str, ...] = ()
+    preludes: tuple[Any, ...] = ()
+    """Preludes of the enclosing style rules, outermost first: the selector, computed lazily."""
+    keyframes: str | None = None
+    declarations: bool = False
+    """Declarations here style elements (inside a style rule, keyframe rule or attribute)."""
+    rules: bool = True
+    """Qualified rules here are style rules (or keyframe rules inside ``@keyframes``)."""
+
+
+_GROUP_RULES: Final = frozenset(
+    {"media", "supports", "layer", "container", "scope", "starting-style"}
+)
+_KEYFRAMES: Final = frozenset({"keyframes", "-webkit-keyframes"})
+_KNOWN_RULES: Final = frozenset(
+    {
+        *_GROUP_RULES,
+        *_KEYFRAMES,
+        "namespace",
+        "font-face",
+        "font-feature-values",
+        "font-palette-values",
+        "page",
+        "property",
+        "counter-style",
+        "view-transition",
+        "position-try",
+        "function",
+    }
+)
+"""At-rules Chromium keeps: one of them before an ``@import`` makes the import invalid."""
+
+
+def scan_css(
+    parsed: ParsedCss, viewport: Viewport, media: tuple[str, ...] = ()
+) -> Iterator[Reference]:
+    """Yield the references a browser fetches from ``parsed``, in source order, unresolved.
+
+    ``media`` scopes the whole sheet (``<link media>``, the ``@import`` that loaded it); each
+    reference's ``media`` is it plus the lists of the enclosing ``@media`` rules. Kinds and attrs:
+
+    - ``CSS_IMPORT``: ``layer`` (``""`` for an anonymous layer), ``supports``; the import's media
+      query list is appended to ``media``. An ``@import`` after any other valid rule (except
+      ``@charset``, ``@layer`` statements and other imports) is ignored (CSS Cascade 5 §2.1).
+      A qualified rule with an empty prelude does not count; other invalid selectors do.
+    - ``CSS_URL``: ``property`` (lowercased; custom properties as written), ``selector``
+      (nesting resolved: ``&`` replaced by the parent, or the parent prepended), or
+      ``keyframes`` (the ``@keyframes`` name) in keyframe rules; no selector for attributes.
+    - ``CSS_IMAGE_SET``: the same attrs, for the candidate chosen by
+      :func:`~push_manifest.scanners.srcset.select_density`.
+    - ``CSS_FONT_FACE``: ``family``, ``weight``, ``style``, ``format``, ``unicode-range``.
+
+    Empty URLs are skipped; nothing else is filtered. Never raises.
+    """
+    if parsed.declarations_only:
+        context = _Context(media, declarations=True, rules=False)
+        nodes: Iterable[Node] = (node for node in parsed.nodes if node.type == "declaration")
+        yield from _walk(nodes, context, viewport, stylesheet=False)
+    else:
+        yield from _walk(parsed.nodes, _Context(media), viewport, stylesheet=True)
+
+
+def _walk(
+    nodes: Iterable[Node], context: _Context, viewport: Viewport, *, stylesheet: bool
+) -> Iterator[Reference]:
+    """Depth-first over rules and declarations; a stack, not recursion, so depth is unbounded."""
+    imports_allowed = stylesheet
+    stack: list[tuple[Iterator[Node], _Context]] = [(iter(nodes), context)]
+    while stack:
+        iterator, context = stack[-1]
+        node = next(iterator, None)
+        if node is None:
+            stack.pop()
+            continue
+        top = stylesheet and len(stack) == 1
+        if node.type == "declaration":
+            if context.declarations:
+                yield from _declaration(node, context, viewport)
+        elif node.type == "qualified-rule":
+            if top and any(token.type != "whitespace" for token in node.prelude):
+                imports_allowed = False
+            inner = _rule_context(node, context)
+            if inner is not None and _may_reference(node.content):
+                stack.append((iter(_block(node.content)), inner))
+        elif node.type == "at-rule":
+            name = node.lower_at_keyword
+            if top and name == "import":
+                if imports_allowed:
+                    yield from _import(node, context)
+                continue
+            if top and name in _KNOWN_RULES and (name != "layer" or node.content is not None):
+                imports_allowed = False
+            if node.content is None or context.keyframes is not None:
+                continue
+            if name in _GROUP_RULES and context.rules:
+                inner = context
+                if name == "media" and (query := _text(node.prelude)):
+                    inner = replace(context, media=(*context.media, query))
+                stack.append((iter(_block(node.content)), inner))
+            elif not context.preludes and context.rules:
+                if name == "font-face":
+                    yield from _font_face(node, context)
+                elif name in _KEYFRAMES:
+                    inner = replace(context, keyframes=_text(node.prelude))
+                    stack.append((iter(_block(node.content)), inner))
+
+
+def _rule_context(rule: Node, context: _Context) -> _Context | None:
+    """The context inside a qualified rule, or None where qualified rules mean nothing."""
+    if not context.rules:
+        return None
+    if context.keyframes is not None:
+        return replace(context, declarations=True, rules=False)
+    return replace(context, preludes=(*context.preludes, rule.prelude), declarations=True)
+
+
+def _block(content: Sequence[Node]) -> list[Node]:
+    return tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True)  # type: ignore[no-any-return]
+
+
+def _may_reference(tokens: Iterable[Node]) -> bool:
+    """False when a block provably holds nothing to scan: saves parsing most rule bodies."""
+    for token in _preorder(tokens):
+        if token.type in ("url", "{} block", "at-keyword") or (
+            token.type == "function" and token.lower_name in _REFERENCE_FUNCTIONS
+        ):
+            return True
+    return False
+
+
+def _import(rule: Node, context: _Context) -> Iterator[Reference]:
+    """``@import [<url> | <string>] [layer | layer(<name>)]? [supports(...)]? <media-query-list>?``
+    (CSS Cascade 5 §2)."""
+    if rule.content is not None:
+        return
+    tokens = [token for token in rule.prelude]
+    _skip_whitespace(tokens)
+    if not tokens:
+        return
+    first = tokens.pop(0)
+    url = first.value if first.type == "string" else _url_of(first)
+    if url is None or _is_blank(url):
+        return
+    _skip_whitespace(tokens)
+    layer = None
+    if tokens and tokens[0].type == "ident" and tokens[0].lower_value == "layer":
+        layer = ""
+    elif tokens and tokens[0].type == "function" and tokens[0].lower_name == "layer":
+        layer = _text(tokens[0].arguments)
+    if layer is not None:
+        tokens.pop(0)
+        _skip_whitespace(tokens)
+    supports = None
+    if tokens and tokens[0].type == "function" and tokens[0].lower_name == "supports":
+        supports = _text(tokens.pop(0).arguments)
+    query = _text(tokens)
+    yield Reference(
+        url,
+        Kind.CSS_IMPORT,
+        line=rule.source_line,
+        attrs=attrs({"layer": layer, "supports": supports}),
+        media=(*context.media, query) if query else context.media,
+    )
+
+
+def _skip_whitespace(tokens: list[Node]) -> None:
+    while tokens and tokens[0].type == "whitespace":
+        tokens.pop(0)
+
+
+_URL_FUNCTIONS: Final = frozenset({"url", "src"})
+_IMAGE_SET_FUNCTIONS: Final = frozenset({"image-set", "-webkit-image-set"})
+_REFERENCE_FUNCTIONS: Final = _URL_FUNCTIONS | _IMAGE_SET_FUNCTIONS
+
+
+def _url_of(token: Node) -> str | None:
+    """The URL of a ``url()`` or ``src()`` (CSS Values 4 §4.5), or None for any other token.
+
+    Hides the tinycss2 quirk: ``url(a)`` is a URL token, ``url("a")`` a function holding a string
+    (possibly followed by URL modifiers). The result may be empty.
+    """
+    if token.type == "url":
+        return token.value  # type: ignore[no-any-return]
+    if token.type == "function" and token.lower_name in _URL_FUNCTIONS:
+        for argument in token.arguments:
+            if argument.type == "string":
+                return argument.value  # type: ignore[no-any-return]
+            if argument.type != "whitespace":
+                return None
+    return None
+
+
+def _is_blank(url: str) -> bool:
+    """An empty or all-whitespace URL resolves to the stylesheet itself: browsers fetch
+    nothing."""
+    return not url.strip(" \t\n\r\f")
+
+
+def _declaration(declaration: Node, context: _Context, viewport: Viewport) -> Iterator[Reference]:
+    name = declaration.name if declaration.name.startswith("--") else declaration.lower_name
+    found_attrs = None
+    for token in _references_in(declaration.value):
+        kind = Kind.CSS_URL
+        if token.type == "function" and token.lower_name in _IMAGE_SET_FUNCTIONS:
+            kind = Kind.CSS_IMAGE_SET
+            chosen = _image_set(token, viewport)
+        elif (url := _url_of(token)) is not None:
+            chosen = (url, token.source_line)
+        else:
+            chosen = None
+        if chosen is None or _is_blank(chosen[0]):
+            continue
+        if found_attrs is None:
+            selector = _selector(context.preludes) if context.preludes else None
+            found_attrs = attrs(
+                {"property": name, "selector": selector, "keyframes": context.keyframes}
+            )
+        url, line = chosen
+        yield Reference(url, kind, line=line, attrs=found_attrs, media=context.media)
+
+
+def _references_in(tokens: Iterable[Node]) -> Iterator[Node]:
+    """The ``url()``, ``src()`` and ``image-set()`` tokens in a value, at any function depth."""
+    stack = [iter(tokens)]
+    while stack:
+        token = next(stack[-1], None)
+        if token is None:
+            stack.pop()
+        elif token.type == "url":
+            yield token
+        elif token.type == "function":
+            if token.lower_name in _REFERENCE_FUNCTIONS:
+                yield token
+            else:
+                stack.append(iter(token.arguments))
+        elif token.type in _BRACKETS:
+            stack.append(iter(token.content))
+
+
+_RESOLUTION_UNITS: Final = {"x": 1.0, "dppx": 1.0, "dpi": 1 / 96, "dpcm": 2.54 / 96}
+"""Resolution units in dppx (CSS Values 4 §7.4)."""
+
+_IMAGE_SET_TYPES: Final = SUPPORTED_IMAGE_TYPES - {"image/svg+xml"}
+"""``type()`` values Chromium accepts in ``image-set()``, compared whole (probed in Chromium 156:
+unlike ``<source type>``, no SVG and no MIME parameters)."""
+
+
+def _image_set(function: Node, viewport: Viewport) -> tuple[str, int] | None:
+    """The URL and line of the ``image-set()`` candidate the browser picks (CSS Images 4 §2.2).
+
+    Each option is ``[<image> | <string>] [<resolution> || type(<string>)]?``, resolution 1x by
+    default; one invalid option invalidates the whole function. Options whose ``type()``
+    Chromium cannot decode are dropped, then :func:`select_density` chooses. A chosen gradient
+    or other generated image fetches nothing.
+    """
+    options: list[tuple[str | None, float, int]] = []
+    for option in _split_commas(function.arguments):
+        tokens = [token for token in option if token.type != "whitespace"]
+        if not tokens:
+            return None
+        first = tokens[0]
+        url = first.value if first.type == "string" else _url_of(first)
+        if url is None and (first.type != "function" or first.lower_name in _IMAGE_SET_FUNCTIONS):
+            return None
+        density: float | None = None
+        mime: str | None = None
+        for token in tokens[1:]:
+            unit = getattr(token, "lower_unit", None)
+            if token.type == "dimension" and unit in _RESOLUTION_UNITS and density is None:
+                if token.value < 0:
+                    return None
+                density = token.value * _RESOLUTION_UNITS[unit]
+            elif token.type == "function" and token.lower_name == "type" and mime is None:
+                arguments = [arg for arg in token.arguments if arg.type != "whitespace"]
+                if len(arguments) != 1 or arguments[0].type != "string":
+                    return None
+                mime = arguments[0].value.lower()
+            else:
+                return None
+        if mime is None or mime in _IMAGE_SET_TYPES:
+            options.append((url, 1.0 if density is None else density, first.source_line))
+    if not options:
+        return None
+    # Keys stand for the options so that duplicates and generated images survive the choice.
+    key = select_density([(str(i), density) for i, (_, density, _) in enumerate(options)], viewport)
+    if key is None:
+        return None
+    url, _, line = options[int(key)]
+    return None if url is None else (url, line)
+
+
+@dataclass(frozen=True, slots=True)
+class _FontSource:
+    url: str | None
+    """None for ``local()``: a valid entry that cannot be pushed."""
+    format: str | None = None
+    line: int = 0
+
+
+_FONT_FORMATS: Final = frozenset(
+    {
+        "woff2",
+        "woff",
+        "truetype",
+        "opentype",
+        "collection",
+        "woff2-variations",
+        "woff-variations",
+        "truetype-variations",
+        "opentype-variations",
+    }
+)
+"""``format()`` strings Chromium loads (probed: not ``ttf``/``otf``, ``embedded-opentype``,
+``svg``)."""
+_FONT_FORMAT_KEYWORDS: Final = frozenset(
+    {"collection", "embedded-opentype", "opentype", "svg", "truetype", "woff", "woff2"}
+)
+_FONT_TECHS: Final = frozenset(
+    {
+        "features-opentype",
+        "features-aat",
+        "color-colrv0",
+        "color-colrv1",
+        "color-sbix",
+        "color-cbdt",
+        "variations",
+        "palettes",
+    }
+)
+"""``tech()`` keywords Chromium loads (probed: not ``features-graphite``, ``color-svg``,
+``incremental``)."""
+_CSS_WIDE_KEYWORDS: Final = frozenset(
+    {"inherit", "initial", "unset", "default", "revert", "revert-layer"}
+)
+
+
+def _font_face(rule: Node, context: _Context) -> Iterator[Reference]:
+    """The source Chromium fetches for an ``@font-face`` (CSS Fonts 4 §4.3), if any.
+
+    The last ``src`` descriptor with at least one supported entry wins (§4.3.1: an entry with a
+    syntax error or an unsupported ``format()``/``tech()`` is dropped, a list left empty is
+    invalid). Of its entries the first ``url()`` is taken: browsers try sources in list order
+    and stop at the first that loads, so ``url(a.ttf) format("truetype"), url(a.woff2)
+    format("woff2")`` fetches the TrueType file even though the spec's advice would prefer
+    WOFF2. ``local()`` entries are skipped (assumed not installed); a ``url()`` without
+    ``format()`` whose URL ends in ``.eot`` is skipped as Chromium does (the IE hack
+    ``a.eot?#iefix`` with no format is fetched). Without ``font-family`` the rule is unused.
+    """
+    found: dict[str, str | None] = {}
+    sources: list[_FontSource] | None = None
+    for declaration in _block(rule.content):
+        if declaration.type != "declaration":
+            continue
+        name = declaration.lower_name
+        if name == "src":
+            sources = _font_sources(declaration.value) or sources
+        elif name == "font-family":
+            found["family"] = _family(declaration.value)
+        elif name in ("font-weight", "font-style", "unicode-range"):
+            found[name.removeprefix("font-")] = _text(declaration.value) or None
+    if not found.get("family") or sources is None:
+        return
+    for source in sources:
+        if source.url is None or _is_blank(source.url):
+            continue
+        lowered = source.url.lower()
+        if source.format is None and lowered.endswith(".eot") and not lowered.startswith("data:"):
+            continue
+        found["format"] = source.format
+        yield Reference(
+            source.url,
+            Kind.CSS_FONT_FACE,
+            line=source.line,
+            attrs=attrs(found),
+            media=context.media,
+        )
+        return
+
+
+def _font_sources(value: Sequence[Node]) -> list[_FontSource]:
+    """The supported entries of a ``src`` list (CSS Fonts 4 §4.3.1), in list order."""
+    sources = []
+    for entry in _split_commas(value):
+        source = _font_source([token for token in entry if token.type != "whitespace"])
+        if source is not None:
+            sources.append(source)
+    return sources
+
+
+def _font_source(tokens: list[Node]) -> _FontSource | None:
+    """``<url> [format(<font-format>)]? [tech(<font-tech>#)]? | local(<family-name>)``, or
+    None when the entry is invalid or unsupported."""
+    if not tokens:
+        return None
+    first, rest = tokens[0], tokens[1:]
+    if first.type == "function" and first.lower_name == "local":
+        return _FontSource(None) if not rest and _is_family_name(first.arguments) else None
+    url = _url_of(first)
+    if url is None:
+        return None
+    font_format = None
+    if rest and rest[0].type == "function" and rest[0].lower_name == "format":
+        arguments = [token for token in rest.pop(0).arguments if token.type != "whitespace"]
+        if len(arguments) != 1:
+            return None
+        if arguments[0].type == "string":
+            font_format = arguments[0].value.lower()
+        elif arguments[0].type == "ident" and arguments[0].lower_value in _FONT_FORMAT_KEYWORDS:
+            font_format = arguments[0].lower_value
+        if font_format not in _FONT_FORMATS:
+            return None
+    if rest and rest[0].type == "function" and rest[0].lower_name == "tech":
+        techs = [
+            [token for token in tech if token.type != "whitespace"]
+            for tech in _split_commas(rest.pop(0).arguments)
+        ]
+        for tech in techs:
+            if len(tech) != 1 or tech[0].type != "ident" or tech[0].lower_value not in _FONT_TECHS:
+                return None
+    if rest:
+        return None
+    return _FontSource(url, font_format, first.source_line)
+
+
+def _is_family_name(tokens: Sequence[Node]) -> bool:
+    """``<family-name>``: one string, or identifiers that are not a lone CSS-wide keyword."""
+    significant = [token for token in tokens if token.type != "whitespace"]
+    if len(significant) == 1 and significant[0].type == "string":
+        return bool(significant[0].value)
+    if not significant or any(token.type != "ident" for token in significant):
+        return False
+    return len(significant) > 1 or significant[0].lower_value not in _CSS_WIDE_KEYWORDS
+
+
+def _family(value: Sequence[Node]) -> str:
+    """A ``font-family`` descriptor unquoted: ``"Open Sans"`` and ``Open Sans`` both give
+    ``Open Sans``."""
+    significant = [token for token in value if token.type != "whitespace"]
+    if len(significant) == 1 and significant[0].type == "string":
+        return significant[0].value  # type: ignore[no-any-return]
+    if significant and all(token.type == "ident" for token in significant):
+        return " ".join(token.value for token in significant)
+    return _text(value)
+
+
+def _selector(preludes: Sequence[Sequence[Node]]) -> str:
+    """The selector of the innermost style rule, CSS Nesting §3 resolved textually: ``&`` is
+    replaced by the parent (``:is(parent)`` when it is a list), a selector without ``&`` gets
+    the parent prepended as a descendant."""
+    selector = ""
+    for prelude in preludes:
+        if not selector:
+            selector = _text(prelude)
+            continue
+        parent = f":is({selector})" if "," in selector else selector
+        selector = ", ".join(
+            _text(item, ampersand=parent)
+            if any(_is_ampersand(token) for token in _preorder(item))
+            else f"{parent} {_text(item)}"
+            for item in _split_commas(prelude)
+        )
+    return selector
+
+
+def _is_ampersand(token: Node) -> bool:
+    return token.type == "literal" and token.value == "&"  # type: ignore[no-any-return]
+
+
+_BRACKETS: Final = {"() block": ("(", ")"), "[] block": ("[", "]"), "{} block": ("{", "}")}
+
+
+def _text(tokens: Iterable[Node], ampersand: str | None = None) -> str:
+    """Serialize component values as written, each whitespace run as one space, stripped.
+
+    Iterative (tinycss2's serializer recurses, and input nesting depth is unbounded); parse
+    errors are left out; ``&`` becomes ``ampersand`` when given.
+    """
+    parts: list[str] = []
+    stack: list[tuple[Iterator[Node], str]] = [(iter(tokens), "")]
+    while stack:
+        token = next(stack[-1][0], None)
+        if token is None:
+            parts.append(stack.pop()[1])
+        elif token.type == "whitespace":
+            parts.append(" ")
+        elif token.type == "function":
+            parts.append(serialize_identifier(token.name) + "(")
+            stack.append((iter(token.arguments), ")"))
+        elif token.type in _BRACKETS:
+            opening, closing = _BRACKETS[token.type]
+            parts.append(opening)
+            stack.append((iter(token.content), closing))
+        elif ampersand is not None and _is_ampersand(token):
+            parts.append(ampersand)
+        elif token.type not in ("error", "comment"):
+            parts.append(token.serialize())
+    return "".join(parts).strip()
+
+
+def _split_commas(tokens: Iterable[Node]) -> list[list[Node]]:
+    """Split component values at top-level commas (``<x>#`` lists)."""
+    items: list[list[Node]] = [[]]
+    for token in tokens:
+        if token.type == "literal" and token.value == ",":
+            items.append([])
+        else:
+            items[-1].append(token)
+    return items
+
+
+def _children(node: Node) -> Iterable[Node]:
+    kind = node.type
+    if kind == "qualified-rule":
+        return [*node.prelude, *node.content]
+    if kind == "at-rule":
+        return [*node.prelude, *(node.content or ())]
+    if kind == "declaration":
+        return node.value  # type: ignore[no-any-return]
+    if kind == "function":
+        return node.arguments  # type: ignore[no-any-return]
+    if kind in _BRACKETS:
+        return node.content  # type: ignore[no-any-return]
+    return ()
+
+
+def _preorder(nodes: Iterable[Node]) -> Iterator[Node]:
+    """Every node and nested token in document order, without recursion."""
+    stack = [iter(nodes)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        else:
+            yield node
+            stack.append(iter(_children(node)))
+
+
+def _errors(nodes: Iterable[Node]) -> tuple[tuple[int, str], ...]:
+    found = [node for node in _preorder(nodes) if node.type == "error"]
+    found.sort(key=lambda error: (error.source_line, error.source_column))
+    return tuple((error.source_line, error.message) for error in found)

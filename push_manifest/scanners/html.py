@@ -1,0 +1,543 @@
+"""The HTML scanner: one walk over a parsed page, one small function per element.
+
+:func:`parse_html` parses with lxml (libxml2); :func:`scan_html` walks the tree once, in document
+order, and hands each element to the handler its tag maps to in :data:`_HANDLERS`. Handlers yield
+raw :class:`Reference`, :class:`InlineText` and :class:`BaseHref` items: URLs exactly as written
+(stripped of surrounding ASCII whitespace), never resolved, filtered by type or weighed.
+
+What a browser with scripting enabled never loads is never yielded: the content of ``<noscript>``
+and ``<template>`` (except declarative shadow roots, which are rendered), comments, and
+stylesheets that are alternate, disabled or not CSS.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import cast
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from push_manifest.model import (
+    BaseHref,
+    HtmlItem,
+    InlineKind,
+    InlineText,
+    Kind,
+    Reference,
+    Viewport,
+    attrs,
+)
+from push_manifest.scanners.srcset import PictureSource, select_image, select_picture
+
+__all__ = ["parse_html", "scan_html"]
+
+_Element = etree._Element
+
+# ASCII lowercase, and ASCII whitespace to spaces (WHATWG Infra: "ASCII whitespace").
+_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ\t\n\f\r", "abcdefghijklmnopqrstuvwxyz    ")
+_ASCII_WS = "\t\n\f\r "
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    # lxml parsers must not be shared between threads.
+    parser: etree.HTMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
+        )
+        _local.parser = parser
+    return parser
+
+
+def parse_html(text: str) -> HtmlElement:
+    """Parse a decoded HTML page into an lxml tree rooted at ``<html>``; never raises.
+
+    Empty or garbage input gives a (possibly empty) ``<html>`` tree. Comments and processing
+    instructions are dropped. Before libxml2 (an HTML 4 parser with an HTML5 tokenizer) sees the
+    text, :func:`_repair` removes what its tree building gets wrong for a scanner: the content
+    of ``<noscript>`` and ``<template>`` is blanked, and void elements it does not know are
+    closed. ``huge_tree`` lifts libxml2's 10 MB text and 256-level depth limits, which would
+    otherwise silently drop the rest of the page.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    data = _repair(text).encode("utf-8", "replace")
+    root: HtmlElement | None
+    try:
+        root = lxml.html.document_fromstring(data, parser=_parser())
+    except etree.LxmlError:  # "Document is empty": nothing but whitespace, comments or PIs
+        root = None
+    if root is None:
+        root = lxml.html.document_fromstring(b"<html></html>", parser=_parser())
+    return root
+
+
+# The tokenizer states a scripting browser enters after these start tags (WHATWG HTML §13.2.5:
+# RAWTEXT, RCDATA, script data; ``noscript`` is RAWTEXT when scripting is enabled, §13.2.6.4.4).
+_RAW_TEXT = ("script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea",
+             "title")  # fmt: skip
+# Void elements (WHATWG HTML §13.1.2) that libxml2 treats as containers, nesting all that follows
+# inside them: <picture><source><img> would put the <img> in the <source>, and a thousand <wbr>
+# would reach libxml2's depth limit. ``image`` is read as ``img`` by browsers outside SVG.
+_UNKNOWN_VOID = ("bgsound", "embed", "image", "keygen", "source", "track", "wbr")
+_TAG_NAME = r"[A-Za-z][^\t\n\f\r />]*+"
+# After the tag name: attributes, with quotes honoured only where a value starts (§13.2.5.32+).
+_TAG_REST = r"""(?:[^>"'=]++|=[\t\n\f\r ]*+(?:"[^"]*+"?|'[^']*+'?|[^\t\n\f\r >]*+)|["'])*+>?"""
+_NAME_END = r"(?=[\t\n\f\r />]|\Z)"
+_INTERESTING = "|".join((*_RAW_TEXT, *_UNKNOWN_VOID, "plaintext", "template"))
+# Everything up to the next start tag that _repair acts on, or the next ``</template``: text,
+# comments, doctypes, bogus comments and every other tag, attributes included.
+_UNINTERESTING = re.compile(
+    rf"""(?:
+        [^<]++
+      | <(?![A-Za-z!?/])
+      | <!--(?:-?>|[\s\S]*?--!?>|[\s\S]*+)
+      | <!(?!--)[^>]*+>?
+      | <\?[^>]*+>?
+      | </(?![A-Za-z])[^>]*+>?
+      | </(?!(?i:template){_NAME_END}){_TAG_NAME}{_TAG_REST}
+      | <(?!(?i:{_INTERESTING}){_NAME_END}){_TAG_NAME}{_TAG_REST}
+    )*+""",
+    re.VERBOSE,
+)
+_TAG = re.compile(rf"<(/?)({_TAG_NAME}){_TAG_REST}")
+_END_TAGS = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.IGNORECASE) for name in _RAW_TEXT}
+_SHADOW_ROOT_MODE = re.compile(
+    r"""[\t\n\f\r /"']shadowrootmode[\t\n\f\r ]*=[\t\n\f\r ]*(["']?)(?:open|closed)\1"""
+    r"""(?=[\t\n\f\r />])""",
+    re.IGNORECASE,
+)
+_NEEDS_REPAIR = re.compile(rf"<(?:noscript|template|{'|'.join(_UNKNOWN_VOID)})", re.IGNORECASE)
+
+
+def _repair(text: str) -> str:
+    """``text`` with the content of ``<noscript>`` and ``<template>`` elements reduced to its
+    line breaks (so ``sourceline`` stays right), and an end tag after each start tag of
+    :data:`_UNKNOWN_VOID`.
+
+    Tags are found the way an HTML tokenizer finds them: not inside comments, attribute values,
+    scripts or other raw text. ``</template>`` closes the innermost open template (WHATWG HTML
+    §13.2.6.4.7), whatever is open inside it: libxml2 cannot close a ``<template>`` or
+    ``<noscript>`` over an open ``<td>`` or ``<div>`` and would swallow what follows, nor keep
+    a ``</body>`` inside them from moving the rest out. A declarative shadow root
+    (``<template shadowrootmode=open|closed>``) is rendered, so it is kept.
+    """
+    if _NEEDS_REPAIR.search(text) is None:
+        return text
+    edits: list[tuple[int, int, str]] = []  # (start, stop, replacement), in text order
+    templates: list[int | None] = []  # per open template: where its blanked region starts
+    blanking_from: int | None = None
+    pos, end = 0, len(text)
+    while True:
+        skipped = _UNINTERESTING.match(text, pos)
+        pos = pos if skipped is None else skipped.end()
+        tag = _TAG.match(text, pos)
+        if tag is None:  # the end: the pattern above stops only there or before a tag
+            break
+        closing, name, pos = tag.group(1), tag.group(2).translate(_FOLD), tag.end()
+        if closing:
+            if templates and (start := templates.pop()) is not None:
+                edits.append((start, tag.start(), ""))
+                blanking_from = None
+        elif name == "template":
+            if blanking_from is None and _SHADOW_ROOT_MODE.search(tag.group(0)) is None:
+                blanking_from = pos
+                templates.append(pos)
+            else:
+                templates.append(None)
+        elif name == "plaintext":
+            break
+        elif name in _END_TAGS:
+            close = _END_TAGS[name].search(text, pos)
+            content_start, pos = pos, end if close is None else close.start()
+            if name == "noscript" and blanking_from is None:
+                edits.append((content_start, pos, ""))
+        elif blanking_from is None:
+            edits.append((pos, pos, f"</{name}>"))
+    if blanking_from is not None:
+        edits.append((blanking_from, end, ""))
+    if not edits:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for start, stop, replacement in edits:
+        pieces.append(text[last:start])
+        # A blanked span keeps its line breaks.
+        pieces.append(replacement or "".join(ch for ch in text[start:stop] if ch in "\r\n"))
+        last = stop
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+# -- walking ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Walk:
+    """The state of one walk: what handlers need beyond the element itself."""
+
+    viewport: Viewport
+    in_head: bool = False
+    base_seen: bool = False
+
+
+_Handler = Callable[[_Element, _Walk], Iterator[HtmlItem]]
+
+
+def scan_html(root: HtmlElement, viewport: Viewport) -> Iterator[HtmlItem]:
+    """Yield the references, inline CSS/module/import-map texts and the ``<base href>`` of a
+    parsed page, in document order (WHATWG HTML; SPEC.md §3).
+
+    ``viewport`` is the environment ``srcset``/``sizes`` and ``<source media>`` are evaluated
+    in. ``in_head`` tells whether an element sits in ``<head>``; ``line`` is its source line.
+    """
+    walk = _Walk(viewport)
+    if root.tag == "html":
+        yield from _walk(iter((root,)), walk)
+        for child in root:
+            if child.tag != "head":
+                walk.in_head = False
+                yield from _walk(child.iter(), walk)
+                continue
+            walk.in_head = True
+            yield from _walk(iter((child,)), walk)
+            for element in child:
+                # libxml2 keeps e.g. <svg> or <my-element> in <head>; a browser ends the head
+                # there and puts it and all that follows in the body (WHATWG HTML §13.2.6.4.4).
+                if isinstance(element.tag, str) and element.tag not in _HEAD_CONTENT:
+                    walk.in_head = False
+                yield from _walk(element.iter(), walk)
+    else:
+        walk.in_head = root.tag == "head" or any(a.tag == "head" for a in root.iterancestors())
+        yield from _walk(root.iter(), walk)
+
+
+def _walk(nodes: Iterator[_Element], walk: _Walk) -> Iterator[HtmlItem]:
+    """Dispatch each element of ``nodes`` (a tree iterator, document order) to its handler,
+    skipping the subtrees of elements a scripting browser does not render."""
+    for element in nodes:
+        tag = element.tag
+        if not isinstance(tag, str):  # comments, processing instructions, entities
+            continue
+        if tag in _UNLOADED and not _is_shadow_root(element):
+            last = element
+            while len(last):
+                last = last[-1]
+            if last is not element:
+                for node in nodes:
+                    if node is last:
+                        break
+            continue
+        handler = _HANDLERS.get(tag)
+        if handler is not None:
+            yield from handler(element, walk)
+        style = element.get("style")
+        if style is not None and style.strip(_ASCII_WS):
+            yield InlineText(style, InlineKind.STYLE_ATTRIBUTE, _line(element), walk.in_head)
+
+
+_UNLOADED = frozenset({"noscript", "template"})
+# The start tags the "in head" insertion mode keeps in <head>.
+_HEAD_CONTENT = frozenset({"base", "basefont", "bgsound", "link", "meta", "noframes", "noscript",
+                           "script", "style", "template", "title"})  # fmt: skip
+# WHATWG DOM "attach a shadow root": the elements that may host one (besides custom elements).
+_SHADOW_HOSTS = frozenset({"article", "aside", "blockquote", "body", "div", "footer", "h1", "h2",
+                           "h3", "h4", "h5", "h6", "header", "main", "nav", "p", "section",
+                           "span"})  # fmt: skip
+_NOT_CUSTOM = frozenset({"annotation-xml", "color-profile", "font-face", "font-face-src",
+                         "font-face-uri", "font-face-format", "font-face-name",
+                         "missing-glyph"})  # fmt: skip
+
+
+def _is_shadow_root(template: _Element) -> bool:
+    """True for a ``<template shadowrootmode=open|closed>`` whose parent can host a shadow root:
+    the parser attaches its content as a rendered shadow tree (WHATWG HTML §13.2.6.4.4)."""
+    if template.tag != "template":
+        return False
+    mode = template.get("shadowrootmode")
+    if mode is None or mode.translate(_FOLD) not in ("open", "closed"):
+        return False
+    parent = template.getparent()
+    if parent is None or not isinstance(parent.tag, str):
+        return False
+    host = parent.tag
+    custom = "-" in host and "a" <= host[:1] <= "z" and host not in _NOT_CUSTOM
+    return custom or host in _SHADOW_HOSTS
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _line(element: _Element) -> int:
+    # lxml-stubs types sourceline as "..."; it is an int or None.
+    return cast("int | None", element.sourceline) or 0
+
+
+def _url(value: str | None) -> str | None:
+    """A URL attribute's value without surrounding ASCII whitespace (WHATWG HTML §2.4.5 "valid
+    URL potentially surrounded by spaces"); ``None`` when absent or empty."""
+    if value is None:
+        return None
+    return value.strip(_ASCII_WS) or None
+
+
+def _tokens(value: str) -> list[str]:
+    """An ASCII-lowercased set of space-separated tokens (WHATWG HTML §2.3.8), in order."""
+    return [token for token in value.translate(_FOLD).split(" ") if token]
+
+
+def _copy(
+    element: _Element, names: tuple[str, ...], booleans: tuple[str, ...] = ()
+) -> dict[str, str | None]:
+    """The attributes ``names`` of ``element`` (absent ones as ``None``); present boolean
+    attributes get the value ``""``."""
+    copied = {name: element.get(name) for name in names}
+    for name in booleans:
+        copied[name] = None if element.get(name) is None else ""
+    return copied
+
+
+def _media(value: str | None) -> tuple[str, ...]:
+    value = value.strip(_ASCII_WS) if value is not None else ""
+    return (value,) if value else ()
+
+
+def _is_css(type_: str | None) -> bool:
+    """True when a ``type`` attribute allows CSS: absent, empty, or ``text/css`` (parameters
+    ignored), as browsers decide for ``<style>`` (WHATWG HTML §4.2.6) and ``<link>``."""
+    if type_ is None:
+        return True
+    essence = type_.split(";", 1)[0].strip(_ASCII_WS).translate(_FOLD)
+    return essence in ("", "text/css")
+
+
+def _ref(
+    element: _Element,
+    walk: _Walk,
+    url: str | None,
+    kind: Kind,
+    copied: Mapping[str, str | None] | None = None,
+    media: tuple[str, ...] = (),
+) -> Iterator[Reference]:
+    if url:
+        yield Reference(url, kind, _line(element), attrs(copied or {}), walk.in_head, media)
+
+
+def _in_svg(element: _Element) -> bool:
+    """True when ``element`` is SVG content: its nearest ``<svg>`` ancestor is nearer than any
+    ``<foreignObject>`` (libxml2 does not keep namespaces; tag names arrive lowercased)."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "svg":
+            return True
+        if ancestor.tag == "foreignobject":
+            return False
+    return False
+
+
+def _svg_href(element: _Element) -> str | None:
+    """SVG 2 ``href``, falling back to the deprecated ``xlink:href`` (SVG 2 §16.1.5)."""
+    href = element.get("href")
+    return href if href is not None else element.get("xlink:href")
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+_REL_KINDS: dict[str, Kind] = {
+    "stylesheet": Kind.HTML_STYLESHEET,
+    "import": Kind.HTML_IMPORT,
+    "preload": Kind.HTML_PRELOAD,
+    "modulepreload": Kind.HTML_MODULEPRELOAD,
+    "icon": Kind.HTML_ICON,
+    "apple-touch-icon": Kind.HTML_ICON,
+    "apple-touch-icon-precomposed": Kind.HTML_ICON,
+    "mask-icon": Kind.HTML_ICON,
+}
+_LINK_ATTRS = ("as", "blocking", "crossorigin", "fetchpriority", "imagesizes", "imagesrcset",
+               "media", "rel", "type")  # fmt: skip
+
+
+def _link(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """``<link rel>``: one reference per relevant link type in ``rel`` (WHATWG HTML §4.6.7)."""
+    rel = element.get("rel")
+    if rel is None:
+        return
+    tokens = _tokens(rel)
+    kinds = dict.fromkeys(_REL_KINDS[token] for token in tokens if token in _REL_KINDS)
+    if not kinds:
+        return
+    href = element.get("href")
+    copied = _copy(element, _LINK_ATTRS)
+    media = _media(copied["media"])
+    url = _url(href)
+    for kind in kinds:
+        if kind is Kind.HTML_STYLESHEET and (
+            "alternate" in tokens
+            or element.get("disabled") is not None
+            or not _is_css(copied["type"])
+        ):
+            continue
+        if kind is Kind.HTML_PRELOAD:
+            yield from _ref(
+                element, walk, _preload_url(element, walk, href) or url, kind, copied, media
+            )
+            continue
+        yield from _ref(element, walk, url, kind, copied, media)
+
+
+def _preload_url(element: _Element, walk: _Walk, href: str | None) -> str | None:
+    """For ``<link rel=preload as=image imagesrcset>``, the source a browser selects from
+    ``imagesrcset``/``imagesizes`` with ``href`` as the 1x default (WHATWG HTML §4.6.7.13)."""
+    as_ = element.get("as")
+    srcset = element.get("imagesrcset")
+    if as_ is None or as_.translate(_FOLD) != "image" or not srcset:
+        return None
+    selected = select_image(srcset, element.get("imagesizes"), href, walk.viewport)
+    return None if selected is None else _url(selected.url)
+
+
+_SCRIPT_ATTRS = ("blocking", "crossorigin", "fetchpriority", "type")
+_SCRIPT_BOOLEANS = ("async", "defer", "nomodule")
+_INLINE_SCRIPTS = {"module": InlineKind.MODULE_SCRIPT, "importmap": InlineKind.IMPORT_MAP}
+
+
+def _script(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """``<script src>`` with its ``type`` as written (classification decides module, classic or
+    data block); inline module scripts and import maps as text (WHATWG HTML §4.12.1)."""
+    src = element.get("src")
+    if src is not None:
+        copied = _copy(element, _SCRIPT_ATTRS, _SCRIPT_BOOLEANS)
+        yield from _ref(element, walk, _url(src), Kind.HTML_SCRIPT, copied)
+        return
+    text = element.text
+    if not text or not text.strip(_ASCII_WS):
+        return
+    # "the script block's type string": the attribute, stripped, ASCII case-insensitive.
+    kind = _INLINE_SCRIPTS.get((element.get("type") or "").strip(_ASCII_WS).translate(_FOLD))
+    if kind is not None:
+        yield InlineText(text, kind, _line(element), walk.in_head)
+
+
+def _style(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """``<style>`` text, with its ``media`` (WHATWG HTML §4.2.6); not when ``type`` is not CSS."""
+    text = element.text
+    if text and text.strip(_ASCII_WS) and _is_css(element.get("type")):
+        media = _media(element.get("media"))
+        yield InlineText(text, InlineKind.STYLE_ELEMENT, _line(element), walk.in_head, media)
+
+
+def _base(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """Only the first ``<base>`` with an ``href`` counts (WHATWG HTML §4.2.3)."""
+    href = element.get("href")
+    if href is None or walk.base_seen:
+        return
+    walk.base_seen = True
+    url = _url(href)
+    if url:
+        yield BaseHref(url, _line(element))
+
+
+_IMG_ATTRS = ("crossorigin", "fetchpriority", "loading")
+
+
+def _img(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """``<img>``: the URL a browser fetches for the viewport, from ``srcset``/``sizes``/``src``
+    or, inside ``<picture>``, from the ``<source>`` elements before it (WHATWG HTML §4.8.4.3.5
+    "update the source set"). ``srcset``/``sizes`` of the winning source are kept."""
+    parent = element.getparent()
+    src, srcset, sizes = element.get("src"), element.get("srcset"), element.get("sizes")
+    if parent is not None and parent.tag == "picture":
+        sources: list[PictureSource] = []
+        for sibling in parent:
+            if sibling is element:
+                break
+            if sibling.tag != "source":
+                continue
+            candidates = sibling.get("srcset")
+            if candidates is not None:
+                sources.append(
+                    PictureSource(
+                        candidates, sibling.get("sizes"), sibling.get("media"), sibling.get("type")
+                    )
+                )
+        selected = select_picture(sources, src, srcset, sizes, walk.viewport)
+    else:
+        selected = select_image(srcset, sizes, src, walk.viewport)
+    if selected is None:
+        return
+    copied = _copy(element, _IMG_ATTRS)
+    copied["srcset"], copied["sizes"] = selected.srcset, selected.sizes
+    yield from _ref(element, walk, _url(selected.url), Kind.HTML_IMG, copied)
+
+
+def _image(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """SVG ``<image href|xlink:href>``; outside SVG the HTML parser renames ``<image>`` to
+    ``<img>`` (WHATWG HTML §13.2.6.4.7), which libxml2 does not, so it is read as one."""
+    if _in_svg(element):
+        yield from _ref(element, walk, _url(_svg_href(element)), Kind.HTML_SVG_IMAGE)
+    else:
+        yield from _img(element, walk)
+
+
+def _use(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """SVG ``<use href|xlink:href>``, the URL as written (fragment included)."""
+    if _in_svg(element):
+        yield from _ref(element, walk, _url(_svg_href(element)), Kind.HTML_SVG_USE)
+
+
+def _input(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """``<input type=image src>`` (the ``type`` keyword is ASCII case-insensitive)."""
+    if (element.get("type") or "").translate(_FOLD) == "image":
+        yield from _ref(element, walk, _url(element.get("src")), Kind.HTML_INPUT_IMAGE)
+
+
+def _video(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    yield from _ref(element, walk, _url(element.get("poster")), Kind.HTML_VIDEO_POSTER)
+    yield from _ref(element, walk, _url(element.get("src")), Kind.HTML_MEDIA)
+
+
+def _source(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+    """``<source src>`` of a media element; ``<picture>`` sources are read by :func:`_img`."""
+    parent = element.getparent()
+    if parent is not None and parent.tag in ("video", "audio"):
+        yield from _ref(element, walk, _url(element.get("src")), Kind.HTML_MEDIA)
+
+
+def _attribute(name: str, kind: Kind) -> _Handler:
+    """A handler for elements whose one URL attribute ``name`` makes a ``kind`` reference."""
+
+    def handler(element: _Element, walk: _Walk) -> Iterator[HtmlItem]:
+        yield from _ref(element, walk, _url(element.get(name)), kind)
+
+    return handler
+
+
+_HANDLERS: dict[str, _Handler] = {
+    "a": _attribute("href", Kind.HTML_ANCHOR),
+    "area": _attribute("href", Kind.HTML_ANCHOR),
+    "audio": _attribute("src", Kind.HTML_MEDIA),
+    "base": _base,
+    "embed": _attribute("src", Kind.HTML_EMBED),
+    "iframe": _attribute("src", Kind.HTML_IFRAME),
+    "image": _image,
+    "img": _img,
+    "input": _input,
+    "link": _link,
+    "object": _attribute("data", Kind.HTML_OBJECT),
+    "script": _script,
+    "source": _source,
+    "style": _style,
+    "track": _attribute("src", Kind.HTML_TRACK),
+    "use": _use,
+    "video": _video,
+}
+"""Tag → handler. Tags are lowercase: libxml2 lowercases HTML and SVG names alike."""

@@ -1,0 +1,102 @@
+"""Apache httpd configuration (``--format apache``): one ``<LocationMatch>`` block per page.
+
+Each block adds the page's ``Link`` preload headers (mod_headers ``Header add Link``), the links
+a browser acts on in a 103 Early Hints response (mod_http2 ``H2EarlyHint``, Apache 2.4.58+), and
+``H2PushResource`` for what mod_http2 would not push by itself. With ``H2Push on`` (its default)
+mod_http2 already pushes every ``rel=preload`` link of a response and of its 103 unless it says
+``nopush``; ``rel=modulepreload`` links and resources no preload can describe are pushed only
+through ``H2PushResource``. Kept to those, because mod_http2 also announces every
+``H2PushResource`` in the 103 as a bare ``rel=preload`` without ``as``, which browsers ignore.
+
+``<LocationMatch>`` with an anchored regex rather than ``<Location>``: ``<Location "/blog">``
+would also match ``/blog/post``. The regex matches the decoded path (what Apache compares) of
+the page file and of its routes: ``^/(?:index\\.html)?$``, ``^/blog/post(?:\\.html)?$`` with
+extension-less routes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from push_manifest.headers import PageLinks, Routes, file_path, uri_reference
+from push_manifest.model import Manifest
+from push_manifest.writers import WriterOptions, header_pages
+
+__all__ = ["location_regex", "write"]
+
+_INDENT = "    "
+
+
+def _quote(text: str) -> str:
+    """An Apache configuration argument in double quotes (``\\"`` escapes a quote)."""
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def location_regex(url: str, routes: Routes = Routes.HTML) -> str:
+    """The anchored PCRE that ``<LocationMatch>`` needs for the page file at ``url`` (a
+    root-absolute, percent-encoded path) and the routes it is served at."""
+    path = unquote(url)
+    directory, name = posixpath.split(path)
+    directory = directory.rstrip("/") + "/"
+    if re.fullmatch(r"index\.html?", name):
+        return f"^{re.escape(directory)}(?:{re.escape(name)})?$"
+    stem, ext = posixpath.splitext(path)
+    if routes is Routes.EXTENSIONLESS and ext.lower() in (".html", ".htm"):
+        return f"^{re.escape(stem)}(?:{re.escape(ext)})?$"
+    return f"^{re.escape(path)}$"
+
+
+def _block(page: PageLinks, options: WriterOptions) -> list[str]:
+    headers = [
+        # mod_headers reads "%" as a format specifier: "%%" writes a percent sign.
+        f"Header add Link {_quote(link.value.replace('%', '%%'))}"
+        for link in page.links
+    ]
+    hints = [f"H2EarlyHint Link {_quote(link.value)}" for link in page.links if link.early_hint]
+    pushes: list[str] = []
+    if not options.nopush:
+        pushed = {link.resource.url for link in page.links if link.rel == "preload"}
+        dropped = {link.resource.url for link in page.dropped}
+        pushes = [
+            f"H2PushResource {_quote(uri_reference(resource.url))}"
+            for resource in page.page.resources
+            if resource.url not in pushed and resource.url not in dropped
+        ]
+    if not (headers or hints or pushes):
+        return []
+    regex = location_regex(file_path(page.page), options.routes)
+    lines = [f"# {page.page.key}", f"<LocationMatch {_quote(regex)}>"]
+    lines += [_INDENT + line for line in headers]
+    if hints or pushes:
+        lines.append(_INDENT + "<IfModule http2_module>")
+        lines += [_INDENT * 2 + line for line in pushes]
+        if hints:
+            lines.append(_INDENT * 2 + "<IfDirective H2EarlyHint>")
+            lines += [_INDENT * 3 + line for line in hints]
+            lines.append(_INDENT * 2 + "</IfDirective>")
+        lines.append(_INDENT + "</IfModule>")
+    lines.append("</LocationMatch>")
+    return lines
+
+
+def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
+    """Yield the configuration: a header comment, ``H2EarlyHints on``, then one block per page."""
+    yield "# Preload headers, HTTP/2 pushes and 103 Early Hints, by http2-push-manifest."
+    yield "# Include this file in the server config or in a <VirtualHost>. Needs mod_headers;"
+    yield "# mod_http2 (Protocols h2 h2c http/1.1) adds pushes and 103 Early Hints."
+    if options.nopush:
+        yield "# Every link says nopush: mod_http2 pushes none of them."
+    else:
+        yield "# mod_http2 pushes each rel=preload link (H2Push on, its default); H2PushResource"
+        yield "# pushes the rest. H2EarlyHint needs Apache 2.4.58+ and is skipped before."
+    yield "<IfModule http2_module>"
+    yield _INDENT + "H2EarlyHints on"
+    yield "</IfModule>"
+    for page in header_pages(manifest, options):
+        block = _block(page, options)
+        if block:
+            yield ""
+            yield from block

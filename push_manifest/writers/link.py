@@ -1,0 +1,25 @@
+"""The ``Link`` header value of each page (``--format link``).
+
+Single-page manifest: one line, the field value itself, ready for
+``Link: $(http2-push-manifest -f index.html --format link -m -)``. Several pages: one line per
+page, its URL path, a tab, then its field value. Pages with nothing to preload are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from push_manifest.headers import file_path
+from push_manifest.model import Manifest
+from push_manifest.writers import WriterOptions, header_pages
+
+__all__ = ["write"]
+
+
+def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
+    """Yield one ``Link`` field value per page."""
+    pages = header_pages(manifest, options)
+    single = manifest.single and len(pages) == 1
+    for page in pages:
+        if page.links:
+            yield page.value if single else f"{file_path(page.page)}\t{page.value}"

@@ -1,0 +1,38 @@
+"""A ``_headers`` file (``--format netlify``), read by Netlify and Cloudflare Pages.
+
+Grammar (Netlify "Custom headers", Cloudflare Pages "Headers"): a line holding a URL path starts
+a rule; the indented ``Name: value`` lines under it are that path's headers; ``#`` starts a
+comment line. A header name given on several lines sends all the values, joined with ``, ``, so
+each link-value gets its own ``Link:`` line, which also keeps lines under Cloudflare's 2,000
+characters. Cloudflare Pages turns ``rel=preload`` links into 103 Early Hints by itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from push_manifest.model import Manifest
+from push_manifest.writers import WriterOptions, header_pages
+
+__all__ = ["rule_path", "write"]
+
+
+def rule_path(route: str) -> str:
+    """``route`` as a literal rule path: ``*`` (a splat) and a segment-leading ``:`` (a
+    placeholder) are percent-encoded so that they match only themselves."""
+    return re.sub(r"(?<=/):", "%3A", route.replace("*", "%2A"))
+
+
+def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
+    """Yield the ``_headers`` rules: one per page route, one ``Link`` line per link-value."""
+    yield "# Preload headers by http2-push-manifest: save as _headers in the publish directory"
+    yield "# (Netlify, Cloudflare Pages)."
+    for page in header_pages(manifest, options):
+        if not page.links:
+            continue
+        yield f"# {page.page.key}"
+        for route in page.routes:
+            yield rule_path(route)
+            for link in page.links:
+                yield f"  Link: {link.value}"

@@ -1,0 +1,1 @@
+"""The real-browser oracle: headless Chromium judges what the crawler finds."""

@@ -1,0 +1,720 @@
+"""The CSS scanner on inline stylesheets: every construct, syntax and quirk it must read.
+
+Expected choices among ``@font-face`` sources and ``image-set()`` candidates were checked
+against Chromium 156 (which request a page makes).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from push_manifest.model import Kind, Reference, Viewport
+from push_manifest.scanners.css import (
+    ParsedCss,
+    might_have_references,
+    parse_style_attribute,
+    parse_stylesheet,
+    parse_stylesheet_bytes,
+    scan_css,
+)
+
+DPR1 = Viewport()
+DPR2 = Viewport(dpr=2.0)
+
+
+def scan(css: str, viewport: Viewport = DPR1, media: tuple[str, ...] = ()) -> list[Reference]:
+    return list(scan_css(parse_stylesheet(css), viewport, media))
+
+
+def urls(css: str, viewport: Viewport = DPR1) -> list[str]:
+    return [ref.url for ref in scan(css, viewport)]
+
+
+def only(css: str, viewport: Viewport = DPR1, media: tuple[str, ...] = ()) -> Reference:
+    found = scan(css, viewport, media)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- parsing and decoding -------------------------------------------------------------------
+
+
+def test_parse_stylesheet_keeps_rules_and_no_errors() -> None:
+    parsed = parse_stylesheet("a { color: red } @media print { b { color: blue } }")
+    assert [node.type for node in parsed.nodes] == ["qualified-rule", "at-rule"]
+    assert parsed.errors == ()
+    assert parsed.encoding == "utf-8"
+    assert not parsed.declarations_only
+
+
+def test_parse_style_attribute_is_a_declaration_list() -> None:
+    parsed = parse_style_attribute("color: red; background: url(a.png)")
+    assert parsed.declarations_only
+    assert [node.type for node in parsed.nodes] == ["declaration", "declaration"]
+
+
+@pytest.mark.parametrize(
+    ("data", "fallback", "encoding", "url"),
+    [
+        ("a{b:url(café.png)}".encode(), "utf-8", "utf-8", "café.png"),
+        ("a{b:url(café.png)}".encode("latin-1"), "windows-1252", "windows-1252", "café.png"),
+        ('@charset "iso-8859-15"; a{b:url(€.png)}'.encode("iso-8859-15"), "utf-8",
+         "iso-8859-15", "€.png"),
+        # A BOM beats both @charset and the referring document's encoding.
+        (b"\xef\xbb\xbf" + '@charset "latin1"; a{b:url(é.png)}'.encode(), "windows-1252",
+         "utf-8", "é.png"),
+        (b"\xff\xfe" + "a{b:url(é.png)}".encode("utf-16-le"), "utf-8", "utf-16le", "é.png"),
+        # @charset "utf-16" in an ASCII-compatible file means UTF-8 (CSS Syntax §3.2).
+        ('@charset "utf-16"; a{b:url(é.png)}'.encode(), "windows-1252", "utf-8", "é.png"),
+        ("a{b:url(é.png)}".encode(), "no-such-encoding", "utf-8", "é.png"),
+    ],
+)
+def test_parse_stylesheet_bytes_decodes_like_a_browser(
+    data: bytes, fallback: str, encoding: str, url: str
+) -> None:
+    parsed = parse_stylesheet_bytes(data, fallback)
+    assert parsed.encoding == encoding
+    assert [ref.url for ref in scan_css(parsed, DPR1)] == [url]
+
+
+def test_invalid_bytes_are_replaced_not_raised() -> None:
+    parsed = parse_stylesheet_bytes(b"a{b:url(\xff\xfe\xfd.png)}")
+    assert [ref.url for ref in scan_css(parsed, DPR1)] == ["\ufffd\ufffd\ufffd.png"]
+
+
+@pytest.mark.parametrize(
+    ("css", "line", "fragment"),
+    [
+        ("a {}\nb { background: url(a b.png) }", 2, "URL"),
+        ("a {}\n\nb { content: 'open", 3, "EOF"),
+        ("a { color: red }\n}", 2, "}"),
+        ("a { color: red }\nb", 2, "EOF"),
+    ],
+)
+def test_parse_errors_are_returned_as_data(css: str, line: int, fragment: str) -> None:
+    errors = parse_stylesheet(css).errors
+    assert len(errors) == 1, errors
+    assert errors[0][0] == line
+    assert fragment.lower() in errors[0][1].lower()
+
+
+def test_style_attribute_errors_are_returned_as_data() -> None:
+    parsed = parse_style_attribute("color red; background: url(a.png)")
+    assert parsed.errors and parsed.errors[0][0] == 1
+    assert [ref.url for ref in scan_css(parsed, DPR1)] == ["a.png"]
+
+
+# --- @import --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        '@import "a.css";',
+        "@import 'a.css';",
+        "@import 'a.css'",
+        "@import url(a.css);",
+        '@import url("a.css");',
+        "@import url( 'a.css' );",
+        '@IMPORT "a.css";',
+        '@import"a.css";',
+        "@import src('a.css');",
+        "@import 'a\\2e css';",
+    ],
+)
+def test_import_syntaxes(rule: str) -> None:
+    ref = only(rule)
+    assert (ref.url, ref.kind, ref.media, ref.attrs, ref.line) == (
+        "a.css", Kind.CSS_IMPORT, (), (), 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "attrs", "media"),
+    [
+        ("@import 'a.css' screen;", {}, ("screen",)),
+        ("@import url(a.css) screen and (min-width: 40em), print;", {},
+         ("screen and (min-width: 40em), print",)),
+        ("@import 'a.css' layer;", {"layer": ""}, ()),
+        ("@import 'a.css' layer(base.reset);", {"layer": "base.reset"}, ()),
+        ("@import 'a.css' supports(display: grid);", {"supports": "display: grid"}, ()),
+        ("@import url('a.css') layer(x) supports(not (display: grid)) print;",
+         {"layer": "x", "supports": "not (display: grid)"}, ("print",)),
+        ("@import 'a.css'   LAYER   screen ;", {"layer": ""}, ("screen",)),
+    ],
+)
+def test_import_conditions(rule: str, attrs: dict[str, str], media: tuple[str, ...]) -> None:
+    ref = only(rule, media=("(min-width: 1px)",))
+    assert ref.url == "a.css"
+    assert dict(ref.attrs) == attrs
+    assert ref.media == ("(min-width: 1px)", *media)
+
+
+@pytest.mark.parametrize(
+    ("css", "expected"),
+    [
+        ("@import 'a.css'; @import 'b.css';", ["a.css", "b.css"]),
+        ("@charset 'utf-8'; @import 'a.css';", ["a.css"]),
+        ("@layer base, theme; @import 'a.css';", ["a.css"]),
+        ("p { color: red } @import 'a.css';", []),
+        ("@import 'a.css'; p { color: red } @import 'b.css';", ["a.css"]),
+        ("@media screen {} @import 'a.css';", []),
+        ("@font-face { font-family: F } @import 'a.css';", []),
+        ("@namespace svg url(http://www.w3.org/2000/svg); @import 'a.css';", []),
+        ("@layer base {} @import 'a.css';", []),
+        ("@property --x { syntax: '*'; inherits: false } @import 'a.css';", []),
+        # Rules Chromium drops do not count: unknown at-rules, empty selectors, bad imports.
+        ("@unknown stuff; @import 'a.css';", ["a.css"]),
+        ("{} @import 'a.css';", ["a.css"]),
+        ("@import foo; @import 'a.css';", ["a.css"]),
+        # Not at the top level, or with a block: never an import.
+        ("@media screen { @import 'a.css'; }", []),
+        ("@import 'a.css' {}", []),
+        ("@import '';", []),
+        ("@import url();", []),
+        ("@import;", []),
+    ],
+)
+def test_import_position_and_validity(css: str, expected: list[str]) -> None:
+    assert urls(css) == expected
+
+
+# --- url() in declarations -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "url(a.png)",
+        "url('a.png')",
+        'url("a.png")',
+        "url(  a.png  )",
+        "url( 'a.png' )",
+        "URL(a.png)",
+        "Url('a.png')",
+        "url('a.png' cross-origin(anonymous))",
+        "src('a.png')",
+        "u\\72 l(a.png)",
+        "\\75 rl('a.png')",
+        "url(a\\2e png)",
+        "url('a\\2e png')",
+        "url('a.png') !important",
+    ],
+)
+def test_url_quoting_and_escapes(value: str) -> None:
+    ref = only(f"div {{ background-image: {value} }}")
+    assert (ref.url, ref.kind) == ("a.png", Kind.CSS_URL)
+
+
+@pytest.mark.parametrize(
+    ("value", "url"),
+    [
+        ("url(a\\29 b.png)", "a)b.png"),
+        ("url('it\\'s.png')", "it's.png"),
+        ('url("caf\\e9.png")', "café.png"),
+        ("url(a\\ b.png)", "a b.png"),
+        ("url('a b.png')", "a b.png"),
+        ("url(data:image/png;base64,iVBOR=)", "data:image/png;base64,iVBOR="),
+        ("url(#frag)", "#frag"),
+        ("url(https://cdn.example/x.png?v=1#y)", "https://cdn.example/x.png?v=1#y"),
+    ],
+)
+def test_url_is_yielded_as_written_after_unescaping(value: str, url: str) -> None:
+    assert urls(f"div {{ background: {value} }}") == [url]
+
+
+@pytest.mark.parametrize("value", ["url('')", 'url("")', "url()", "url(' ')", "src('')"])
+def test_empty_url_is_skipped(value: str) -> None:
+    assert urls(f"div {{ background: {value} }}") == []
+
+
+def test_urls_in_comments_are_not_references() -> None:
+    css = """
+    /* @import 'x.css'; div { background: url(x.png) } */
+    div { /* background: url(y.png); */ color: red; background: /* url(z.png) */ none }
+    """
+    assert urls(css) == []
+
+
+def test_attrs_property_selector_and_line() -> None:
+    css = "h1,\nh2 > .x:hover {\n  color: red;\n  Background-Image: url(a.png), url(b.png);\n}"
+    found = scan(css)
+    assert [(ref.url, ref.line) for ref in found] == [("a.png", 4), ("b.png", 4)]
+    assert dict(found[0].attrs) == {"property": "background-image", "selector": "h1, h2 > .x:hover"}
+
+
+def test_url_anywhere_in_a_value_and_every_property() -> None:
+    css = """
+    a { cursor: url(a.cur) 2 2, url(b.png), auto;
+        background: linear-gradient(red, blue), var(--x, url(c.png)), url(d.png);
+        mask: url(e.svg#m); list-style: square url(f.png) inside;
+        border-image: url(g.png) 30 round; filter: url(#blur);
+        content: -webkit-cross-fade(url(h.png), url(i.png), 50%) }
+    """
+    assert urls(css) == [
+        "a.cur", "b.png", "c.png", "d.png", "e.svg#m", "f.png", "g.png", "#blur", "h.png",
+        "i.png",
+    ]
+
+
+def test_custom_property_name_is_kept_as_written() -> None:
+    ref = only(":root { --Hero-Image: url(hero.jpg) }")
+    assert dict(ref.attrs) == {"property": "--Hero-Image", "selector": ":root"}
+
+
+def test_references_come_in_source_order_across_kinds() -> None:
+    css = """
+    @import 'a.css';
+    a { background: url(b.png) }
+    @font-face { font-family: F; src: url(c.woff2) format('woff2') }
+    @media print { b { background: image-set('d.png' 1x) } }
+    c { background: url(e.png) }
+    """
+    assert [(ref.url, ref.kind) for ref in scan(css)] == [
+        ("a.css", Kind.CSS_IMPORT),
+        ("b.png", Kind.CSS_URL),
+        ("c.woff2", Kind.CSS_FONT_FACE),
+        ("d.png", Kind.CSS_IMAGE_SET),
+        ("e.png", Kind.CSS_URL),
+    ]
+
+
+# --- nesting: group rules and CSS Nesting ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        "@supports (display: grid) { %s }",
+        "@supports not (display: grid) { %s }",
+        "@layer base { %s }",
+        "@layer { %s }",
+        "@container sidebar (min-width: 400px) { %s }",
+        "@scope (.card) to (.content) { %s }",
+        "@starting-style { %s }",
+        "@supports (display: grid) { @layer x { @container (width > 1px) { %s } } }",
+    ],
+)
+def test_url_inside_group_rules(wrapper: str) -> None:
+    ref = only(wrapper % "div { background: url(a.png) }")
+    assert (ref.url, ref.media, dict(ref.attrs)) == (
+        "a.png", (), {"property": "background", "selector": "div"}
+    )
+
+
+def test_media_blocks_accumulate_outermost_first() -> None:
+    css = """
+    @media screen {
+      a { background: url(a.png) }
+      @supports (display: grid) {
+        @media (min-width: 40em) { b { background: url(b.png) } }
+      }
+    }
+    c { background: url(c.png) }
+    """
+    found = scan(css, media=("all",))
+    assert [(ref.url, ref.media) for ref in found] == [
+        ("a.png", ("all", "screen")),
+        ("b.png", ("all", "screen", "(min-width: 40em)")),
+        ("c.png", ("all",)),
+    ]
+
+
+def test_empty_media_prelude_adds_nothing() -> None:
+    assert only("@media { a { background: url(a.png) } }").media == ()
+
+
+@pytest.mark.parametrize(
+    ("css", "selector"),
+    [
+        (".a { .b { background: url(x.png) } }", ".a .b"),
+        (".a { & .b { background: url(x.png) } }", ".a .b"),
+        (".a { &:hover { background: url(x.png) } }", ".a:hover"),
+        (".a { > .b { background: url(x.png) } }", ".a > .b"),
+        (".a { .b & { background: url(x.png) } }", ".b .a"),
+        (".a, .b { & > .c { background: url(x.png) } }", ":is(.a, .b) > .c"),
+        (".a { .b, &.c { background: url(x.png) } }", ".a .b, .a.c"),
+        (".a { .b { &:not(&) { background: url(x.png) } } }", ".a .b:not(.a .b)"),
+        (".a { @media print { .b { background: url(x.png) } } }", ".a .b"),
+    ],
+)
+def test_css_nesting_selectors(css: str, selector: str) -> None:
+    assert only(css).attr("selector") == selector
+
+
+def test_declarations_in_nested_group_rule_apply_to_the_parent() -> None:
+    css = ".a { color: red; @media (min-width: 1px) { background: url(a.png) } }"
+    ref = only(css)
+    assert (ref.url, ref.attr("selector"), ref.media) == ("a.png", ".a", ("(min-width: 1px)",))
+
+
+def test_nested_rule_after_declarations_with_url() -> None:
+    css = ".a { background: url(a.png); .b { background: url(b.png) } cursor: url(c.cur) }"
+    found = scan(css)
+    assert [(ref.url, ref.attr("selector")) for ref in found] == [
+        ("a.png", ".a"), ("b.png", ".a .b"), ("c.cur", ".a")
+    ]
+
+
+def test_keyframes_urls_carry_the_animation_name() -> None:
+    css = """
+    @keyframes pulse { from { background: url(a.png) } 50%, to { background: url(b.png) } }
+    @-webkit-keyframes spin { 0% { background: url(c.png) } }
+    """
+    found = scan(css)
+    assert [(ref.url, dict(ref.attrs)) for ref in found] == [
+        ("a.png", {"property": "background", "keyframes": "pulse"}),
+        ("b.png", {"property": "background", "keyframes": "pulse"}),
+        ("c.png", {"property": "background", "keyframes": "spin"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "@page { background: url(a.png) }",
+        "@page :first { margin: 1in; @top-left { background: url(a.png) } }",
+        "@document url-prefix() { div { background: url(a.png) } }",
+        "@-moz-document url-prefix() { div { background: url(a.png) } }",
+        "@media screen { background: url(a.png) }",
+        "@unknown { div { background: url(a.png) } }",
+        "@counter-style x { symbols: url(a.png) }",
+        "@property --x { syntax: '<url>'; inherits: false; initial-value: url(a.png) }",
+        "div { @font-face { font-family: F; src: url(a.woff) } }",
+        "@keyframes k { from { @media print { background: url(a.png) } } }",
+        "background: url(a.png);",
+        "div { background: url(a.png) ",
+    ],
+)
+def test_places_a_browser_fetches_nothing_from(css: str) -> None:
+    assert urls(css) == []
+
+
+# --- style attributes ------------------------------------------------------------------------
+
+
+def test_style_attribute_urls_have_property_and_no_selector() -> None:
+    parsed = parse_style_attribute(
+        "color: red; BACKGROUND: url('a.png'); "
+        "background-image: image-set('b1.png' 1x, 'b2.png' 2x)"
+    )
+    found = list(scan_css(parsed, DPR2, ("print",)))
+    assert [(ref.url, ref.kind, ref.attrs, ref.media) for ref in found] == [
+        ("a.png", Kind.CSS_URL, (("property", "background"),), ("print",)),
+        ("b2.png", Kind.CSS_IMAGE_SET, (("property", "background-image"),), ("print",)),
+    ]
+
+
+def test_style_attribute_ignores_rules() -> None:
+    parsed = parse_style_attribute("a { background: url(a.png) } @media x { b: url(b.png) }")
+    assert list(scan_css(parsed, DPR1)) == []
+
+
+# --- image-set() -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "at_1x", "at_2x"),
+    [
+        ("image-set('a1.png' 1x, 'a2.png' 2x)", "a1.png", "a2.png"),
+        ("image-set(url(a1.png) 1x, url('a2.png') 2x)", "a1.png", "a2.png"),
+        ("-webkit-image-set(url(a1.png) 1x, url(a2.png) 2x)", "a1.png", "a2.png"),
+        ("-WEBKIT-IMAGE-SET('a1.png' 1X, 'a2.png' 2X)", "a1.png", "a2.png"),
+        ("image-set('a2.png' 2x, 'a1.png' 1x)", "a1.png", "a2.png"),
+        ("image-set('a1.png', 'a2.png' 2x)", "a1.png", "a2.png"),
+        ("image-set('a1.png' 96dpi, 'a2.png' 192dpi)", "a1.png", "a2.png"),
+        ("image-set('a1.png' 1dppx, 'a2.png' 2dppx)", "a1.png", "a2.png"),
+        ("image-set('a1.png' 37.8dpcm, 'a2.png' 75.6dpcm)", "a1.png", "a2.png"),
+        ("image-set('a1.png' 1x, 'a15.png' 1.5x, 'a3.png' 3x)", "a1.png", "a3.png"),
+        ("image-set('a2.png' 2x, 'a3.png' 3x)", "a2.png", "a2.png"),
+        ("image-set('a1.png' 1x, 'b1.png' 1x)", "a1.png", "a1.png"),
+        ("image-set('a1.png' 0x, 'a2.png' 2x)", "a2.png", "a2.png"),
+        ("linear-gradient(red, blue), image-set('a1.png' 1x, 'a2.png' 2x)", "a1.png", "a2.png"),
+        ("image-set('a.webp' type('image/webp') 1x, 'a.png' 1x)", "a.webp", "a.webp"),
+        ("image-set('a.webp' 1x type('image/webp'), 'b.png' 2x)", "a.webp", "b.png"),
+        ("image-set('a.avif' type('IMAGE/AVIF'), 'b.png')", "a.avif", "a.avif"),
+        ("image-set('a.jxl' type('image/jxl'), 'b.png')", "a.jxl", "a.jxl"),
+        # Types Chromium does not decode in image-set() drop their option.
+        ("image-set('a.heic' type('image/heic'), 'b.png')", "b.png", "b.png"),
+        ("image-set('a.svg' type('image/svg+xml'), 'b.png')", "b.png", "b.png"),
+        ("image-set('a.png' type('image/png; q=1'), 'b.png')", "b.png", "b.png"),
+    ],
+)
+def test_image_set_picks_one_candidate(value: str, at_1x: str, at_2x: str) -> None:
+    css = f".hero {{ background-image: {value} }}"
+    one, two = only(css, DPR1), only(css, DPR2)
+    assert (one.url, one.kind, two.url) == (at_1x, Kind.CSS_IMAGE_SET, at_2x)
+    assert dict(one.attrs) == {"property": "background-image", "selector": ".hero"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "image-set('a1.png' 1x, 'a2.png' 2px)",
+        "image-set('a1.png' 1x 2x)",
+        "image-set('a1.png' -1x)",
+        "image-set('a1.png' 2)",
+        "image-set()",
+        "image-set('a1.png' 1x,)",
+        "image-set(red 1x)",
+        "image-set('a.png' type(image/png))",
+        "image-set('x.heic' type('image/heic'))",
+    ],
+)
+def test_invalid_or_empty_image_set_fetches_nothing(value: str) -> None:
+    assert urls(f"a {{ background-image: {value} }}", DPR2) == []
+
+
+def test_image_set_choosing_a_gradient_fetches_nothing() -> None:
+    css = "a { background-image: image-set(linear-gradient(red, blue) 1x, 'a2.png' 2x) }"
+    assert urls(css, DPR1) == []
+    assert urls(css, DPR2) == ["a2.png"]
+
+
+def test_image_set_line_is_the_chosen_candidates() -> None:
+    css = "a {\n  background: image-set(\n    'a1.png' 1x,\n    'a2.png' 2x)\n}"
+    assert only(css, DPR2).line == 4
+
+
+# --- @font-face ------------------------------------------------------------------------------
+
+
+def font(src: str, extra: str = "") -> list[Reference]:
+    return scan(f"@font-face {{ font-family: F; {extra} src: {src} }}")
+
+
+@pytest.mark.parametrize(
+    ("src", "url", "font_format"),
+    [
+        ("url(a.woff2) format('woff2'), url(a.woff) format('woff')", "a.woff2", "woff2"),
+        # Chromium takes the first supported source, not the "best" format.
+        ("url(a.ttf) format('truetype'), url(a.woff2) format('woff2')", "a.ttf", "truetype"),
+        ("url(a.woff) format('woff'), url(a.woff2) format('woff2')", "a.woff", "woff"),
+        ("url(a.otf) format('opentype'), url(a.woff) format('woff')", "a.otf", "opentype"),
+        ("url(a.ttc) format(collection)", "a.ttc", "collection"),
+        ("url(a.woff2) format(woff2)", "a.woff2", "woff2"),
+        ("url(a.woff2) format(WOFF2)", "a.woff2", "woff2"),
+        ("url(a.woff2) format('WOFF2')", "a.woff2", "woff2"),
+        ("url(a.woff2) format('woff2-variations')", "a.woff2", "woff2-variations"),
+        ("url(a.ttf) format('truetype-variations')", "a.ttf", "truetype-variations"),
+        ("url(a.woff2)", "a.woff2", None),
+        ("url('a.woff2') format(\"woff2\")", "a.woff2", "woff2"),
+        # The legacy IE hack: EOT and SVG fonts are never loaded.
+        ("url('a.eot?#iefix') format('embedded-opentype'), url(a.woff2) format('woff2'), "
+         "url(a.woff) format('woff'), url(a.ttf) format('truetype'), "
+         "url(a.svg#F) format('svg')", "a.woff2", "woff2"),
+        ("url(a.eot) format(embedded-opentype), url(a.woff)", "a.woff", None),
+        ("url(a.svg#F) format('svg'), url(a.woff)", "a.woff", None),
+        # Without format(), Chromium skips a URL ending in .eot, but not the ?#iefix spelling.
+        ("url(a.eot), url(a.woff)", "a.woff", None),
+        ("url(a.EOT), url(a.woff)", "a.woff", None),
+        ("url(a.eot?#iefix), url(a.woff)", "a.eot?#iefix", None),
+        ("url(a.svg#F), url(a.woff)", "a.svg#F", None),
+        # local() cannot be pushed; a browser uses it only when installed.
+        ("local('Inter'), local(Inter Regular), url(a.woff2) format('woff2')", "a.woff2",
+         "woff2"),
+        # Formats Chromium does not know, and invalid entries, are skipped.
+        ("url(a.ttf) format('ttf'), url(a.woff) format('woff')", "a.woff", "woff"),
+        ("url(a.otf) format('otf'), url(a.woff) format('woff')", "a.woff", "woff"),
+        ("url(a.woff2) format('woff2', 'woff'), url(a.woff)", "a.woff", None),
+        ("url(a.woff2) format(woff2-variations), url(a.woff)", "a.woff", None),
+        ("url(a.woff2) format(), url(a.woff)", "a.woff", None),
+        ("url(a.woff2) garbage, url(a.woff)", "a.woff", None),
+        ("url(a.woff2) foo() format(woff2), url(a.woff)", "a.woff", None),
+        ("url(a.woff2 x), url(a.woff)", "a.woff", None),
+        ("'a.woff2', url(a.woff)", "a.woff", None),
+        # tech(): supported technologies pass, others skip the entry.
+        ("url(a.woff2) format(woff2) tech(variations), url(a.woff)", "a.woff2", "woff2"),
+        ("url(a.woff2) tech(color-COLRv1, palettes), url(a.woff)", "a.woff2", None),
+        ("url(a.woff2) tech(features-aat), url(a.woff)", "a.woff2", None),
+        ("url(a.woff2) tech(color-SVG), url(a.woff)", "a.woff", None),
+        ("url(a.woff2) tech(incremental), url(a.woff)", "a.woff", None),
+        ("url(a.woff2) tech(features-graphite), url(a.woff)", "a.woff", None),
+        ("url(a.woff2) tech(variations, color-SVG), url(a.woff)", "a.woff", None),
+        ("url(a.woff2) tech('variations'), url(a.woff)", "a.woff", None),
+        ("url(a.woff2) tech(variations) format(woff2), url(a.woff)", "a.woff", None),
+    ],
+)
+def test_font_face_source_choice(src: str, url: str, font_format: str | None) -> None:
+    (ref,) = font(src)
+    assert (ref.url, ref.kind, ref.attr("format")) == (url, Kind.CSS_FONT_FACE, font_format)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "local('Inter')",
+        "url(a.eot)",
+        "url('')",
+        "url(a.eot) format('embedded-opentype')",
+    ],
+)
+def test_font_face_with_nothing_to_fetch(src: str) -> None:
+    assert font(src) == []
+
+
+@pytest.mark.parametrize(
+    ("srcs", "url"),
+    [
+        ("src: url(a.woff); src: url(b.woff2) format('woff2')", "b.woff2"),
+        # The legacy two-declaration IE hack.
+        ("src: url(a.eot); src: url('a.eot?#iefix') format('embedded-opentype'), "
+         "url(a.woff2) format('woff2')", "a.woff2"),
+        # A src with no supported entry is invalid: the earlier one stays.
+        ("src: url(a.woff); src: url(b.eot) format('embedded-opentype')", "a.woff"),
+        ("src: url(a.woff); src: url(b.woff) garbage", "a.woff"),
+        ("src: url(a.woff); src: local(inherit)", "a.woff"),
+        ("src: url(a.woff); src: ", "a.woff"),
+        # A valid src holding only local() fonts wins, and fetches nothing.
+        ("src: url(a.woff); src: local('Inter')", None),
+    ],
+)
+def test_font_face_last_valid_src_wins(srcs: str, url: str | None) -> None:
+    found = scan(f"@font-face {{ font-family: F; {srcs} }}")
+    assert [ref.url for ref in found] == ([url] if url else [])
+
+
+def test_font_face_attrs() -> None:
+    css = """@media screen { @font-face {
+      font-family: "Open Sans";
+      font-weight: 300 700;
+      font-style: italic;
+      unicode-range: U+0000-00FF, U+0131;
+      font-display: swap;
+      src: local(Open Sans), url(/fonts/open.woff2) format("woff2");
+    } }"""
+    ref = only(css, media=("all",))
+    assert dict(ref.attrs) == {
+        "family": "Open Sans",
+        "weight": "300 700",
+        "style": "italic",
+        "format": "woff2",
+        "unicode-range": "U+0-FF, U+131",
+    }
+    assert (ref.url, ref.line, ref.media) == ("/fonts/open.woff2", 8, ("all", "screen"))
+
+
+@pytest.mark.parametrize(
+    ("declaration", "family"),
+    [("font-family: Open Sans", "Open Sans"), ("font-family: 'Inter'", "Inter")],
+)
+def test_font_face_family_is_unquoted(declaration: str, family: str) -> None:
+    ref = only(f"@font-face {{ {declaration}; src: url(a.woff2) }}")
+    assert ref.attr("family") == family
+
+
+def test_font_face_without_family_is_unused() -> None:
+    assert urls("@font-face { src: url(a.woff2) format('woff2') }") == []
+
+
+def test_font_face_inside_supports_and_layer() -> None:
+    css = (
+        "@supports (display: grid) { @font-face { font-family: A; src: url(a.woff2) } }"
+        "@layer x { @font-face { font-family: B; src: url(b.woff2) } }"
+    )
+    assert urls(css) == ["a.woff2", "b.woff2"]
+
+
+# --- robustness ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "a { background: url(a.png",
+        "a { background: url('a.png",
+        "/* a { background: url(a.png) }",
+        "@import 'a.css",
+        "a { b: image-set('a.png' 1x",
+        "@font-face { font-family: F; src: url(a.woff2) format('woff2'",
+        "}}}])) @media { ;;; { : } }",
+        "\x00\ufffd\x7f\x80 url(\x00) @import \x00",
+        "a{" * 20000,
+        "@media screen {" * 20000,
+        "a { b: " + "(" * 100000 + "url(x.png)",
+        "a { b: " + "f(" * 100000 + "url(x.png)",
+        "@import " + "[" * 50000,
+        ":is(" * 50000 + "a { b: url(x.png) }",
+    ],
+)
+def test_garbage_and_deep_nesting_never_raise(css: str) -> None:
+    for parsed in (parse_stylesheet(css), parse_style_attribute(css)):
+        list(scan_css(parsed, DPR1))
+    list(scan_css(parse_stylesheet_bytes(css.encode("utf-8", "surrogatepass")), DPR2))
+
+
+def test_deeply_nested_rules_still_yield() -> None:
+    css = "@media screen {" * 3000 + ".a { " * 3000 + "background: url(deep.png)"
+    ref = only(css)
+    assert ref.url == "deep.png"
+    assert len(ref.media) == 3000
+    assert ref.attr("selector") == " ".join([".a"] * 3000)
+
+
+def test_unterminated_url_at_eof_is_still_found_and_reported() -> None:
+    parsed = parse_stylesheet("a { background: url(a.png")
+    assert [ref.url for ref in scan_css(parsed, DPR1)] == ["a.png"]
+    assert parsed.errors
+
+
+_FRAGMENTS = [
+    *"@ ( ) { } ; : , ' \" \\ / * a 1x & -",
+    "url(", "image-set(", "src(", "format(", "tech(", "local(", "type(", "@import", "@media",
+    "@font-face", "@keyframes", "font-family", "src", "!important", "/*", "*/", "\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=80).map("".join) | st.text(max_size=200))
+def test_any_text_scans_without_raising(text: str) -> None:
+    for parsed in (parse_stylesheet(text), parse_style_attribute(text)):
+        assert isinstance(parsed, ParsedCss)
+        for ref in scan_css(parsed, DPR2, ("all",)):
+            assert ref.url and ref.media[0] == "all"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_scan_without_raising(data: bytes) -> None:
+    list(scan_css(parse_stylesheet_bytes(data, "windows-1252"), DPR1))
+
+
+# --- might_have_references ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a { background: url(a.png) }",
+        "A { BACKGROUND: URL(a.png) }",
+        "@IMPORT 'a.css';",
+        "a { b: image-set('a.png' 1x) }",
+        "a { b: -webkit-image-set('a.png' 1x) }",
+        "a { b: src('a.png') }",
+        "a { b: u\\72 l(a.png) }",
+        "a { b: \\75\\72\\6c(a.png) }",
+        "@\\69 mport 'a.css';",
+        "a { b: image-s\\65t('a.png') }",
+        "/* url( in a comment is good enough */",
+    ],
+)
+def test_might_have_references_true(text: str) -> None:
+    assert might_have_references(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a { color: red; font: 12px/1.5 sans-serif }",
+        "a::before { content: '\\f101' } b { content: '\\201C' }",
+        "a { background: url (a.png) }",
+        "@media print { a { display: none } }",
+        "@font-face { font-family: F; font-display: swap }",
+    ],
+)
+def test_might_have_references_false(text: str) -> None:
+    assert not might_have_references(text)
+    assert urls(text) == []
