@@ -8,10 +8,16 @@ fresh child process:
 - **floor**: read every ``.html``/``.css`` file once, ``lxml.html.document_fromstring`` each page
   and ``tinycss2.parse_stylesheet_bytes`` each stylesheet, in one process, no crawling;
 - **cold**: ``http2-push-manifest -f 'SITE/**/*.html' --root SITE -m OUT [--jobs N]`` with its
-  cache removed;
+  cache removed (``.push-manifest-cache`` in the working directory and the site, the directory of
+  a ``--cache-dir DIR`` option if ``--help`` lists one, and ``$XDG_CACHE_HOME``, which is pointed
+  at a scratch directory);
 - **warm**: the same command again, nothing changed;
 - **npm**: ``http2-push-manifest@1.0.1`` from npm, one ``-f`` per page in one invocation (its
   multi-file mode), on the sizes given by ``--npm-sizes`` (default 1000).
+
+Each figure is the best of ``--repeat`` runs; the OS page cache holds every file of the site for
+all of them (the files are read once beforehand), so "cold" means the tool's own cache only.
+``--json`` prints the figures as JSON instead of the table.
 
 Wall time is measured around ``os.wait4`` of the child. Memory is reported two ways: **max RSS**,
 the ``ru_maxrss`` that ``os.wait4`` returns for that child (the kernel's figure behind
@@ -28,9 +34,9 @@ import contextlib
 import json
 import os
 import platform
+import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -211,7 +217,8 @@ def probe_tool() -> Tool:
         return Tool(False, reason=f"--help exited {done.returncode}: {last}")
     text = done.stdout
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
-    cache_dir = next((o for o in ("--cache-dir", "--cache") if o in text), "")
+    option = re.search(r"(--cache(?:-dir)?)[ =][A-Z]", text)
+    cache_dir = option.group(1) if option else ""
     return Tool(True, version.stdout.strip(), "", "--jobs" in text, cache_dir)
 
 
@@ -279,7 +286,8 @@ def _row(pages: int, name: str, runs: list[Run], entries: int | None = None) -> 
         last = (r.stderr_tail.strip().splitlines() or [""])[-1]
         print(f"  {name} at {pages}: {status}: {last}", file=sys.stderr)
         return Row(pages, name, status, walls=[x.wall for x in runs])
-    wall = statistics.median(r.wall for r in runs)
+    # Best of the runs, as timeit does: on a shared machine noise only ever adds time.
+    wall = min(r.wall for r in runs)
     return Row(
         pages,
         name,
@@ -318,6 +326,7 @@ def machine() -> dict[str, object]:
         "lxml": ".".join(map(str, lxml.etree.LXML_VERSION)),
         "tinycss2": tinycss2.__version__,
         "node": node_version.strip(),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
     }
 
 
@@ -423,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="generator seed")
     parser.add_argument("--skip-npm", action="store_true", help="do not run the npm tool")
     parser.add_argument("--npm-sizes", default="1000", help="sizes the npm tool runs on")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (median)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (best of)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run")
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
@@ -433,6 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    load_before = os.getloadavg()[0]
     npm_sizes = set() if args.skip_npm else {int(s) for s in args.npm_sizes.split(",") if s}
     tool = probe_tool()
     if not tool.available:
@@ -470,17 +480,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             if tool.jobs:
                 cmd += ["--jobs", str(args.jobs)]
                 label = f"-j{args.jobs}"
+            cache = work / f"cache-{n}"
             if tool.cache_dir:
-                cmd += [tool.cache_dir, str(work / f"cache-{n}")]
+                cmd += [tool.cache_dir, str(cache / "tool")]
+            env = dict(os.environ, XDG_CACHE_HOME=str(cache / "xdg"))
             for mode in ("cold", "warm"):
                 print(f"[{n} pages] {mode}", file=sys.stderr)
                 runs = []
                 for _ in range(args.repeat):
                     if mode == "cold":
                         _clear_caches(work, site)
-                        shutil.rmtree(work / f"cache-{n}", ignore_errors=True)
+                        shutil.rmtree(cache, ignore_errors=True)
                         out.unlink(missing_ok=True)
-                    runs.append(measure(cmd, work, args.timeout))
+                    runs.append(measure(cmd, work, args.timeout, env=env))
                 rows.append(_row(n, f"{mode} {label}", runs, _entries(out)))
         else:
             rows.append(Row(n, "cold", status="tool not available"))
@@ -507,9 +519,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 r.vs_floor = r.wall_s / floor_row.wall_s
 
     checks = targets(rows)
+    m = machine()
+    m["loadavg_1m_before"] = round(load_before, 2)
     if args.json:
         report = {
-            "machine": machine(),
+            "machine": m,
             "seed": args.seed,
             "jobs": args.jobs,
             "tool": asdict(tool),
@@ -519,13 +533,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         print(json.dumps(report, indent=2))
     else:
-        m = machine()
         print(
             f"machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['os']}; "
             f"Python {m['python']}, lxml {m['lxml']}, tinycss2 {m['tinycss2']}, "
             f"node {m['node'] or '-'}"
         )
-        print(f"tool: {tool.version or tool.reason}; seed {args.seed}; repeat {args.repeat}")
+        busy = max(load_before, os.getloadavg()[0]) > 1
+        print(
+            f"load average (1 min): {m['loadavg_1m_before']} before, {m['loadavg_1m']} after"
+            + ("  (busy machine: figures are noisy)" if busy else "")
+        )
+        print(f"tool: {tool.version or tool.reason}; seed {args.seed}; best of {args.repeat}")
         print()
         print_table(rows, checks)
     return 0

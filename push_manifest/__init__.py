@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
-from push_manifest.crawl import CrawlOptions, Crawler
+from push_manifest.crawl import CrawlOptions
 from push_manifest.errors import InputError, OutputError, PushManifestError
 from push_manifest.model import (
     CrawlWarning,
@@ -25,6 +26,7 @@ from push_manifest.model import (
     WarningCode,
 )
 from push_manifest.pages import default_root, expand_pages
+from push_manifest.pipeline import Progress, crawl_pages
 from push_manifest.site import Site
 from push_manifest.writers import FORMATS, render
 
@@ -57,13 +59,18 @@ def build_manifest(
     viewport: Viewport | None = None,
     include_lazy: bool = False,
     uniform_weights: bool = False,
+    jobs: int | None = 1,
+    cache_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
 ) -> Manifest:
     """Crawl ``pages`` (files, directories meaning their ``index.html``, or glob patterns) and
     return their manifest, with the warnings met on the way.
 
     ``root`` defaults to the deepest directory containing every page. ``single`` selects the
-    single-page JSON format; by default it is used when exactly one page is given. Raises
-    :class:`InputError` when a page is missing or outside the root, or the root is unusable.
+    single-page JSON format; by default it is used when exactly one page is given. ``jobs`` is
+    the number of processes (``None``: every core); ``cache_dir`` enables the incremental cache.
+    The result is the same whatever ``jobs`` and the cache are. Raises :class:`InputError` when
+    a page is missing or outside the root, or the root is unusable; never prints.
     """
     paths = expand_pages(pages)
     site = Site(root if root is not None else default_root(paths))
@@ -78,10 +85,16 @@ def build_manifest(
         include_lazy=include_lazy,
         uniform_weights=uniform_weights,
     )
-    crawler = Crawler(site, options)
-    page_manifests = tuple(crawler.page(path) for path in paths)
+    page_manifests, warnings = crawl_pages(
+        site,
+        paths,
+        options,
+        jobs=jobs,
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        progress=progress,
+    )
     return Manifest(
         pages=page_manifests,
         single=(len(paths) == 1) if single is None else single,
-        warnings=crawler.warnings,
+        warnings=warnings,
     )

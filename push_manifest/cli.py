@@ -11,13 +11,26 @@ import difflib
 import os
 import sys
 import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+
 import click
 
 from push_manifest import __version__, build_manifest
+from push_manifest.config import default_map, load_config, read_config
 from push_manifest.errors import OutputError, PushManifestError
-from push_manifest.model import Manifest, Viewport
-from push_manifest.pages import is_pattern
+from push_manifest.filters import (
+    UNTYPED,
+    Cut,
+    FilterOptions,
+    apply_filters,
+    parse_size,
+    parse_types,
+)
+from push_manifest.model import Destination, Manifest, Viewport
+from push_manifest.pages import default_root, expand_pages, is_pattern
+from push_manifest.progress import progress_bar
 from push_manifest.writers import FORMATS, render
 
 EXIT_STALE = 1
@@ -37,9 +50,48 @@ class InternalProblem(click.ClickException):
     exit_code = EXIT_INTERNAL
 
 
+class _Types(click.ParamType):  # type: ignore[type-arg, unused-ignore]
+    name = "types"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> frozenset[Destination]:
+        if isinstance(value, frozenset):
+            return value
+        try:
+            return parse_types([str(value)])
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+class _Bytes(click.ParamType):  # type: ignore[type-arg, unused-ignore]
+    name = "bytes"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        try:
+            return parse_size(value if isinstance(value, int) else str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """Eager: load the settings before the other options are processed, as their defaults."""
+    try:
+        config = read_config(value) if value is not None else load_config()
+        ctx.default_map = {**(ctx.default_map or {}), **default_map(config, ctx.command, ctx)}
+    except PushManifestError as error:
+        raise InputProblem(str(error)) from error
+    ctx.meta["push_manifest.config"] = config.path
+    return value
+
+
 @click.command(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Docs, the weight table and the JSON format: see the README.",
+    epilog="Every option can also be set in [tool.http2-push-manifest] of the nearest "
+    "pyproject.toml (key: the long option name); the command line wins. Docs, the weight "
+    "table and the JSON format: see the README.",
 )
 @click.option(
     "-f", "--file", "files", multiple=True, required=True, metavar="PAGE",
@@ -65,17 +117,45 @@ class InternalProblem(click.ClickException):
     help="Write nothing; exit 1 and print a diff if the manifest on disk is stale.",
 )
 @click.option(
-    "--strict",
-    is_flag=True,
-    help="Exit 1 if a local reference is missing or escapes the root (after reporting all).",
+    "--strict/--no-strict",
+    help="Exit 1 if a local reference is missing or escapes the root (after reporting all); "
+    "nothing is written then.",
 )
 @click.option(
-    "--uniform-weights",
-    is_flag=True,
+    "--include", multiple=True, metavar="GLOB",
+    help="Keep only resources whose URL path matches (repeatable). '*' stays in one segment, "
+    "'**' crosses them; a pattern without a leading '/' matches at any depth ('*.png').",
+)  # fmt: skip
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB",
+    help="Leave out resources whose URL path matches (repeatable; wins over --include).",
+)  # fmt: skip
+@click.option(
+    "--types", multiple=True, type=_Types(), metavar="LIST",
+    help="Keep only these types, comma-separated: style, script, font, image, document, fetch, "
+    f"track, audio, video, worker, {UNTYPED} (untyped). Repeatable.",
+)  # fmt: skip
+@click.option(
+    "--max-depth", type=click.IntRange(min=1), metavar="N",
+    help="Per page, keep resources at most N documents away (1: referenced by the page itself, "
+    "2: by its stylesheets and imports, ...).",
+)  # fmt: skip
+@click.option(
+    "--max-resources", type=click.IntRange(min=0), metavar="N",
+    help="Per page, keep at most the N highest-weight resources.",
+)  # fmt: skip
+@click.option(
+    "--budget", type=_Bytes(), metavar="BYTES",
+    help="Per page, keep in weight order each resource whose file still fits in BYTES on disk "
+    "(14000, 14kB, 16KiB, 1MB).",
+)  # fmt: skip
+@click.option(
+    "--uniform-weights/--no-uniform-weights",
     help="Write weight 1 for every resource, as the npm tool did.",
 )
 @click.option(
-    "--include-lazy", is_flag=True, help="Also list loading=lazy images (browsers defer them)."
+    "--include-lazy/--no-include-lazy",
+    help="Also list loading=lazy images (browsers defer them).",
 )
 @click.option(
     "--viewport-width",
@@ -101,7 +181,24 @@ class InternalProblem(click.ClickException):
     metavar="RATIO",
     help="Device pixel ratio, for srcset and image-set().",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print no warnings.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), metavar="N",
+    help="Crawl with N processes. Default: one per core (small sites use one). "
+    "The output is the same whatever N is.",
+)  # fmt: skip
+@click.option(
+    "--config", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    is_eager=True, expose_value=False, callback=_use_config,
+    help="Read settings from this pyproject.toml instead of the nearest one up from the "
+    "current directory.",
+)  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="Print no warnings and no progress bar.")
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="List every resource of every page with why it is there (construct, referring file), "
+    "and what the filters cut.",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.version_option(__version__, "-v", "--version", prog_name="http2-push-manifest")
 def cli(
@@ -111,12 +208,20 @@ def cli(
     fmt: str,
     check: bool,
     strict: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    types: tuple[frozenset[Destination], ...],
+    max_depth: int | None,
+    max_resources: int | None,
+    budget: int | None,
     uniform_weights: bool,
     include_lazy: bool,
     viewport_width: float,
     viewport_height: float,
     dpr: float,
+    jobs: int | None,
     quiet: bool,
+    verbose: bool,
     debug: bool,
 ) -> None:
     """Write a push/preload manifest for HTML pages.
@@ -129,8 +234,19 @@ def cli(
     Examples:
       http2-push-manifest -f index.html
       http2-push-manifest -f 'dist/**/*.html' --root dist -m dist/push_manifest.json
-      http2-push-manifest --check -f index.html
+      http2-push-manifest --check --strict -f index.html
     """
+    ctx = click.get_current_context()
+    quiet, verbose = _loudness(ctx, quiet, verbose)
+    filters = FilterOptions(
+        include=include,
+        exclude=exclude,
+        types=frozenset().union(*types) if types else None,
+        max_depth=max_depth,
+        max_resources=max_resources,
+        budget=budget,
+    )
+    bar = progress_bar(click.get_text_stream("stderr"), enabled=not quiet)
     try:
         result = build_manifest(
             files,
@@ -139,14 +255,17 @@ def cli(
             viewport=Viewport(viewport_width, viewport_height, dpr),
             include_lazy=include_lazy,
             uniform_weights=uniform_weights,
+            jobs=jobs,
+            progress=bar.update if bar is not None else None,
         )
-        text = render(result, fmt)
-        _report(result, quiet)
-        if check:
-            stale = _check(manifest, text)
-        else:
+        if bar is not None:
+            bar.close()
+        kept, cuts = apply_filters(result, filters, _filter_root(root, files, filters))
+        text = render(kept, fmt)
+        failed = _report(result, kept, cuts, quiet=quiet, verbose=verbose, strict=strict)
+        stale = _check(manifest, text) if check else False
+        if not check and not failed:
             _write(manifest, text)
-            stale = False
     except PushManifestError as error:
         raise InputProblem(str(error)) from error
     except Exception as error:
@@ -156,19 +275,81 @@ def cli(
             f"internal error: {type(error).__name__}: {error}. "
             "Rerun with --debug for the traceback and report it."
         ) from error
-    problems = [w for w in result.warnings if w.code.strict]
-    if strict and problems:
-        click.echo(f"error: --strict: {len(problems)} broken reference(s)", err=True)
-        sys.exit(EXIT_STALE)
-    if stale:
+    finally:
+        if bar is not None:
+            bar.close()
+    if failed or stale:
         sys.exit(EXIT_STALE)
 
 
-def _report(manifest: Manifest, quiet: bool) -> None:
-    if quiet:
-        return
-    for warning in manifest.warnings:
-        click.echo(f"warning: {warning}", err=True)
+def _loudness(ctx: click.Context, quiet: bool, verbose: bool) -> tuple[bool, bool]:
+    """``(quiet, verbose)``; when both are set, the one given on the command line wins."""
+    if not (quiet and verbose):
+        return quiet, verbose
+    typed = click.core.ParameterSource.COMMANDLINE
+    quiet_typed = ctx.get_parameter_source("quiet") is typed
+    verbose_typed = ctx.get_parameter_source("verbose") is typed
+    if quiet_typed != verbose_typed:
+        return quiet_typed, verbose_typed
+    raise click.UsageError("--quiet and --verbose exclude each other; give one")
+
+
+def _filter_root(root: Path | None, files: Sequence[str], filters: FilterOptions) -> Path | None:
+    """The site root, for the budget to measure files by; the same default build_manifest takes."""
+    if filters.budget is None or root is not None:
+        return root
+    return default_root(expand_pages(files))
+
+
+def _report(
+    crawled: Manifest,
+    kept: Manifest,
+    cuts: Sequence[Cut],
+    *,
+    quiet: bool,
+    verbose: bool,
+    strict: bool,
+) -> bool:
+    """Print warnings (and with ``verbose`` the listing); True when ``strict`` fails the run.
+
+    Under ``strict``, broken references are errors: printed even with ``quiet``.
+    """
+    if verbose:
+        config = click.get_current_context().meta.get("push_manifest.config")
+        if config is not None:
+            click.echo(f"settings: {config}", err=True)
+    problems = 0
+    for warning in crawled.warnings:
+        if strict and warning.code.strict:
+            problems += 1
+            click.echo(f"error: {warning}", err=True)
+        elif not quiet:
+            click.echo(f"warning: {warning}", err=True)
+    if verbose:
+        _explain(kept, cuts)
+    if problems:
+        click.echo(f"error: --strict: {problems} broken reference(s); nothing written", err=True)
+    return problems > 0
+
+
+def _explain(manifest: Manifest, cuts: Sequence[Cut]) -> None:
+    """Every kept resource with the construct and file that brought it in, then the cuts."""
+    by_page: dict[str, list[Cut]] = defaultdict(list)
+    for cut in cuts:
+        by_page[cut.page].append(cut)
+    for page in manifest.pages:
+        dropped = by_page.get(page.key, [])
+        extra = f", {len(dropped)} cut" if dropped else ""
+        click.echo(f"{page.key}: {len(page.resources)} resource(s){extra}", err=True)
+        for resource in page.resources:
+            kind = str(resource.type) or UNTYPED
+            click.echo(
+                f"  {resource.weight:>3} {kind:<8} {resource.url}  "
+                f"({resource.kind} in {resource.referrer or page.key})",
+                err=True,
+            )
+        for cut in dropped:
+            click.echo(f"  cut {cut.resource.url}: {cut.detail} [{cut.reason}]", err=True)
 
 
 def _check(target: str, text: str) -> bool:

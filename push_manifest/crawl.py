@@ -8,11 +8,13 @@ and caps never rise along a path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
+from push_manifest.cache import Cache, Snapshot, content_digest
 from push_manifest.classify import Fetch, classify, cors_state
 from push_manifest.decode import decode_html
 from push_manifest.importmap import ImportMap, merge_import_maps, parse_import_map
@@ -68,15 +70,21 @@ class CrawlOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class _HtmlDoc:
+class _Doc:
+    """A document read and scanned once per run, with what its reading found wrong."""
+
     items: tuple[HtmlItem, ...]
-    encoding: str
+    encoding: str = "utf-8"
+    warnings: tuple[CrawlWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class _CssDoc:
-    references: tuple[Reference, ...]
-    encoding: str
+class PageResult:
+    """One page's manifest, every warning its crawl met, and the files it depends on."""
+
+    manifest: PageManifest
+    warnings: tuple[CrawlWarning, ...]
+    dependencies: tuple[tuple[str, Snapshot], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +127,20 @@ class _PageWalk:
     entries: dict[str, _Entry] = field(default_factory=dict)
     followed: dict[str, int] = field(default_factory=dict)
     import_map: ImportMap = field(default_factory=ImportMap)
+    warnings: dict[tuple[WarningCode, str, str], CrawlWarning] = field(default_factory=dict)
+    dependencies: dict[str, Snapshot] = field(default_factory=dict)
+
+    def warn(
+        self, code: WarningCode, document: str, message: str, *, reference: str = "", line: int = 0
+    ) -> None:
+        key = (code, document, reference)
+        if key not in self.warnings:
+            self.warnings[key] = CrawlWarning(code, document, message, reference, line)
+
+    def uses(self, doc: _Doc, path: Path, snapshot: Snapshot) -> None:
+        self.dependencies[str(path)] = snapshot
+        for warning in doc.warnings:
+            self.warnings.setdefault((warning.code, warning.document, warning.reference), warning)
 
     def add(self, key: str, entry: _Entry) -> None:
         known = self.entries.get(key)
@@ -129,95 +151,92 @@ class _PageWalk:
 
 
 class Crawler:
-    """Crawls pages of one :class:`Site`, sharing parsed documents across pages."""
+    """Crawls pages of one :class:`Site`, sharing scanned documents across pages.
 
-    def __init__(self, site: Site, options: CrawlOptions | None = None) -> None:
+    With a :class:`Cache`, scanned stylesheets, scripts and HTML imports are also looked up by
+    content hash, and newly scanned ones are kept in :attr:`new_documents` for storing.
+    """
+
+    def __init__(
+        self, site: Site, options: CrawlOptions | None = None, cache: Cache | None = None
+    ) -> None:
         self.site = site
         self.options = options or CrawlOptions()
-        self._html: dict[Path, _HtmlDoc] = {}
-        self._css: dict[tuple[Path, str], _CssDoc] = {}
-        self._js: dict[Path, tuple[Reference, ...]] = {}
-        self._inline: dict[tuple[str, InlineKind], tuple[Reference, ...]] = {}
-        self._warnings: dict[tuple[WarningCode, str, str], CrawlWarning] = {}
+        self.cache = cache
+        self.new_documents: list[tuple[str, _Doc]] = []
+        self._docs: dict[tuple[str, Path, str], tuple[_Doc, Snapshot]] = {}
+        self._inline: dict[tuple[str, InlineKind], _Doc] = {}
 
-    @property
-    def warnings(self) -> tuple[CrawlWarning, ...]:
-        """Every problem met so far, each once, in the order met."""
-        return tuple(self._warnings.values())
-
-    def page(self, path: Path) -> PageManifest:
-        """The manifest of the page at ``path`` (a file inside the root)."""
+    def page(self, path: Path) -> PageResult:
+        """Crawl the page at ``path`` (a file inside the root)."""
+        key = self.site.relative_key(path)
         page_url = self.site.url_for(path)
         walk = _PageWalk(page_url)
-        doc = self._html_doc(path, self.site.relative_key(path))
-        if doc is not None:
-            self._walk_html(walk, doc, page_url, Weight.HEAD_STYLESHEET, depth=1)
-        return PageManifest(
-            key=self.site.relative_key(path),
-            url=manifest_key(page_url),
-            resources=self._resources(walk),
+        doc = self._document(walk, "html", Path(os.path.realpath(path)), key, "utf-8")
+        self._walk_html(walk, doc, page_url, Weight.HEAD_STYLESHEET, depth=1)
+        manifest = PageManifest(
+            key=key, url=manifest_key(page_url), resources=self._resources(walk)
+        )
+        return PageResult(
+            manifest, tuple(walk.warnings.values()), tuple(sorted(walk.dependencies.items()))
         )
 
     # -- documents -------------------------------------------------------------------------
 
-    def _read(self, path: Path, document: str) -> bytes | None:
+    def _document(
+        self, walk: _PageWalk, language: str, path: Path, document: str, fallback: str
+    ) -> _Doc:
+        """Read and scan a document once per run (``language``: html, css or js)."""
+        memo = (language, path, fallback)
+        known = self._docs.get(memo)
+        if known is None:
+            known = self._load(language, path, document, fallback)
+            self._docs[memo] = known
+        doc, snapshot = known
+        walk.uses(doc, path, snapshot)
+        return doc
+
+    def _load(
+        self, language: str, path: Path, document: str, fallback: str
+    ) -> tuple[_Doc, Snapshot]:
         try:
-            return self.site.read(path)
+            data = self.site.read(path)
+            stat = os.stat(path)
         except OSError as error:
-            self._warn(WarningCode.UNREADABLE, document, f"cannot read: {error.strerror}")
-            return None
+            warning = CrawlWarning(
+                WarningCode.UNREADABLE, document, f"cannot read: {error.strerror or error}"
+            )
+            return _Doc((), warnings=(warning,)), Snapshot("missing")
+        digest = content_digest(data)
+        snapshot = Snapshot("file", stat.st_size, stat.st_mtime_ns, digest)
+        cache_key = f"{language}:{fallback}:{digest}:{document}"
+        if self.cache is not None:
+            cached = self.cache.document(cache_key)
+            if isinstance(cached, _Doc):
+                return cached, snapshot
+        doc = _SCANNERS[language](self, data, document, fallback)
+        if self.cache is not None:
+            self.new_documents.append((cache_key, doc))
+        return doc, snapshot
 
-    def _html_doc(self, path: Path, document: str) -> _HtmlDoc | None:
-        cached = self._html.get(path)
-        if cached is None:
-            data = self._read(path, document)
-            if data is None:
-                return None
-            text, encoding = decode_html(data)
-            cached = _HtmlDoc(tuple(scan_html(parse_html(text), self.options.viewport)), encoding)
-            self._html[path] = cached
-        return cached
+    def _scan_html(self, data: bytes, document: str, fallback: str) -> _Doc:
+        text, encoding = decode_html(data)
+        return _Doc(tuple(scan_html(parse_html(text), self.options.viewport)), encoding)
 
-    def _css_doc(self, path: Path, fallback: str, document: str) -> _CssDoc | None:
-        cached = self._css.get((path, fallback))
-        if cached is None:
-            data = self._read(path, document)
-            if data is None:
-                return None
-            parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback)
-            self._css_errors(parsed, document)
-            cached = _CssDoc(tuple(scan_css(parsed, self.options.viewport)), parsed.encoding)
-            self._css[(path, fallback)] = cached
-        return cached
+    def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
+        parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback)
+        refs = tuple(scan_css(parsed, self.options.viewport))
+        return _Doc(refs, parsed.encoding, _css_warnings(parsed, document))
 
-    def _js_doc(self, path: Path, document: str) -> tuple[Reference, ...] | None:
-        cached = self._js.get(path)
-        if cached is None:
-            data = self._read(path, document)
-            if data is None:
-                return None
-            cached = self._js_refs(data, document)
-            self._js[path] = cached
-        return cached
+    def _scan_js(self, data: bytes, document: str, fallback: str) -> _Doc:
+        return _Doc(tuple(scan_js(data)), "utf-8", _js_warnings(data, document))
 
-    def _js_refs(
-        self, source: str | bytes, document: str, line_offset: int = 0
-    ) -> tuple[Reference, ...]:
-        errors = js_syntax_errors(source)
-        if errors:
-            self._warn(
-                WarningCode.JS_PARSE, document,
-                "JavaScript syntax error; a browser would not run this module",
-                line=errors[0] + max(line_offset - 1, 0),
-            )  # fmt: skip
-        return tuple(scan_js(source))
-
-    def _inline_refs(self, item: InlineText, document: str) -> tuple[Reference, ...]:
+    def _inline_doc(self, walk: _PageWalk, item: InlineText, document: str) -> _Doc:
         key = (item.text, item.kind)
-        cached = self._inline.get(key)
-        if cached is None:
+        doc = self._inline.get(key)
+        if doc is None:
             if item.kind is InlineKind.MODULE_SCRIPT:
-                cached = self._js_refs(item.text, document, item.line)
+                doc = _Doc(tuple(scan_js(item.text)), warnings=_js_warnings(item.text, document))
             else:
                 parse = (
                     parse_style_attribute
@@ -225,28 +244,17 @@ class Crawler:
                     else parse_stylesheet
                 )
                 parsed = parse(item.text)
-                self._css_errors(parsed, document, item.line)
-                cached = tuple(scan_css(parsed, self.options.viewport))
+                refs = tuple(scan_css(parsed, self.options.viewport))
+                doc = _Doc(refs, warnings=_css_warnings(parsed, document, item.line))
             if len(self._inline) < 100_000:
-                self._inline[key] = cached
-        return cached
-
-    def _css_errors(self, parsed: ParsedCss, document: str, line_offset: int = 0) -> None:
-        if parsed.errors:
-            line, message = parsed.errors[0]
-            more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
-            self._warn(
-                WarningCode.CSS_PARSE,
-                document,
-                f"CSS syntax error: {message}{more}; browsers skip the broken part",
-                line=line + max(line_offset - 1, 0),
-            )
+                self._inline[key] = doc
+        for warning in doc.warnings:
+            walk.warnings.setdefault((warning.code, warning.document, warning.reference), warning)
+        return doc
 
     # -- walking ---------------------------------------------------------------------------
 
-    def _walk_html(
-        self, walk: _PageWalk, doc: _HtmlDoc, doc_url: str, cap_: int, depth: int
-    ) -> None:
+    def _walk_html(self, walk: _PageWalk, doc: _Doc, doc_url: str, cap_: int, depth: int) -> None:
         document = _doc_name(doc_url)
         context = _Context(doc_url, document, doc.encoding, cap_, depth, page_base=doc_url)
         base_seen = False
@@ -265,10 +273,10 @@ class Crawler:
         if item.kind is InlineKind.IMPORT_MAP:
             new, problems = parse_import_map(item.text, context.base)
             for problem in problems:
-                self._warn(WarningCode.JS_PARSE, context.document, problem, line=item.line)
+                walk.warn(WarningCode.JS_PARSE, context.document, problem, line=item.line)
             walk.import_map = merge_import_maps(walk.import_map, new)
             return
-        refs = self._inline_refs(item, context.document)
+        refs = self._inline_doc(walk, item, context.document).items
         if item.kind is InlineKind.MODULE_SCRIPT:
             crossorigin = _inline_cors(item)
             inner = replace(context, cap=cap(Weight.DEFERRED_SCRIPT + 1, context.cap),
@@ -278,9 +286,10 @@ class Crawler:
             inner = replace(context, cap=cap(style_cap, context.cap), media=item.media)
         self._visit_all(walk, refs, inner)
 
-    def _visit_all(self, walk: _PageWalk, refs: Iterable[Reference], context: _Context) -> None:
+    def _visit_all(self, walk: _PageWalk, refs: Iterable[HtmlItem], context: _Context) -> None:
         for ref in refs:
-            self._visit(walk, ref, context)
+            if isinstance(ref, Reference):
+                self._visit(walk, ref, context)
 
     def _resolve(self, walk: _PageWalk, ref: Reference, context: _Context) -> str | None:
         """The local URL ``ref`` names, or ``None`` (external, unfetchable, unmapped)."""
@@ -290,7 +299,7 @@ class Crawler:
                 if absolute(ref.url, "about:blank") is None and not ref.url.startswith(
                     ("/", "./", "../")
                 ):
-                    self._warn(
+                    walk.warn(
                         WarningCode.UNMAPPED_SPECIFIER, context.document,
                         "bare module specifier that no import map maps; a browser fails the "
                         "import (add it to <script type=importmap>)",
@@ -328,15 +337,17 @@ class Crawler:
         weight = cap(weigh(ref, fetch, media_matches=matches), below)
 
         located = self.site.locate(url)
+        if located.path is not None and located.state is not FileState.FILE:
+            walk.dependencies.setdefault(str(located.path), Snapshot(located.state.value))
         if located.state is FileState.OUTSIDE:
-            self._warn(
+            walk.warn(
                 WarningCode.OUTSIDE_ROOT, context.document, "resolves outside the root; excluded",
                 reference=ref.url, line=ref.line,
             )  # fmt: skip
             return
         if located.state is not FileState.FILE:
             what = "is a directory" if located.state is FileState.DIRECTORY else "does not exist"
-            self._warn(
+            walk.warn(
                 WarningCode.MISSING, context.document,
                 f"{key} {what} under the root; listed anyway",
                 reference=ref.url, line=ref.line,
@@ -357,26 +368,23 @@ class Crawler:
         document = _doc_name(url)
         if ref.kind in _FOLLOWED_AS_CSS:
             walk.followed[url] = inner.cap
-            css = self._css_doc(path, inner.encoding, document)
-            if css is not None:
-                inner = replace(inner, base=url, document=document, encoding=css.encoding)
-                self._visit_all(walk, css.references, inner)
+            css = self._document(walk, "css", path, document, inner.encoding)
+            inner = replace(inner, base=url, document=document, encoding=css.encoding)
+            self._visit_all(walk, css.items, inner)
         elif ref.kind is Kind.HTML_IMPORT:
             walk.followed[url] = inner.cap
-            html = self._html_doc(path, document)
-            if html is not None:
-                self._walk_html(walk, html, url, inner.cap, inner.depth)
+            html = self._document(walk, "html", path, document, "utf-8")
+            self._walk_html(walk, html, url, inner.cap, inner.depth)
         elif (
             fetch.module
             and fetch.type in (Destination.SCRIPT, Destination.WORKER)
             and ref.kind in _FOLLOWED_AS_MODULE
         ):
             walk.followed[url] = inner.cap
-            refs = self._js_doc(path, document)
-            if refs is not None:
-                inner = replace(inner, base=url, document=document, media=(),
-                                crossorigin=fetch.crossorigin)  # fmt: skip
-                self._visit_all(walk, refs, inner)
+            js = self._document(walk, "js", path, document, "utf-8")
+            inner = replace(inner, base=url, document=document, media=(),
+                            crossorigin=fetch.crossorigin)  # fmt: skip
+            self._visit_all(walk, js.items, inner)
 
     # -- output ----------------------------------------------------------------------------
 
@@ -400,12 +408,46 @@ class Crawler:
             for key, entry in ordered
         )
 
-    def _warn(
-        self, code: WarningCode, document: str, message: str, *, reference: str = "", line: int = 0
-    ) -> None:
-        key = (code, document, reference)
-        if key not in self._warnings:
-            self._warnings[key] = CrawlWarning(code, document, message, reference, line)
+
+def _css_warnings(
+    parsed: ParsedCss, document: str, line_offset: int = 0
+) -> tuple[CrawlWarning, ...]:
+    if not parsed.errors:
+        return ()
+    line, message = parsed.errors[0]
+    more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
+    return (
+        CrawlWarning(
+            WarningCode.CSS_PARSE,
+            document,
+            f"CSS syntax error: {message}{more}; browsers skip the broken part",
+            line=line + max(line_offset - 1, 0),
+        ),
+    )
+
+
+def _js_warnings(
+    source: str | bytes, document: str, line_offset: int = 0
+) -> tuple[CrawlWarning, ...]:
+    errors = js_syntax_errors(source)
+    if not errors:
+        return ()
+    return (
+        CrawlWarning(
+            WarningCode.JS_PARSE,
+            document,
+            "JavaScript syntax error; a browser would not run this module",
+            line=errors[0] + max(line_offset - 1, 0),
+        ),
+    )
+
+
+_SCANNERS: dict[str, Callable[[Crawler, bytes, str, str], _Doc]] = {
+    "html": Crawler._scan_html,
+    "css": Crawler._scan_css,
+    "js": Crawler._scan_js,
+}
+"""Document language → how its bytes become a scanned :class:`_Doc`."""
 
 
 def _inline_cors(item: InlineText) -> CrossOrigin | None:
@@ -438,4 +480,4 @@ def _absolute_srcset(ref: Reference, base: str) -> str:
     return ", ".join(parts)
 
 
-__all__ = ["CrawlOptions", "Crawler"]
+__all__ = ["CrawlOptions", "Crawler", "PageResult"]

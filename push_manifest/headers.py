@@ -6,7 +6,8 @@ Each value follows the RFC 8288 §3 grammar (``<URI-Reference>`` then ``; param`
 parameter value written as a token when it is one, else as a quoted-string) with the parameters
 the HTML standard reads from a ``Link`` header (§4.2.4.4 "Processing Link headers", "apply link
 options from parsed header attributes"): ``rel``, ``as``, ``crossorigin``, ``type``, ``media``,
-``imagesrcset`` and ``imagesizes``; plus ``nopush`` (W3C Preload §3.3) for servers that push.
+``imagesrcset`` and ``imagesizes``; plus ``nopush`` (W3C Preload, "server push") for servers
+that push.
 
 Also here: which resources a browser acts on in a 103 Early Hints response, the per-page header
 size budget, and how a page's file path maps to the URL paths a server sees.
@@ -106,8 +107,8 @@ _MODULEPRELOAD_AS = {
     Destination.WORKER: "worker",
     Destination.STYLE: "style",
 }
-# Chromium handles preload with these `as` values, and modulepreload of scripts, in a 103
-# (content/browser/loader/navigation_early_hints_manager.cc); other engines ignore the rest.
+# In a 103, Chromium acts on preload with these `as` values and on modulepreload of scripts,
+# and ignores other links (content/browser/loader/navigation_early_hints_manager.cc).
 _EARLY_HINT_AS = frozenset({"font", "image", "script", "style", "fetch"})
 # Fonts are preloaded with `type` so a browser that cannot use the format skips them.
 _FONT_TYPES = {
@@ -151,7 +152,7 @@ def _crossorigin(resource: Resource) -> CrossOrigin | None:
         return None
     if resource.crossorigin is not None:
         return resource.crossorigin
-    # Fonts (CSS Fonts §4.8.2) and fetch() are always requested in cors mode.
+    # Fonts (CSS Fonts, "font fetching requirements") and fetch() are always cors requests.
     if resource.type in (Destination.FONT, Destination.FETCH):
         return CrossOrigin.ANONYMOUS
     return None
@@ -159,7 +160,7 @@ def _crossorigin(resource: Resource) -> CrossOrigin | None:
 
 def link(resource: Resource, *, nopush: bool = False) -> Link | None:
     """``resource`` as a preload :class:`Link`, or None when no ``Link`` preload fetches it the
-    way the browser will (WHATWG HTML §4.6.8.20 ``preload``, §4.6.8.19 ``modulepreload``).
+    way the browser will (WHATWG HTML, link types "preload" and "modulepreload").
 
     ``rel=preload; as=…`` for styles, classic scripts, images, fonts, ``fetch`` and tracks;
     ``rel=modulepreload`` (``as`` only for workers and CSS modules) for modules; ``crossorigin``

@@ -40,7 +40,6 @@ _FALSE: Outcomes = frozenset({False})
 _UNKNOWN: Outcomes = frozenset({None})
 _DOUBT: Outcomes = frozenset({True, False})
 
-_INITIAL_FONT_PX = 16.0
 # Font-relative lengths in media queries use the initial font; these are the values measured in
 # headless Chromium with Debian's default fonts (`ex`, `cap`, `lh` depend on the font).
 _FONT_UNITS: dict[str, float] = {
@@ -68,8 +67,6 @@ _ABSOLUTE_UNITS: dict[str, float] = {
 }
 _RESOLUTION_UNITS: dict[str, float] = {"dppx": 1.0, "x": 1.0, "dpi": 1 / 96, "dpcm": 2.54 / 96}
 _MATH_FUNCTIONS = frozenset({"calc", "min", "max", "clamp"})
-
-
 _VIEWPORT_UNITS = frozenset({"vw", "vi", "vh", "vb", "vmin", "vmax"})
 
 
@@ -244,12 +241,16 @@ class _Feature:
 
 def _kw(value: str, *allowed: str, falsy: Sequence[str] = ("none", "no-preference")) -> _Feature:
     return _Feature(
-        "keyword", lambda _: value, False, frozenset((value, *allowed)), frozenset(falsy)
+        "keyword",
+        lambda _: value,
+        range=False,
+        keywords=frozenset((value, *allowed)),
+        falsy=frozenset(falsy),
     )
 
 
 def _const(value: float, kind: str = "integer", *, range_: bool = True) -> _Feature:
-    return _Feature(kind, lambda _: value, range_)
+    return _Feature(kind, lambda _: value, range=range_)
 
 
 def _orientation(viewport: Viewport) -> str:
@@ -264,7 +265,11 @@ _FEATURES: dict[str, _Feature] = {
     "aspect-ratio": _Feature("ratio", lambda v: (v.width, v.height)),
     "device-aspect-ratio": _Feature("ratio", lambda v: (v.width, v.height)),
     "orientation": _Feature(
-        "keyword", _orientation, False, frozenset({"portrait", "landscape"}), frozenset()
+        "keyword",
+        _orientation,
+        range=False,
+        keywords=frozenset({"portrait", "landscape"}),
+        falsy=frozenset(),
     ),
     "resolution": _Feature("resolution", lambda v: v.dpr),
     "-webkit-device-pixel-ratio": _Feature("number", lambda v: v.dpr),
@@ -276,7 +281,11 @@ _FEATURES: dict[str, _Feature] = {
     "vertical-viewport-segments": _Feature("integer", lambda _: 1, prefixes=False),
     "-webkit-transform-3d": _const(1, range_=False),
     "scan": _Feature(
-        "keyword", lambda _: None, False, frozenset({"interlace", "progressive"}), frozenset()
+        "keyword",
+        lambda _: None,
+        range=False,
+        keywords=frozenset({"interlace", "progressive"}),
+        falsy=frozenset(),
     ),
     "update": _kw("fast", "slow", "none"),
     "overflow-block": _kw("scroll", "none", "paged"),
@@ -309,7 +318,6 @@ _FEATURES: dict[str, _Feature] = {
 _FOREIGN_PREFIXES = ("-moz-", "min--moz-", "max--moz-", "-o-", "-ms-")
 """Vendor prefixes of other engines: Chromium never knows these features, so no doubt."""
 
-_RANGE_OPS = frozenset({"<", "<=", ">", ">=", "="})
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
 
 _Value = float | str | tuple[float, float]
@@ -424,6 +432,8 @@ def _satisfies(feature: _Feature, actual: _Actual, op: str, expected: _Value) ->
             return False
         width, height = actual
         return _compare(width * denominator, op, height * numerator, _LAYOUT_EPSILON)
+    if actual is None:
+        return False
     epsilon = _LAYOUT_EPSILON if feature.kind == "length" else 1e-9
     return _compare(actual, op, expected, epsilon)
 
@@ -442,7 +452,7 @@ def _evaluate_test(test: _Test, viewport: Viewport) -> Outcomes:
         expected = _parse_value(feature, tokens, viewport)
         if expected is None:
             return _UNKNOWN
-        if actual is None or not _satisfies(feature, actual, op, expected):
+        if not _satisfies(feature, actual, op, expected):
             outcome = _FALSE
     return outcome
 
@@ -464,12 +474,8 @@ def _split_range(tokens: Sequence[ast.Node]) -> tuple[list[list[ast.Node]], list
         if token.type == "literal" and token.value in ("<", ">", "="):
             op = token.value
             following = tokens[i + 1] if i + 1 < len(tokens) else None
-            if (
-                op != "="
-                and following is not None
-                and following.type == "literal"
-                and (following.value == "=")
-            ):
+            # `<=` and `>=` are two delimiters with nothing between them.
+            if op != "=" and getattr(following, "value", None) == "=":
                 op += "="
                 i += 1
             ops.append(op)
@@ -501,7 +507,9 @@ def _feature_name(name: str) -> tuple[str, str] | None:
         if base not in _FEATURES:
             return None
         feature = _FEATURES[base]
-        valid = feature.range and feature.prefixes and name[0] == base[0]
+        # `-webkit-device-pixel-ratio` takes `-webkit-min-`, never `min--webkit-`.
+        same_vendor = name.startswith("-") == base.startswith("-")
+        valid = feature.range and feature.prefixes and same_vendor
         return base, prefix if valid else "invalid"
     return None
 

@@ -6,7 +6,9 @@ that does not lie inside the root once symbolic links are resolved.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -20,6 +22,7 @@ ORIGIN = "http://site.invalid"
 """The made-up origin a site is crawled under: every local URL is same-origin with it."""
 
 _PATH_SAFE = "/!$&'()*+,;=:@~"
+_MAX_SYMLINKS = 40
 
 
 class FileState(Enum):
@@ -37,7 +40,8 @@ class Located:
 
     state: FileState
     path: Path | None = None
-    """The real (symlink-free) path, for :attr:`FileState.FILE` only."""
+    """The real (symlink-free) path; for :attr:`FileState.MISSING`, where the file would be;
+    ``None`` for :attr:`FileState.OUTSIDE`."""
 
 
 class Site:
@@ -54,6 +58,11 @@ class Site:
             raise InputError(f"root {str(given)!r} is not a directory; pass --root DIR")
         self.root = Path(os.path.realpath(given))
         self._prefix = str(self.root).rstrip(os.sep) + os.sep
+        self._given = os.path.abspath(given)
+        # URL paths that spell the site's location on disk are file paths, not URLs.
+        places = {str(self.root), self._given}
+        places |= {os.path.dirname(p) for p in places if os.path.dirname(p).count(os.sep) > 1}
+        self._file_path_prefixes = tuple(sorted(p.rstrip(os.sep) + os.sep for p in places))
 
     def contains(self, path: str | os.PathLike[str]) -> bool:
         """True when ``path``, once symlinks are resolved, lies inside the root."""
@@ -73,37 +82,137 @@ class Site:
     def locate(self, url: str) -> Located:
         """Map an absolute same-origin URL to the file it names.
 
-        The path is percent-decoded as a static server does; a directory means its
-        ``index.html``. Anything that resolves outside the root (``..`` after decoding, a
-        symlink pointing out, an absolute path) is :attr:`FileState.OUTSIDE` and is never touched.
+        The path is percent-decoded as a static server does; a path ending in ``/`` means its
+        ``index.html``. The path is resolved one component at a time from the root, reading
+        symbolic links only inside it (see :meth:`_resolve`), so nothing outside the root is
+        ever opened, listed or even looked up. :attr:`FileState.OUTSIDE`: a NUL byte, ``..``
+        after decoding (also between backslashes, as a Windows server splits), a symlink that
+        points out or loops, or a missing file whose URL path spells the root's own absolute
+        file system path (a file path written where a URL belongs). FIFOs, sockets and devices
+        are :attr:`FileState.MISSING`: they are never read.
         """
         pathname = URL(url).pathname
         raw = unquote_to_bytes(pathname)
         if b"\x00" in raw:
             return Located(FileState.OUTSIDE)
         decoded = os.fsdecode(raw)
-        relative = decoded.lstrip("/")
-        if any(part == ".." for part in relative.replace("\\", "/").split("/")):
+        if any(part == ".." for part in decoded.replace("\\", "/").split("/")):
             return Located(FileState.OUTSIDE)
-        candidate = self.root / relative
+        parts = decoded.split("/")
         if pathname.endswith("/"):
-            candidate = candidate / "index.html"
-        if not self.contains(candidate):
+            parts.append("index.html")
+        located = self._resolve(parts)
+        if located.state is FileState.MISSING and decoded.startswith(self._file_path_prefixes):
             return Located(FileState.OUTSIDE)
-        real = Path(os.path.realpath(candidate))
+        return located
+
+    def _resolve(self, parts: list[str]) -> Located:
+        """Resolve root-relative path ``parts`` as the kernel would, confined to the root.
+
+        Each component is looked up (``lstat``) in a directory already known to be inside the
+        root; a symlink's target is read and resolved the same way: relative targets from the
+        link's directory, absolute ones only when they name a path under the root. ``..``
+        above the root, an absolute target elsewhere, or more than 40 links (Linux's limit:
+        a loop) give :attr:`FileState.OUTSIDE` before anything outside is touched.
+        """
+        done: list[str] = []
+        pending = list(reversed(parts))
+        links = 0
+        while pending:
+            name = pending.pop()
+            if name in ("", "."):
+                continue
+            if name == "..":
+                if not done:
+                    return Located(FileState.OUTSIDE)
+                done.pop()
+                continue
+            path = self.root.joinpath(*done, name)
+            try:
+                mode = os.lstat(path).st_mode
+            except PermissionError:
+                # A directory on the way is not searchable: reading reports it as unreadable.
+                return Located(FileState.FILE, path)
+            except OSError:
+                return Located(FileState.MISSING, path)
+            if stat.S_ISLNK(mode):
+                links += 1
+                try:
+                    target = os.readlink(path)
+                except OSError:
+                    return Located(FileState.MISSING, path)
+                if os.path.isabs(target):
+                    inside = self._under_root(target)
+                    if inside is None:
+                        return Located(FileState.OUTSIDE)
+                    done, target = [], inside
+                if links > _MAX_SYMLINKS:
+                    return Located(FileState.OUTSIDE)
+                pending.extend(reversed(target.split("/")))
+                continue
+            done.append(name)
+            if not stat.S_ISDIR(mode) and any(p not in ("", ".") for p in pending):
+                return Located(FileState.MISSING, path)
+        final = self.root.joinpath(*done)
         try:
-            if real.is_dir():
-                return Located(FileState.DIRECTORY, real)
-            if real.is_file():
-                return Located(FileState.FILE, real)
+            mode = os.lstat(final).st_mode
         except OSError:
-            pass
-        return Located(FileState.MISSING)
+            return Located(FileState.MISSING, final)
+        if stat.S_ISDIR(mode):
+            return Located(FileState.DIRECTORY, final)
+        if stat.S_ISREG(mode):
+            return Located(FileState.FILE, final)
+        return Located(FileState.MISSING, final)
+
+    def _under_root(self, target: str) -> str | None:
+        """The part of absolute ``target`` below the root (real or as given), else ``None``."""
+        for root in (str(self.root), self._given):
+            if target == root:
+                return ""
+            if target.startswith(root.rstrip(os.sep) + os.sep):
+                return target[len(root.rstrip(os.sep)) + 1 :]
+        return None
 
     def read(self, path: Path) -> bytes:
-        """The bytes of a file inside the root (``OSError`` when unreadable; ``ValueError`` when
-        the path is outside the root, which the crawl never asks for)."""
-        if not self.contains(path):
-            raise ValueError(f"refusing to read {path}: outside the root {self.root}")
-        with open(os.path.realpath(path), "rb") as handle:
+        """The bytes of a regular file inside the root.
+
+        The file is opened by walking down from the root one directory at a time without
+        following any symlink (``openat`` with ``O_NOFOLLOW``), so a link swapped in after
+        :meth:`locate` cannot redirect the read outside. Raises ``OSError`` when the file is
+        unreadable or not a regular file; ``ValueError`` when ``path`` is outside the root,
+        which the crawl never asks for.
+        """
+        parts = self._parts(path)
+        if not parts:
+            raise IsADirectoryError(errno.EISDIR, "is the root directory", os.fspath(path))
+        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
+        directory = os.open(self.root, flags | getattr(os, "O_DIRECTORY", 0))
+        try:
+            for part in parts[:-1]:
+                inner = os.open(
+                    part, flags | nofollow | getattr(os, "O_DIRECTORY", 0), dir_fd=directory
+                )
+                os.close(directory)
+                directory = inner
+            # O_NONBLOCK: opening a FIFO swapped in must not hang the run.
+            fd = os.open(parts[-1], flags | nofollow | os.O_NONBLOCK, dir_fd=directory)
+        finally:
+            os.close(directory)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
             return handle.read()
+
+    def _parts(self, path: str | os.PathLike[str]) -> list[str]:
+        """The components of ``path`` below the real root (``ValueError`` when outside)."""
+        text = os.fspath(path)
+        if not (os.path.isabs(text) and ".." not in text.split(os.sep)):
+            text = os.path.realpath(text)
+        if text == str(self.root):
+            return []
+        if not text.startswith(self._prefix):
+            text = os.path.realpath(text)
+            if not text.startswith(self._prefix):
+                raise ValueError(f"refusing to read {path}: outside the root {self.root}")
+        return [part for part in text[len(self._prefix) :].split(os.sep) if part]

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from push_manifest import __version__
 from push_manifest.cli import cli
+from push_manifest.writers import FORMATS
 
 from .conftest import FIXTURES
 
@@ -102,7 +103,9 @@ def test_glob_pattern_expands_sorted_and_gives_multi_page_keys(make_site: SiteMa
 
 
 def test_root_makes_absolute_urls_resolve_against_it(make_site: SiteMaker) -> None:
-    root = make_site({"sub/page.html": '<link rel="stylesheet" href="/css/x.css">', "css/x.css": ""})
+    root = make_site(
+        {"sub/page.html": '<link rel="stylesheet" href="/css/x.css">', "css/x.css": ""}
+    )
     with_root = json.loads(run("-f", root / "sub/page.html", "--root", root, "-m", "-").stdout)
     assert with_root == {"/css/x.css": {"type": "style", "weight": 256}}
     default = run("-f", root / "sub/page.html", "-m", "-")
@@ -176,3 +179,193 @@ def test_python_dash_m_and_console_script_work(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "/js/app.js" in json.loads(result.stdout)
+
+
+# -- build-step ergonomics: --check, --strict, filters, --verbose ------------------------------
+
+
+@pytest.fixture
+def site(make_site: SiteMaker) -> Path:
+    return make_site(
+        {
+            "index.html": '<link rel="stylesheet" href="css/app.css"><script src="js/app.js">'
+            '</script><img src="img/hero.png"><img src="img/logo.png">',
+            "css/app.css": '@import "base.css"; body { background: url(../img/bg.png) }',
+            "css/base.css": "@font-face { font-family: x; src: url(../f.woff2) format('woff2') }",
+            "js/app.js": "x" * 3000,
+            "img/hero.png": "x" * 5000,
+            "img/logo.png": "x" * 100,
+            "img/bg.png": "x" * 100,
+            "f.woff2": "x" * 1000,
+        }
+    )
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_check_works_with_every_format(site: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    base = ["-f", site / "index.html", "--format", fmt, "-m", out]
+    missing = run("--check", *base)
+    assert missing.exit_code == 1
+    assert not out.exists()
+    assert run(*base).exit_code == 0
+    fresh = out.read_text()
+    assert run("--check", *base).exit_code == 0
+    out.write_text(fresh.replace("/css/app.css", "/css/old.css"))
+    stale = run("--check", *base)
+    assert stale.exit_code == 1
+    assert "+" + next(line for line in fresh.splitlines() if "/css/app.css" in line) in stale.stdout
+    assert f"{out} is stale" in stale.stderr
+    assert out.read_text() != fresh
+
+
+def test_check_prints_a_unified_diff_of_the_json(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.json"
+    run("-f", site / "index.html", "-m", out)
+    data = json.loads(out.read_text())
+    data["/img/logo.png"]["weight"] = 7
+    out.write_text(json.dumps(data, indent=2) + "\n")
+    result = run("--check", "-f", site / "index.html", "-m", out)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"--- {out} (on disk)"
+    assert lines[1] == f"+++ {out} (expected)"
+    assert '-    "weight": 7' in lines
+    assert '+    "weight": 128' in lines
+    assert json.loads(out.read_text())["/img/logo.png"]["weight"] == 7
+
+
+def test_strict_reports_each_problem_on_one_line_and_writes_nothing(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    root = make_site(
+        {
+            "index.html": '<link rel="stylesheet" href="a.css">\n<img src="gone.png">\n'
+            '<img src="/%2e%2e/%2e%2e/etc/passwd">',
+            "a.css": "body { background: url(missing-bg.png) }",
+        }
+    )
+    out = tmp_path / "m.json"
+    result = run("--strict", "-q", "-f", root / "index.html", "-m", out)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 4
+    assert any("index.html:2" in e and "'gone.png'" in e and "does not exist" in e for e in errors)
+    assert any("a.css" in e and "'missing-bg.png'" in e and "missing-file" in e for e in errors)
+    assert any("etc/passwd" in e and "outside-root" in e for e in errors)
+    assert errors[-1] == "error: --strict: 3 broken reference(s); nothing written"
+    assert not out.exists()
+    relaxed = run("-q", "-f", root / "index.html", "-m", out)
+    assert relaxed.exit_code == 0
+    assert out.exists()
+
+
+def test_strict_passes_on_a_clean_site(site: Path) -> None:
+    result = run("--strict", "-f", site / "index.html", "-m", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+
+
+def test_filters_from_the_command_line(site: Path) -> None:
+    def keys(*args: str | os.PathLike[str]) -> list[str]:
+        result = run("-f", site / "index.html", "-m", "-", *args)
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.stdout))
+
+    everything = keys()
+    assert everything == [
+        "/css/app.css", "/css/base.css", "/js/app.js", "/f.woff2",
+        "/img/hero.png", "/img/logo.png", "/img/bg.png",
+    ]  # fmt: skip
+    assert keys("--exclude", "/img/**", "--exclude", "*.js") == [
+        "/css/app.css", "/css/base.css", "/f.woff2",
+    ]  # fmt: skip
+    assert keys("--include", "/css/*") == ["/css/app.css", "/css/base.css"]
+    assert keys("--types", "font,script") == ["/js/app.js", "/f.woff2"]
+    assert keys("--max-depth", "1") == [
+        "/css/app.css", "/js/app.js", "/img/hero.png", "/img/logo.png",
+    ]  # fmt: skip
+    assert keys("--max-resources", "2") == everything[:2]
+    assert keys("--budget", "4.3kB") == [
+        "/css/app.css", "/css/base.css", "/js/app.js", "/f.woff2", "/img/logo.png",
+    ]  # fmt: skip
+
+
+def test_verbose_explains_every_resource_and_every_cut(site: Path) -> None:
+    result = run("-f", site / "index.html", "-m", "-", "--verbose", "--budget", "1KiB")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert lines[0] == "index.html: 4 resource(s), 3 cut"
+    assert "  256 style    /css/base.css  (css-import in css/app.css)" in lines
+    assert "  112 image    /img/bg.png  (css-url in css/app.css)" in lines
+    assert (
+        "  cut /f.woff2: 1000 bytes do not fit in the 898 bytes left of --budget 1024 [budget]"
+        in lines
+    )
+    assert sum(line.startswith("  cut ") for line in lines) == 3
+    plain = run("-f", site / "index.html", "-m", "-", "--budget", "1KiB")
+    assert plain.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--types", "css"], "unknown type 'css'"),
+        (["--budget", "lots"], "not a size in bytes"),
+        (["--max-depth", "0"], "--max-depth"),
+        (["--quiet", "--verbose"], "--quiet and --verbose exclude each other"),
+        (["--config", "nope.toml"], "does not exist"),
+    ],
+)
+def test_bad_option_values_are_exit_2(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("-f", site / "index.html", "-m", "-", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_jobs_do_not_change_the_output(make_site: SiteMaker) -> None:
+    pages = {
+        f"p{i:03}.html": f'<img src="i{i % 7}.png"><link rel=stylesheet href=a.css>'
+        for i in range(80)
+    }
+    root = make_site({**pages, "a.css": "b { background: url(bg.png) }"})
+    one = run("-f", f"{root}/*.html", "-m", "-", "-q", "--jobs", "1").stdout
+    two = run("-f", f"{root}/*.html", "-m", "-", "-q", "--jobs", "2").stdout
+    assert one == two
+    assert len(json.loads(one)) == 80
+
+
+def test_ci_step_from_the_readme_end_to_end(tmp_path: Path) -> None:
+    """The GitHub Actions step: settings in pyproject.toml, then ``--check --strict``."""
+    site = tmp_path / "public"
+    (site / "css").mkdir(parents=True)
+    (site / "index.html").write_text('<link rel="stylesheet" href="css/app.css">')
+    (site / "css/app.css").write_text("body { color: red }")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.http2-push-manifest]\nfile = ["public/**/*.html"]\nroot = "public"\n'
+        'manifest = "public/push_manifest.json"\n'
+    )
+
+    def tool(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["http2-push-manifest", *args], cwd=tmp_path, capture_output=True, text=True,
+            timeout=120, check=False,
+        )  # fmt: skip
+
+    stale = tool("--check", "--strict")
+    assert stale.returncode == 1
+    assert "+++ " in stale.stdout
+    assert tool().returncode == 0
+    fresh = tool("--check", "--strict")
+    assert (fresh.returncode, fresh.stdout, fresh.stderr) == (0, "", "")
+    (site / "index.html").write_text('<link rel="stylesheet" href="css/app.css"><img src=x.png>')
+    assert tool().returncode == 0
+    broken = tool("--check", "--strict")
+    assert broken.returncode == 1
+    assert "index.html" in broken.stderr
+    assert "'x.png'" in broken.stderr
+    assert "error: --strict: 1 broken reference(s)" in broken.stderr

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
 import pytest
+import webencodings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from push_manifest.decode import decode_html, prescan
+
+_NAMES = frozenset(encoding.name for encoding in webencodings.CACHE.values()) | {
+    webencodings.lookup(label).name for label in webencodings.LABELS
+}
 
 
 @pytest.mark.parametrize(
@@ -117,3 +124,17 @@ def test_invalid_utf8_is_replaced_never_raised() -> None:
     text, encoding = decode_html(b"<p>\xff\xc3(\xe2\x82 ok \xf0\x9f\x98")
     assert encoding == "utf-8"
     assert text == "<p>\ufffd\ufffd(\ufffd ok \ufffd"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(["utf-8", "latin1", "shift_jis", "utf-16le"]))
+def test_any_bytes_decode_without_raising(data: bytes, fallback: str) -> None:
+    text, encoding = decode_html(data, fallback)
+    assert isinstance(text, str)
+    assert encoding
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_prescan_of_any_bytes_gives_a_known_name_or_none(data: bytes) -> None:
+    assert prescan(b"<meta charset=" + data) in (None, *_NAMES)

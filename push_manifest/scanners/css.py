@@ -7,10 +7,11 @@ where behaviour was checked against Chromium 156 (the browser the project is jud
 
 - ``@import`` in every syntax (CSS Cascade 5 §2), before any other valid rule only;
 - ``url()`` in the declarations of style rules at any depth: inside conditional group rules
-  (``@media``, ``@supports``, ``@container``), ``@layer``, ``@scope``, ``@starting-style``,
-  CSS Nesting, and keyframe rules (fetched when the animation runs). ``@supports`` is taken as
-  true; ``@page`` (print only), ``@document`` (dropped by Chromium), declarations outside a
-  style rule and ``@font-face`` nested in a style rule are ignored, as Chromium does;
+  (``@media``, ``@supports``, ``@container``), ``@layer``, ``@scope`` (whose bare
+  declarations style the scoping root), ``@starting-style``, CSS Nesting, and keyframe rules
+  (fetched when the animation runs). ``@supports`` is taken as true. Ignored as Chromium
+  ignores them: ``@page`` (print only), ``@document`` and other unknown at-rules, declarations
+  outside a style rule, ``@font-face`` and ``@keyframes`` nested in a style rule;
 - ``image-set()``: the one candidate a browser picks (CSS Images 4 §2.2);
 - ``@font-face``: the one source a browser fetches (CSS Fonts 4 §4.3).
 
@@ -27,9 +28,10 @@ from typing import Any, Final
 
 import tinycss2
 import webencodings
+from tinycss2.bytes import decode_stylesheet_bytes
 from tinycss2.serializer import serialize_identifier
 
-from push_manifest.model import Kind, Reference, Viewport, attrs
+from push_manifest.model import Attrs, Kind, Reference, Viewport, attrs
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "parse_style_attribute",
     "parse_stylesheet",
     "parse_stylesheet_bytes",
+    "reduce_stylesheet",
     "scan_css",
 ]
 
@@ -60,23 +63,98 @@ class ParsedCss:
     declarations_only: bool = False
 
 
-def parse_stylesheet_bytes(data: bytes, fallback_encoding: str = "utf-8") -> ParsedCss:
+def parse_stylesheet_bytes(
+    data: bytes, fallback_encoding: str = "utf-8", *, reduce: bool = True
+) -> ParsedCss:
     """Decode and parse a stylesheet file (CSS Syntax 3 §3.2 *determine the fallback encoding*).
 
     A BOM wins, then ``@charset``, then ``fallback_encoding`` (the referring document's
     encoding, an encoding label), then UTF-8; bad bytes become U+FFFD. Never raises.
     """
     environment = webencodings.lookup(fallback_encoding)
-    rules, encoding = tinycss2.parse_stylesheet_bytes(
-        data, environment_encoding=environment, skip_comments=True, skip_whitespace=True
+    text, encoding = decode_stylesheet_bytes(data, environment_encoding=environment)
+    return replace(parse_stylesheet(text, reduce=reduce), encoding=encoding.name)
+
+
+def parse_stylesheet(text: str, *, reduce: bool = True) -> ParsedCss:
+    """Parse a stylesheet's text (CSS Syntax 3 §5.3.3 *parse a stylesheet*).
+
+    With ``reduce``, top-level rules that provably hold no reference are blanked out first
+    (:func:`reduce_stylesheet`), so tinycss2 tokenizes only the rules that matter.
+    """
+    reduced = reduce_stylesheet(text) if reduce else None
+    rules = tinycss2.parse_stylesheet(
+        text if reduced is None else reduced, skip_comments=True, skip_whitespace=True
     )
-    return ParsedCss(tuple(rules), _errors(rules), encoding.name)
-
-
-def parse_stylesheet(text: str) -> ParsedCss:
-    """Parse the text of a ``<style>`` element (CSS Syntax 3 §5.3.3 *parse a stylesheet*)."""
-    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     return ParsedCss(tuple(rules), _errors(rules))
+
+
+_STRUCTURE: Final = re.compile(
+    r"""
+      /\*.*?(?:\*/|\Z)                          # a comment; unterminated: to the end
+    | "(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\Z)         # a string; unterminated: to the newline
+    | '(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\Z)
+    | url\([ \t\n\r\f]*(?=[^"'\s])(?:[^)\\]|\\.)*\)?   # an unquoted url token
+    | [{};\\]
+    """,
+    re.VERBOSE | re.DOTALL | re.IGNORECASE,
+)
+_RELEVANT: Final = re.compile(r"url\(|@import|image-set\(|src\(|\\", re.IGNORECASE)
+_IMPORT: Final = re.compile(r"@import", re.IGNORECASE)
+_PLACEHOLDER: Final = "_{}"
+
+
+def _closed(token: str) -> bool:
+    """False for an unterminated comment or string."""
+    if token[0] in "\"'":
+        return len(token) >= 2 and token[-1] == token[0]
+    if token.startswith("/*"):
+        return len(token) >= 4 and token.endswith("*/")
+    return True
+
+
+def reduce_stylesheet(text: str) -> str | None:
+    """``text`` with every top-level rule that holds no reference replaced by an empty rule
+    (``_{}``) and its line breaks, or ``None`` when the structure is not plain enough to be
+    sure (an unterminated comment or string, unbalanced braces, a backslash anywhere).
+
+    A rule is kept when it contains ``url(``, ``image-set(``, ``src(`` or ``@import``, or comes
+    before the last ``@import`` (what precedes an ``@import`` decides whether it is valid).
+    Syntax errors inside blanked rules go unseen; line breaks are kept, so line numbers hold.
+    Comments, strings and url tokens are skipped as CSS Syntax 3 §4 tokenizes them, so braces
+    inside them are not structure.
+    """
+    chunks: list[str] = []
+    depth = 0
+    start = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == "{":
+            depth += 1
+        elif first == "}" or first == ";":
+            depth -= first == "}"
+            if depth < 0:
+                return None
+            if depth == 0:
+                chunks.append(text[start : match.end()])
+                start = match.end()
+        elif first == "\\" or not _closed(token):
+            return None
+    if depth != 0:
+        return None
+    tail = text[start:]
+    # Nothing before the last @import is blanked: what precedes an @import decides its validity.
+    last_import = max((i for i, c in enumerate(chunks) if _IMPORT.search(c)), default=-1)
+    return (
+        "".join(
+            chunk
+            if index <= last_import or _RELEVANT.search(chunk)
+            else _PLACEHOLDER + "\n" * chunk.count("\n")
+            for index, chunk in enumerate(chunks)
+        )
+        + tail
+    )
 
 
 def parse_style_attribute(text: str) -> ParsedCss:
@@ -107,14 +185,35 @@ def _unescape(match: re.Match[str]) -> str:
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Link:
+    """A cell of an immutable list that shares its tail, so that nesting costs O(depth).
+    Compared and hashed by identity."""
+
+    value: Any
+    parent: _Link | None = None
+
+
+def _values(link: _Link | None) -> tuple[Any, ...]:
+    """The values of a list, outermost first."""
+    values = []
+    while link is not None:
+        values.append(link.value)
+        link = link.parent
+    return tuple(reversed(values))
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     """Where a node sits: what the declarations and rules in a block mean there."""
 
-    media: tuple[str, ...] = ()
-    preludes: tuple[Any, ...] = ()
-    """Preludes of the enclosing style rules, outermost first: the selector, computed lazily."""
+    media: _Link | None = None
+    """Media query lists in force, innermost last."""
+    preludes: _Link | None = None
+    """Preludes of the enclosing style rules: the selector, computed only when needed."""
     keyframes: str | None = None
+    style_rule: bool = False
+    """Inside a style rule, where ``@font-face`` and ``@keyframes`` are invalid."""
     declarations: bool = False
     """Declarations here style elements (inside a style rule, keyframe rule or attribute)."""
     rules: bool = True
@@ -166,11 +265,18 @@ def scan_css(
     Empty URLs are skipped; nothing else is filtered. Never raises.
     """
     if parsed.declarations_only:
-        context = _Context(media, declarations=True, rules=False)
+        context = _Context(_chain(media), declarations=True, rules=False)
         nodes: Iterable[Node] = (node for node in parsed.nodes if node.type == "declaration")
         yield from _walk(nodes, context, viewport, stylesheet=False)
     else:
-        yield from _walk(parsed.nodes, _Context(media), viewport, stylesheet=True)
+        yield from _walk(parsed.nodes, _Context(_chain(media)), viewport, stylesheet=True)
+
+
+def _chain(values: Iterable[Any]) -> _Link | None:
+    link = None
+    for value in values:
+        link = _Link(value, link)
+    return link
 
 
 def _walk(
@@ -178,6 +284,7 @@ def _walk(
 ) -> Iterator[Reference]:
     """Depth-first over rules and declarations; a stack, not recursion, so depth is unbounded."""
     imports_allowed = stylesheet
+    selectors: dict[_Link, str] = {}
     stack: list[tuple[Iterator[Node], _Context]] = [(iter(nodes), context)]
     while stack:
         iterator, context = stack[-1]
@@ -188,7 +295,7 @@ def _walk(
         top = stylesheet and len(stack) == 1
         if node.type == "declaration":
             if context.declarations:
-                yield from _declaration(node, context, viewport)
+                yield from _declaration(node, context, viewport, selectors)
         elif node.type == "qualified-rule":
             if top and any(token.type != "whitespace" for token in node.prelude):
                 imports_allowed = False
@@ -206,11 +313,8 @@ def _walk(
             if node.content is None or context.keyframes is not None:
                 continue
             if name in _GROUP_RULES and context.rules:
-                inner = context
-                if name == "media" and (query := _text(node.prelude)):
-                    inner = replace(context, media=(*context.media, query))
-                stack.append((iter(_block(node.content)), inner))
-            elif not context.preludes and context.rules:
+                stack.append((iter(_block(node.content)), _group_context(node, context)))
+            elif not context.style_rule and context.rules:
                 if name == "font-face":
                     yield from _font_face(node, context)
                 elif name in _KEYFRAMES:
@@ -224,21 +328,63 @@ def _rule_context(rule: Node, context: _Context) -> _Context | None:
         return None
     if context.keyframes is not None:
         return replace(context, declarations=True, rules=False)
-    return replace(context, preludes=(*context.preludes, rule.prelude), declarations=True)
+    return replace(
+        context,
+        preludes=_Link(rule.prelude, context.preludes),
+        declarations=True,
+        style_rule=True,
+    )
+
+
+def _group_context(rule: Node, context: _Context) -> _Context:
+    """The context inside a conditional group rule, ``@layer``, ``@scope`` or
+    ``@starting-style``."""
+    if rule.lower_at_keyword == "media":
+        query = _text(rule.prelude)
+        return replace(context, media=_Link(query, context.media)) if query else context
+    if rule.lower_at_keyword == "scope":
+        # CSS Cascade 6 §2.5: declarations directly inside style the scoping root, and style
+        # rules inside match within it, which reads like nesting under the root's selector.
+        root = next((token for token in rule.prelude if token.type != "whitespace"), None)
+        prelude = root.content if root is not None and root.type == "() block" else _SCOPE
+        return replace(context, preludes=_Link(prelude, context.preludes), declarations=True)
+    return context
+
+
+_SCOPE: Final = tinycss2.parse_component_value_list(":scope")
 
 
 def _block(content: Sequence[Node]) -> list[Node]:
-    return tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True)  # type: ignore[no-any-return]
+    """The declarations and rules of a block (CSS Syntax 3 §5.4.4 *consume a block's
+    contents*, which CSS Nesting needs)."""
+    nodes: list[Node] = tinycss2.parse_blocks_contents(
+        content, skip_comments=True, skip_whitespace=True
+    )
+    return nodes
 
 
-def _may_reference(tokens: Iterable[Node]) -> bool:
-    """False when a block provably holds nothing to scan: saves parsing most rule bodies."""
-    for token in _preorder(tokens):
-        if token.type in ("url", "{} block", "at-keyword") or (
-            token.type == "function" and token.lower_name in _REFERENCE_FUNCTIONS
-        ):
-            return True
+def _may_reference(tokens: list[Node]) -> bool:
+    """False when a rule's body provably holds nothing to scan: most bodies are never parsed.
+
+    Hot (every style rule): a flat stack of lists, no generator, order irrelevant.
+    """
+    stack = [tokens]
+    while stack:
+        for token in stack.pop():
+            kind = token.type
+            if kind in _MAY_REFERENCE:
+                return True
+            if kind == "function":
+                if token.lower_name in _REFERENCE_FUNCTIONS:
+                    return True
+                stack.append(token.arguments)
+            elif kind == "() block" or kind == "[] block":
+                stack.append(token.content)
     return False
+
+
+_MAY_REFERENCE: Final = frozenset({"url", "{} block", "at-keyword"})
+"""URL tokens, and the nested rules (``{}`` blocks, at-rules) of CSS Nesting."""
 
 
 def _import(rule: Node, context: _Context) -> Iterator[Reference]:
@@ -246,7 +392,7 @@ def _import(rule: Node, context: _Context) -> Iterator[Reference]:
     (CSS Cascade 5 §2)."""
     if rule.content is not None:
         return
-    tokens = [token for token in rule.prelude]
+    tokens = list(rule.prelude)
     _skip_whitespace(tokens)
     if not tokens:
         return
@@ -272,7 +418,7 @@ def _import(rule: Node, context: _Context) -> Iterator[Reference]:
         Kind.CSS_IMPORT,
         line=rule.source_line,
         attrs=attrs({"layer": layer, "supports": supports}),
-        media=(*context.media, query) if query else context.media,
+        media=_values(_Link(query, context.media) if query else context.media),
     )
 
 
@@ -309,9 +455,11 @@ def _is_blank(url: str) -> bool:
     return not url.strip(" \t\n\r\f")
 
 
-def _declaration(declaration: Node, context: _Context, viewport: Viewport) -> Iterator[Reference]:
+def _declaration(
+    declaration: Node, context: _Context, viewport: Viewport, selectors: dict[_Link, str]
+) -> Iterator[Reference]:
     name = declaration.name if declaration.name.startswith("--") else declaration.lower_name
-    found_attrs = None
+    found: tuple[Attrs, tuple[str, ...]] | None = None
     for token in _references_in(declaration.value):
         kind = Kind.CSS_URL
         if token.type == "function" and token.lower_name in _IMAGE_SET_FUNCTIONS:
@@ -323,13 +471,14 @@ def _declaration(declaration: Node, context: _Context, viewport: Viewport) -> It
             chosen = None
         if chosen is None or _is_blank(chosen[0]):
             continue
-        if found_attrs is None:
-            selector = _selector(context.preludes) if context.preludes else None
-            found_attrs = attrs(
-                {"property": name, "selector": selector, "keyframes": context.keyframes}
+        if found is None:
+            selector = _selector(context.preludes, selectors) if context.preludes else None
+            found = (
+                attrs({"property": name, "selector": selector, "keyframes": context.keyframes}),
+                _values(context.media),
             )
         url, line = chosen
-        yield Reference(url, kind, line=line, attrs=found_attrs, media=context.media)
+        yield Reference(url, kind, line=line, attrs=found[0], media=found[1])
 
 
 def _references_in(tokens: Iterable[Node]) -> Iterator[Node]:
@@ -485,7 +634,7 @@ def _font_face(rule: Node, context: _Context) -> Iterator[Reference]:
             Kind.CSS_FONT_FACE,
             line=source.line,
             attrs=attrs(found),
-            media=context.media,
+            media=_values(context.media),
         )
         return
 
@@ -509,7 +658,7 @@ def _font_source(tokens: list[Node]) -> _FontSource | None:
     if first.type == "function" and first.lower_name == "local":
         return _FontSource(None) if not rest and _is_family_name(first.arguments) else None
     url = _url_of(first)
-    if url is None:
+    if url is None or (first.type == "function" and _has_modifiers(first)):
         return None
     font_format = None
     if rest and rest[0].type == "function" and rest[0].lower_name == "format":
@@ -535,6 +684,12 @@ def _font_source(tokens: list[Node]) -> _FontSource | None:
     return _FontSource(url, font_format, first.source_line)
 
 
+def _has_modifiers(function: Node) -> bool:
+    """``url("a" modifier())``: Chromium takes URL modifiers in properties, not in ``src``."""
+    significant = [token for token in function.arguments if token.type != "whitespace"]
+    return len(significant) > 1
+
+
 def _is_family_name(tokens: Sequence[Node]) -> bool:
     """``<family-name>``: one string, or identifiers that are not a lone CSS-wide keyword."""
     significant = [token for token in tokens if token.type != "whitespace"]
@@ -556,23 +711,34 @@ def _family(value: Sequence[Node]) -> str:
     return _text(value)
 
 
-def _selector(preludes: Sequence[Sequence[Node]]) -> str:
-    """The selector of the innermost style rule, CSS Nesting §3 resolved textually: ``&`` is
-    replaced by the parent (``:is(parent)`` when it is a list), a selector without ``&`` gets
-    the parent prepended as a descendant."""
-    selector = ""
-    for prelude in preludes:
-        if not selector:
-            selector = _text(prelude)
-            continue
-        parent = f":is({selector})" if "," in selector else selector
-        selector = ", ".join(
-            _text(item, ampersand=parent)
-            if any(_is_ampersand(token) for token in _preorder(item))
-            else f"{parent} {_text(item)}"
-            for item in _split_commas(prelude)
-        )
-    return selector
+def _selector(link: _Link, cache: dict[_Link, str]) -> str:
+    """The selector of the innermost style rule of ``link`` (a list of preludes), CSS Nesting
+    §3 resolved textually: ``&`` is replaced by the parent (``:is(parent)`` when it is a list),
+    a selector without ``&`` gets the parent prepended as a descendant. ``cache`` keeps each
+    level's selector, so deep nesting costs once per level, not once per reference."""
+    pending: list[_Link] = []
+    ancestor: _Link | None = link
+    while ancestor is not None and ancestor not in cache:
+        pending.append(ancestor)
+        ancestor = ancestor.parent
+    selector = None if ancestor is None else cache[ancestor]
+    for level in reversed(pending):
+        selector = _nest(level.value, selector)
+        cache[level] = selector
+    return cache[link]
+
+
+def _nest(prelude: Sequence[Node], parent: str | None) -> str:
+    if parent is None:
+        return _text(prelude)
+    if "," in parent:
+        parent = f":is({parent})"
+    return ", ".join(
+        _text(item, ampersand=parent)
+        if any(_is_ampersand(token) for token in _preorder(item))
+        else f"{parent} {_text(item)}"
+        for item in _split_commas(prelude)
+    )
 
 
 def _is_ampersand(token: Node) -> bool:
@@ -621,19 +787,21 @@ def _split_commas(tokens: Iterable[Node]) -> list[list[Node]]:
     return items
 
 
+_CONTENTS: Final = {
+    "declaration": "value",
+    "function": "arguments",
+    "() block": "content",
+    "[] block": "content",
+    "{} block": "content",
+}
+"""Where each kind of node keeps its children (rules have two lists: prelude and content)."""
+
+
 def _children(node: Node) -> Iterable[Node]:
-    kind = node.type
-    if kind == "qualified-rule":
-        return [*node.prelude, *node.content]
-    if kind == "at-rule":
+    if node.type in ("qualified-rule", "at-rule"):
         return [*node.prelude, *(node.content or ())]
-    if kind == "declaration":
-        return node.value  # type: ignore[no-any-return]
-    if kind == "function":
-        return node.arguments  # type: ignore[no-any-return]
-    if kind in _BRACKETS:
-        return node.content  # type: ignore[no-any-return]
-    return ()
+    attribute = _CONTENTS.get(node.type)
+    return () if attribute is None else getattr(node, attribute)
 
 
 def _preorder(nodes: Iterable[Node]) -> Iterator[Node]:
@@ -648,7 +816,21 @@ def _preorder(nodes: Iterable[Node]) -> Iterator[Node]:
             stack.append(iter(_children(node)))
 
 
-def _errors(nodes: Iterable[Node]) -> tuple[tuple[int, str], ...]:
-    found = [node for node in _preorder(nodes) if node.type == "error"]
+def _errors(nodes: Sequence[Node]) -> tuple[tuple[int, str], ...]:
+    """Every ``ParseError`` among ``nodes`` and in their tokens, by position. Runs on every
+    parse, so a flat stack of lists, sorted afterwards."""
+    found = []
+    stack = [nodes]
+    while stack:
+        for node in stack.pop():
+            kind = node.type
+            if kind == "error":
+                found.append(node)
+            elif kind in ("qualified-rule", "at-rule"):
+                stack.append(node.prelude)
+                if node.content:
+                    stack.append(node.content)
+            elif (attribute := _CONTENTS.get(kind)) is not None:
+                stack.append(getattr(node, attribute))
     found.sort(key=lambda error: (error.source_line, error.source_column))
     return tuple((error.source_line, error.message) for error in found)

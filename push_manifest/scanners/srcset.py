@@ -329,6 +329,13 @@ def select_image(
     descriptors become densities through :func:`source_size`. Returns None when nothing is
     selectable (no ``src`` and no valid candidate, or the winner is a blank ``src``).
     """
+    return _select_image(srcset, sizes, src, viewport)
+
+
+@lru_cache(maxsize=8192)
+def _select_image(
+    srcset: str | None, sizes: str | None, src: str | None, viewport: Viewport
+) -> ImageSelection | None:
     if srcset is None:
         if src is None or not src.strip(_WHITESPACE):
             return None
@@ -354,7 +361,7 @@ def _type_supported(mime_type: str | None) -> bool:
     if mime_type is None:
         return True
     essence = mime_type.split(";", 1)[0].strip(_WHITESPACE).lower()
-    return not mime_type.strip(_WHITESPACE) or essence in SUPPORTED_IMAGE_TYPES
+    return not essence or essence in SUPPORTED_IMAGE_TYPES
 
 
 def select_picture(
@@ -369,6 +376,17 @@ def select_picture(
     valid candidate, whose ``type`` Chromium decodes (absent or empty: any) and whose
     ``media`` matches (absent or empty: always), picked with its own ``sizes``; otherwise the
     ``<img>`` as :func:`select_image` has it."""
+    return _select_picture(tuple(sources), img_src, img_srcset, img_sizes, viewport)
+
+
+@lru_cache(maxsize=8192)
+def _select_picture(
+    sources: tuple[PictureSource, ...],
+    img_src: str | None,
+    img_srcset: str | None,
+    img_sizes: str | None,
+    viewport: Viewport,
+) -> ImageSelection | None:
     for source in sources:
         if not source.srcset or not _type_supported(source.type):
             continue
@@ -384,7 +402,7 @@ def select_picture(
         if winner is None:
             continue
         return ImageSelection(winner.url, source.srcset, source.sizes)
-    return select_image(img_srcset, img_sizes, img_src, viewport)
+    return _select_image(img_srcset, img_sizes, img_src, viewport)
 
 
 def select_density(candidates: Sequence[tuple[str, float]], viewport: Viewport) -> str | None:

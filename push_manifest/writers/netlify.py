@@ -31,6 +31,7 @@ def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
     for page in header_pages(manifest, options):
         if not page.links:
             continue
+        yield ""
         yield f"# {page.page.key}"
         for route in page.routes:
             yield rule_path(route)

@@ -93,7 +93,8 @@ class PageRecording:
     leaked: tuple[str, ...]
     """Full URLs of other-origin requests that got a response: must always be empty."""
     quiet: bool
-    """True when the network went quiet before the hard timeout."""
+    """True when the load event came and then the network went quiet, before the hard
+    timeout."""
 
 
 class BrowserUnavailable(RuntimeError):
@@ -163,8 +164,11 @@ def record_page(
 
     Waits for the load event, then until no request has started or ended for ``quiet_ms``, or
     until ``timeout_s`` has passed since navigation started (then ``quiet`` is False): a fetch
-    that never finishes cannot hang the run, unlike Playwright's ``networkidle``.
+    that never finishes cannot hang the run, unlike Playwright's ``networkidle``, and neither can
+    a subresource that holds the load event back.
     """
+    from playwright.sync_api import TimeoutError as NavigationTimeout
+
     deadline = time.monotonic() + timeout_s
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=DEVICE_SCALE_FACTOR)
     blocked: list[str] = []
@@ -198,11 +202,14 @@ def record_page(
         cdp.on("Network.loadingFailed", on_end)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        page.goto(
-            origin + page_url,
-            wait_until="load",
-            timeout=max(deadline - time.monotonic(), 0.1) * 1000,
-        )
+        try:
+            page.goto(
+                origin + page_url,
+                wait_until="load",
+                timeout=max(deadline - time.monotonic(), 0.1) * 1000,
+            )
+        except NavigationTimeout:
+            deadline = 0.0  # no load event: report what was fetched, as not quiet
         quiet = False
         while time.monotonic() < deadline:
             idle = time.monotonic() - last_activity[0]
@@ -219,6 +226,7 @@ def record_page(
     leaked: list[str] = []
     for event in sent:
         url = str(event["request"]["url"])
+        # A redirect's next hop comes as another event; the document named the first URL.
         if event.get("redirectResponse") or not url.startswith(("http:", "https:")):
             continue
         if not url.startswith(origin + "/"):

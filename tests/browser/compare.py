@@ -1,10 +1,10 @@
 """Compare what Chromium fetched for a page with what the manifest lists for it.
 
-Recall: every request the page's HTML or a stylesheet initiated (``REQUIRED``) is in the
-manifest. Precision: every manifest entry was requested by the browser, whatever initiated it.
-Where both sides have a URL, the manifest ``type`` must be the fetch destination the browser
-used (checked only for resource types that name one). Disagreements listed in the allow-list
-are reported but do not fail.
+Recall: every request that the page's HTML, a stylesheet or a static module import initiated
+(``REQUIRED``) is in the manifest. Precision: every manifest entry was requested by the
+browser, whatever initiated it. Where both sides have a URL, the manifest ``type`` must be the
+fetch destination the browser used (checked only for resource types that name one).
+Disagreements listed in the allow-list are reported but do not fail.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from .chromium import Initiator, PageRecording, RecordedRequest
 if TYPE_CHECKING:
     from push_manifest.model import Resource
 
-REQUIRED = frozenset({Initiator.PARSER, Initiator.STYLESHEET, Initiator.RENDER, Initiator.PRELOAD})
-"""Initiators whose requests the manifest must list: the page's HTML and CSS. Module imports
-join when the JavaScript stage lands (SPEC §3); running script, nested frames and the browser's
-own choices never do."""
+REQUIRED = frozenset(
+    {Initiator.PARSER, Initiator.STYLESHEET, Initiator.RENDER, Initiator.PRELOAD, Initiator.MODULE}
+)
+"""Initiators whose requests the manifest must list: the page's HTML, its CSS and static module
+imports (SPEC §3). Running script (``fetch()``, dynamic ``import()``), nested frames and the
+browser's own choices (icons) are not the markup's, and need not be listed."""
 
 # CDP Network.ResourceType → Fetch destination. "Other" (SVG <use>, icons) and "Media" name
 # none, so their manifest type is not checked.
@@ -49,7 +51,10 @@ class Verdict(StrEnum):
     TYPE = "TYPE"
     """Both have it, with different destinations."""
     UNMODELLED = "-"
-    """Fetched for a reason the manifest does not model (script, module, frame, other)."""
+    """Fetched for a reason the manifest does not model (running script, a frame, other)."""
+
+
+_QUIET_VERDICTS = frozenset({Verdict.AGREE, Verdict.UNMODELLED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +119,14 @@ class PageComparison:
             f"{self.site}/{self.page}  recall {ratio(self.recall)}  "
             f"precision {ratio(self.precision)}{quiet}"
         ]
-        width = max([len(r.url) for r in self.rows] + [3])
-        lines.append(
-            f"  {'verdict':8} {'url':{width}}  {'browser (type, initiator, from)':48} manifest"
-        )
+        shown = [r for r in self.rows if all_rows or r.verdict not in _QUIET_VERDICTS]
+        width = max([len(r.url) for r in shown] + [3])
+        if shown:
+            lines.append(
+                f"  {'verdict':8} {'url':{width}}  {'browser (type, initiator, from)':48} manifest"
+            )
         reasons: list[str] = []
-        for row in self.rows:
-            if not all_rows and row.verdict in (Verdict.AGREE, Verdict.UNMODELLED):
-                continue
+        for row in shown:
             seen = "-"
             if row.browser:
                 b = row.browser
@@ -129,11 +134,11 @@ class PageComparison:
                 if b.status != 200:
                     seen += f" [{b.status or 'no response'}]"
             listed = "-" if row.listed is None else (row.listed or '""')
-            verdict = "allowed" if row.allowed else str(row.verdict)
-            note = ""
+            verdict, note = str(row.verdict), ""
             if row.allowed:
-                reasons.append(row.allowed)
-                note = f"  [{reasons.index(row.allowed) + 1}]"
+                if row.allowed not in reasons:
+                    reasons.append(row.allowed)
+                verdict, note = "allowed", f"  [{reasons.index(row.allowed) + 1}]"
             lines.append(f"  {verdict:8} {row.url:{width}}  {seen:48} {listed}{note}")
         lines.extend(f"  [{n}] {reason}" for n, reason in enumerate(reasons, 1))
         lines.extend(f"  STALE allow-list entry (excused nothing): {url}" for url in self.stale)

@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
 from .chromium import BrowserUnavailable, PageRecording, launch
-from .oracle import record, site_pages
+from .oracle import FIXTURES, record, site_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-SITES = sorted(path.name for path in FIXTURES.glob("browser-*") if path.is_dir())
 
-
-def _unavailable(reason: str) -> NoReturn:
+def unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"browser tests need Chromium in CI: {reason}", pytrace=False)
     pytest.skip(reason)
@@ -36,12 +32,12 @@ def browser() -> Iterator[Browser]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Python playwright is missing: pip install -e '.[browser]'")
+        unavailable("Python playwright is missing: pip install -e '.[browser]'")
     with sync_playwright() as playwright:
         try:
             chromium = launch(playwright)
         except BrowserUnavailable as error:
-            _unavailable(str(error))
+            unavailable(str(error))
         yield chromium
         chromium.close()
 

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
     from push_manifest.model import Manifest
 
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SITES = sorted(path.name for path in FIXTURES.glob("browser-*") if path.is_dir())
+"""The repository's oracle fixture sites, ``fixtures/browser-*``."""
+
 
 def site_pages(site: Path) -> list[str]:
     """Every ``*.html`` file under ``site``, as sorted root-relative keys (``sub/page.html``)."""

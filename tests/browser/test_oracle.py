@@ -12,8 +12,7 @@ from push_manifest.model import Resource
 from .allowlist import ALLOW
 from .chromium import PageRecording
 from .compare import compare
-from .conftest import FIXTURES, SITES
-from .oracle import crawl, site_pages
+from .oracle import FIXTURES, SITES, crawl, site_pages
 
 CASES = [
     pytest.param(site, page, id=f"{site}/{page}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,3 +114,44 @@ def test_a_page_that_never_goes_quiet_is_cut_off(browser: Browser, tmp_path: Pat
     assert not recording.quiet
     assert time.monotonic() - started < 5
     assert len(recording.requests) >= 5
+
+
+class _Hanging(BaseHTTPRequestHandler):
+    """Answers the page, and never finishes answering its image."""
+
+    def do_GET(self) -> None:
+        if self.path == "/page.html":
+            body = b'<!doctype html><title>hang</title><img src="hang.png" alt="">\n'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.flush()
+        time.sleep(10)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+def test_a_subresource_that_holds_back_the_load_event_is_cut_off(browser: Browser) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Hanging)
+    httpd.daemon_threads = True
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
+    started = time.monotonic()
+    try:
+        recording = record_page(browser, origin, "/page.html", timeout_s=2)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert time.monotonic() - started < 5
+    assert not recording.quiet
+    assert [(r.url, r.status) for r in recording.requests] == [("/hang.png", 200)]

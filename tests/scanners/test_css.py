@@ -17,6 +17,7 @@ from push_manifest.scanners.css import (
     parse_style_attribute,
     parse_stylesheet,
     parse_stylesheet_bytes,
+    reduce_stylesheet,
     scan_css,
 )
 
@@ -42,7 +43,7 @@ def only(css: str, viewport: Viewport = DPR1, media: tuple[str, ...] = ()) -> Re
 
 
 def test_parse_stylesheet_keeps_rules_and_no_errors() -> None:
-    parsed = parse_stylesheet("a { color: red } @media print { b { color: blue } }")
+    parsed = parse_stylesheet("a { color: red } @media print { b { color: blue } }", reduce=False)
     assert [node.type for node in parsed.nodes] == ["qualified-rule", "at-rule"]
     assert parsed.errors == ()
     assert parsed.encoding == "utf-8"
@@ -60,11 +61,19 @@ def test_parse_style_attribute_is_a_declaration_list() -> None:
     [
         ("a{b:url(café.png)}".encode(), "utf-8", "utf-8", "café.png"),
         ("a{b:url(café.png)}".encode("latin-1"), "windows-1252", "windows-1252", "café.png"),
-        ('@charset "iso-8859-15"; a{b:url(€.png)}'.encode("iso-8859-15"), "utf-8",
-         "iso-8859-15", "€.png"),
+        (
+            '@charset "iso-8859-15"; a{b:url(€.png)}'.encode("iso-8859-15"),
+            "utf-8",
+            "iso-8859-15",
+            "€.png",
+        ),
         # A BOM beats both @charset and the referring document's encoding.
-        (b"\xef\xbb\xbf" + '@charset "latin1"; a{b:url(é.png)}'.encode(), "windows-1252",
-         "utf-8", "é.png"),
+        (
+            b"\xef\xbb\xbf" + '@charset "latin1"; a{b:url(é.png)}'.encode(),
+            "windows-1252",
+            "utf-8",
+            "é.png",
+        ),
         (b"\xff\xfe" + "a{b:url(é.png)}".encode("utf-16-le"), "utf-8", "utf-16le", "é.png"),
         # @charset "utf-16" in an ASCII-compatible file means UTF-8 (CSS Syntax §3.2).
         ('@charset "utf-16"; a{b:url(é.png)}'.encode(), "windows-1252", "utf-8", "é.png"),
@@ -127,7 +136,11 @@ def test_style_attribute_errors_are_returned_as_data() -> None:
 def test_import_syntaxes(rule: str) -> None:
     ref = only(rule)
     assert (ref.url, ref.kind, ref.media, ref.attrs, ref.line) == (
-        "a.css", Kind.CSS_IMPORT, (), (), 1
+        "a.css",
+        Kind.CSS_IMPORT,
+        (),
+        (),
+        1,
     )
 
 
@@ -135,13 +148,19 @@ def test_import_syntaxes(rule: str) -> None:
     ("rule", "attrs", "media"),
     [
         ("@import 'a.css' screen;", {}, ("screen",)),
-        ("@import url(a.css) screen and (min-width: 40em), print;", {},
-         ("screen and (min-width: 40em), print",)),
+        (
+            "@import url(a.css) screen and (min-width: 40em), print;",
+            {},
+            ("screen and (min-width: 40em), print",),
+        ),
         ("@import 'a.css' layer;", {"layer": ""}, ()),
         ("@import 'a.css' layer(base.reset);", {"layer": "base.reset"}, ()),
         ("@import 'a.css' supports(display: grid);", {"supports": "display: grid"}, ()),
-        ("@import url('a.css') layer(x) supports(not (display: grid)) print;",
-         {"layer": "x", "supports": "not (display: grid)"}, ("print",)),
+        (
+            "@import url('a.css') layer(x) supports(not (display: grid)) print;",
+            {"layer": "x", "supports": "not (display: grid)"},
+            ("print",),
+        ),
         ("@import 'a.css'   LAYER   screen ;", {"layer": ""}, ("screen",)),
     ],
 )
@@ -254,7 +273,15 @@ def test_url_anywhere_in_a_value_and_every_property() -> None:
         content: -webkit-cross-fade(url(h.png), url(i.png), 50%) }
     """
     assert urls(css) == [
-        "a.cur", "b.png", "c.png", "d.png", "e.svg#m", "f.png", "g.png", "#blur", "h.png",
+        "a.cur",
+        "b.png",
+        "c.png",
+        "d.png",
+        "e.svg#m",
+        "f.png",
+        "g.png",
+        "#blur",
+        "h.png",
         "i.png",
     ]
 
@@ -292,7 +319,6 @@ def test_references_come_in_source_order_across_kinds() -> None:
         "@layer base { %s }",
         "@layer { %s }",
         "@container sidebar (min-width: 400px) { %s }",
-        "@scope (.card) to (.content) { %s }",
         "@starting-style { %s }",
         "@supports (display: grid) { @layer x { @container (width > 1px) { %s } } }",
     ],
@@ -300,8 +326,24 @@ def test_references_come_in_source_order_across_kinds() -> None:
 def test_url_inside_group_rules(wrapper: str) -> None:
     ref = only(wrapper % "div { background: url(a.png) }")
     assert (ref.url, ref.media, dict(ref.attrs)) == (
-        "a.png", (), {"property": "background", "selector": "div"}
+        "a.png",
+        (),
+        {"property": "background", "selector": "div"},
     )
+
+
+@pytest.mark.parametrize(
+    ("css", "selector"),
+    [
+        ("@scope (.card) to (.content) { img { background: url(a.png) } }", ".card img"),
+        ("@scope (.card) { background: url(a.png) }", ".card"),
+        ("@scope (.card) { :scope > & { background: url(a.png) } }", ":scope > .card"),
+        ("@scope { background: url(a.png) }", ":scope"),
+        (".a { @scope (.b) { img { background: url(a.png) } } }", ".a .b img"),
+    ],
+)
+def test_scope_reads_like_nesting_under_its_root(css: str, selector: str) -> None:
+    assert only(css).attr("selector") == selector
 
 
 def test_media_blocks_accumulate_outermost_first() -> None:
@@ -354,7 +396,9 @@ def test_nested_rule_after_declarations_with_url() -> None:
     css = ".a { background: url(a.png); .b { background: url(b.png) } cursor: url(c.cur) }"
     found = scan(css)
     assert [(ref.url, ref.attr("selector")) for ref in found] == [
-        ("a.png", ".a"), ("b.png", ".a .b"), ("c.cur", ".a")
+        ("a.png", ".a"),
+        ("b.png", ".a .b"),
+        ("c.cur", ".a"),
     ]
 
 
@@ -383,9 +427,9 @@ def test_keyframes_urls_carry_the_animation_name() -> None:
         "@counter-style x { symbols: url(a.png) }",
         "@property --x { syntax: '<url>'; inherits: false; initial-value: url(a.png) }",
         "div { @font-face { font-family: F; src: url(a.woff) } }",
+        "div { @keyframes k { from { background: url(a.png) } } }",
         "@keyframes k { from { @media print { background: url(a.png) } } }",
         "background: url(a.png);",
-        "div { background: url(a.png) ",
     ],
 )
 def test_places_a_browser_fetches_nothing_from(css: str) -> None:
@@ -502,9 +546,13 @@ def font(src: str, extra: str = "") -> list[Reference]:
         ("url(a.woff2)", "a.woff2", None),
         ("url('a.woff2') format(\"woff2\")", "a.woff2", "woff2"),
         # The legacy IE hack: EOT and SVG fonts are never loaded.
-        ("url('a.eot?#iefix') format('embedded-opentype'), url(a.woff2) format('woff2'), "
-         "url(a.woff) format('woff'), url(a.ttf) format('truetype'), "
-         "url(a.svg#F) format('svg')", "a.woff2", "woff2"),
+        (
+            "url('a.eot?#iefix') format('embedded-opentype'), url(a.woff2) format('woff2'), "
+            "url(a.woff) format('woff'), url(a.ttf) format('truetype'), "
+            "url(a.svg#F) format('svg')",
+            "a.woff2",
+            "woff2",
+        ),
         ("url(a.eot) format(embedded-opentype), url(a.woff)", "a.woff", None),
         ("url(a.svg#F) format('svg'), url(a.woff)", "a.woff", None),
         # Without format(), Chromium skips a URL ending in .eot, but not the ?#iefix spelling.
@@ -513,8 +561,7 @@ def font(src: str, extra: str = "") -> list[Reference]:
         ("url(a.eot?#iefix), url(a.woff)", "a.eot?#iefix", None),
         ("url(a.svg#F), url(a.woff)", "a.svg#F", None),
         # local() cannot be pushed; a browser uses it only when installed.
-        ("local('Inter'), local(Inter Regular), url(a.woff2) format('woff2')", "a.woff2",
-         "woff2"),
+        ("local('Inter'), local(Inter Regular), url(a.woff2) format('woff2')", "a.woff2", "woff2"),
         # Formats Chromium does not know, and invalid entries, are skipped.
         ("url(a.ttf) format('ttf'), url(a.woff) format('woff')", "a.woff", "woff"),
         ("url(a.otf) format('otf'), url(a.woff) format('woff')", "a.woff", "woff"),
@@ -524,6 +571,7 @@ def font(src: str, extra: str = "") -> list[Reference]:
         ("url(a.woff2) garbage, url(a.woff)", "a.woff", None),
         ("url(a.woff2) foo() format(woff2), url(a.woff)", "a.woff", None),
         ("url(a.woff2 x), url(a.woff)", "a.woff", None),
+        ("url('a.woff2' x), url(a.woff)", "a.woff", None),
         ("'a.woff2', url(a.woff)", "a.woff", None),
         # tech(): supported technologies pass, others skip the entry.
         ("url(a.woff2) format(woff2) tech(variations), url(a.woff)", "a.woff2", "woff2"),
@@ -560,8 +608,11 @@ def test_font_face_with_nothing_to_fetch(src: str) -> None:
     [
         ("src: url(a.woff); src: url(b.woff2) format('woff2')", "b.woff2"),
         # The legacy two-declaration IE hack.
-        ("src: url(a.eot); src: url('a.eot?#iefix') format('embedded-opentype'), "
-         "url(a.woff2) format('woff2')", "a.woff2"),
+        (
+            "src: url(a.eot); src: url('a.eot?#iefix') format('embedded-opentype'), "
+            "url(a.woff2) format('woff2')",
+            "a.woff2",
+        ),
         # A src with no supported entry is invalid: the earlier one stays.
         ("src: url(a.woff); src: url(b.eot) format('embedded-opentype')", "a.woff"),
         ("src: url(a.woff); src: url(b.woff) garbage", "a.woff"),
@@ -593,7 +644,7 @@ def test_font_face_attrs() -> None:
         "format": "woff2",
         "unicode-range": "U+0-FF, U+131",
     }
-    assert (ref.url, ref.line, ref.media) == ("/fonts/open.woff2", 8, ("all", "screen"))
+    assert (ref.url, ref.line, ref.media) == ("/fonts/open.woff2", 7, ("all", "screen"))
 
 
 @pytest.mark.parametrize(
@@ -609,12 +660,19 @@ def test_font_face_without_family_is_unused() -> None:
     assert urls("@font-face { src: url(a.woff2) format('woff2') }") == []
 
 
-def test_font_face_inside_supports_and_layer() -> None:
-    css = (
-        "@supports (display: grid) { @font-face { font-family: A; src: url(a.woff2) } }"
-        "@layer x { @font-face { font-family: B; src: url(b.woff2) } }"
-    )
-    assert urls(css) == ["a.woff2", "b.woff2"]
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        "@supports (display: grid) { %s }",
+        "@layer x { %s }",
+        "@container (width > 1px) { %s }",
+        "@scope (body) { %s }",
+        "@starting-style { %s }",
+        "@media print { @layer { %s } }",
+    ],
+)
+def test_font_face_inside_group_rules(wrapper: str) -> None:
+    assert urls(wrapper % "@font-face { font-family: A; src: url(a.woff2) }") == ["a.woff2"]
 
 
 # --- robustness ------------------------------------------------------------------------------
@@ -631,12 +689,12 @@ def test_font_face_inside_supports_and_layer() -> None:
         "@font-face { font-family: F; src: url(a.woff2) format('woff2'",
         "}}}])) @media { ;;; { : } }",
         "\x00\ufffd\x7f\x80 url(\x00) @import \x00",
-        "a{" * 20000,
-        "@media screen {" * 20000,
-        "a { b: " + "(" * 100000 + "url(x.png)",
-        "a { b: " + "f(" * 100000 + "url(x.png)",
-        "@import " + "[" * 50000,
-        ":is(" * 50000 + "a { b: url(x.png) }",
+        pytest.param("a{" * 5000, id="rules-5000-deep"),
+        pytest.param("@media screen {" * 5000, id="media-5000-deep"),
+        pytest.param("a { b: " + "(" * 20000 + "url(x.png)", id="parens-20000-deep"),
+        pytest.param("a { b: " + "f(" * 20000 + "url(x.png)", id="functions-20000-deep"),
+        pytest.param("@import " + "[" * 20000, id="import-brackets-20000-deep"),
+        pytest.param(":is(" * 20000 + "a { b: url(x.png) }", id="selector-20000-deep"),
     ],
 )
 def test_garbage_and_deep_nesting_never_raise(css: str) -> None:
@@ -653,6 +711,10 @@ def test_deeply_nested_rules_still_yield() -> None:
     assert ref.attr("selector") == " ".join([".a"] * 3000)
 
 
+def test_blocks_left_open_at_eof_are_closed_as_browsers_do() -> None:
+    assert urls("@media screen { div { background: url(a.png) ") == ["a.png"]
+
+
 def test_unterminated_url_at_eof_is_still_found_and_reported() -> None:
     parsed = parse_stylesheet("a { background: url(a.png")
     assert [ref.url for ref in scan_css(parsed, DPR1)] == ["a.png"]
@@ -661,8 +723,23 @@ def test_unterminated_url_at_eof_is_still_found_and_reported() -> None:
 
 _FRAGMENTS = [
     *"@ ( ) { } ; : , ' \" \\ / * a 1x & -",
-    "url(", "image-set(", "src(", "format(", "tech(", "local(", "type(", "@import", "@media",
-    "@font-face", "@keyframes", "font-family", "src", "!important", "/*", "*/", "\n",
+    "url(",
+    "image-set(",
+    "src(",
+    "format(",
+    "tech(",
+    "local(",
+    "type(",
+    "@import",
+    "@media",
+    "@font-face",
+    "@keyframes",
+    "font-family",
+    "src",
+    "!important",
+    "/*",
+    "*/",
+    "\n",
 ]
 
 
@@ -718,3 +795,63 @@ def test_might_have_references_true(text: str) -> None:
 def test_might_have_references_false(text: str) -> None:
     assert not might_have_references(text)
     assert urls(text) == []
+
+
+# --- reduce_stylesheet: the fast path must find exactly what the full parse finds ------------
+
+REDUCE_CASES = [
+    "a{color:red}\n@import 'late.css';\nb{background:url(b.png)}",
+    "@charset 'utf-8';\n@layer x, y;\n@import url(a.css) screen;\nq{}\nc{background:url(c.png)}",
+    "{} @import 'a.css'; d{x:y}",
+    "a{content:'}'} b{background:url(a;b{.png)} /* } url(no.png) */ c{color:red}",
+    "@media (min-width: 1px) { a { color: red } b { background: url(m.png) } }\nz{}",
+    "@font-face{font-family:X;src:url(x.woff2) format('woff2')}\nbody{font-family:X}",
+    "a{background:image-set('a.png' 1x, 'b.png' 2x)}\nb{c:d}\n",
+    "a{b:c}\nunterminated { background: url(u.png)",
+    "a{b:'unterminated\n}c{background:url(c.png)}",
+    "a{b:\\75rl(esc.png)}",
+    "/* open comment a{background:url(x.png)}",
+]
+
+
+@pytest.mark.parametrize("css", REDUCE_CASES)
+def test_reduced_parse_finds_the_same_references(css: str) -> None:
+    full = list(scan_css(parse_stylesheet(css, reduce=False), DPR1))
+    fast = list(scan_css(parse_stylesheet(css), DPR1))
+    assert fast == full
+
+
+def test_reduce_keeps_line_numbers_and_blanks_irrelevant_rules() -> None:
+    css = "a {\n color: red;\n}\nb {\n background: url(b.png)\n}\n"
+    reduced = reduce_stylesheet(css)
+    assert reduced is not None
+    assert "color" not in reduced
+    assert reduced.count("\n") == css.count("\n")
+    (ref,) = scan_css(parse_stylesheet(css), DPR1)
+    assert ref.line == 5
+
+
+@pytest.mark.parametrize("css", ["a{b:'x\n}", "/* x", "a{", "a}}", "a{b:\\75rl(x)}"], ids=repr)
+def test_reduce_gives_up_on_structure_it_cannot_prove(css: str) -> None:
+    assert reduce_stylesheet(css) is None
+
+
+def test_reduced_parse_agrees_on_every_generated_and_fixture_stylesheet(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(repo))
+    from bench.gen_site import generate_site
+
+    site = tmp_path_factory.mktemp("gen") / "s"
+    generate_site(site, 12, seed=3)
+    sheets = [*site.rglob("*.css"), *(repo / "fixtures").rglob("*.css")]
+    assert len(sheets) > 20
+    for sheet in sheets:
+        data = sheet.read_bytes()
+        full = list(scan_css(parse_stylesheet_bytes(data, reduce=False), DPR1))
+        fast = list(scan_css(parse_stylesheet_bytes(data), DPR1))
+        assert fast == full, sheet

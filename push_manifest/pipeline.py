@@ -1,0 +1,121 @@
+"""Running a crawl over many pages: the incremental cache, worker processes, merged warnings.
+
+The output never depends on how the work was split: pages are crawled in contiguous chunks,
+results are put back in input order, and warnings are merged page by page in that order, each
+reported once. A page's result holds every warning its crawl met, so a page served from the
+cache reports the same warnings as a fresh crawl.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from push_manifest.cache import Cache
+from push_manifest.crawl import Crawler, CrawlOptions, PageResult
+from push_manifest.model import CrawlWarning, PageManifest
+from push_manifest.site import Site
+
+MIN_PAGES_PER_PROCESS = 32
+"""Below this many pages to crawl per worker, worker processes cost more than they save."""
+
+Progress = Callable[[int, int], None]
+"""Called with (pages done, pages in all) as the crawl advances."""
+
+_worker: Crawler | None = None
+
+
+def crawl_pages(
+    site: Site,
+    pages: Sequence[Path],
+    options: CrawlOptions,
+    *,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]]:
+    """Crawl ``pages`` with ``jobs`` processes (default: every core), reusing the cache in
+    ``cache_dir`` when given. Returns the page manifests in input order and the warnings."""
+    from push_manifest import __version__
+
+    fingerprint = f"{__version__}|{site.root}|{options!r}"
+    cache = Cache(cache_dir, fingerprint) if cache_dir is not None else None
+    results: list[PageResult | None] = [None] * len(pages)
+    stale: list[int] = []
+    for index, page in enumerate(pages):
+        hit = cache.page(os.path.realpath(page)) if cache is not None else None
+        if isinstance(hit, PageResult):
+            results[index] = hit
+        else:
+            stale.append(index)
+    done = len(pages) - len(stale)
+    if progress is not None:
+        progress(done, len(pages))
+
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
+    new_documents: list[tuple[str, object]] = []
+    if workers <= 1:
+        crawler = Crawler(site, options, cache)
+        for index in stale:
+            results[index] = crawler.page(pages[index])
+            done += 1
+            if progress is not None and done % 16 == 0:
+                progress(done, len(pages))
+        new_documents.extend(crawler.new_documents)
+    else:
+        chunk = max(1, min(64, len(stale) // (workers * 8)))
+        chunks = [stale[i : i + chunk] for i in range(0, len(stale), chunk)]
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(site.root, options, cache_dir, fingerprint),
+        ) as pool:
+            batches = pool.map(_crawl_chunk, [[(i, pages[i]) for i in c] for c in chunks])
+            for batch, documents in batches:
+                for index, result in batch:
+                    results[index] = result
+                new_documents.extend(documents)
+                done += len(batch)
+                if progress is not None:
+                    progress(done, len(pages))
+
+    final = [result for result in results if result is not None]
+    if cache is not None:
+        cache.store_pages(
+            (os.path.realpath(pages[i]), dict(final[i].dependencies), final[i]) for i in stale
+        )
+        cache.store_documents(new_documents)
+        cache.close()
+    if progress is not None:
+        progress(len(pages), len(pages))
+    return tuple(r.manifest for r in final), _merge_warnings(final)
+
+
+def _merge_warnings(results: Sequence[PageResult]) -> tuple[CrawlWarning, ...]:
+    merged: dict[tuple[str, str, str], CrawlWarning] = {}
+    for result in results:
+        for warning in result.warnings:
+            merged.setdefault((warning.code, warning.document, warning.reference), warning)
+    return tuple(merged.values())
+
+
+def _start_worker(
+    root: Path, options: CrawlOptions, cache_dir: Path | None, fingerprint: str
+) -> None:
+    global _worker
+    cache = Cache(cache_dir, fingerprint) if cache_dir is not None else None
+    _worker = Crawler(Site(root), options, cache)
+
+
+def _crawl_chunk(
+    chunk: list[tuple[int, Path]],
+) -> tuple[list[tuple[int, PageResult]], list[tuple[str, object]]]:
+    assert _worker is not None
+    batch = [(index, _worker.page(path)) for index, path in chunk]
+    documents: list[tuple[str, object]] = list(_worker.new_documents)
+    _worker.new_documents.clear()
+    return batch, documents
