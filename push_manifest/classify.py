@@ -26,6 +26,7 @@ CONSTRUCT_TYPES: dict[Kind, Destination] = {
     Kind.HTML_TRACK: Destination.TRACK,
     Kind.HTML_SVG_IMAGE: Destination.IMAGE,
     Kind.HTML_SVG_USE: Destination.IMAGE,
+    Kind.HTML_BACKGROUND: Destination.IMAGE,
     Kind.CSS_IMPORT: Destination.STYLE,
     Kind.CSS_URL: Destination.IMAGE,
     Kind.CSS_IMAGE_SET: Destination.IMAGE,

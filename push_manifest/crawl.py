@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -46,7 +47,7 @@ from push_manifest.scanners.css import (
 from push_manifest.scanners.html import parse_html, scan_html
 from push_manifest.scanners.js import js_syntax_errors, scan_js
 from push_manifest.scanners.srcset import parse_srcset
-from push_manifest.site import FileState, Site
+from push_manifest.site import FileState, Located, Site
 from push_manifest.urls import absolute, manifest_key, resolve
 
 _FOLLOWED_AS_CSS = frozenset({Kind.HTML_STYLESHEET, Kind.CSS_IMPORT})
@@ -55,6 +56,8 @@ _FOLLOWED_AS_MODULE = frozenset(
 )
 _LAZY_JS = frozenset({Kind.JS_DYNAMIC_IMPORT, Kind.JS_WORKER, Kind.JS_URL})
 _MODULE_SPECIFIERS = frozenset({Kind.JS_IMPORT, Kind.JS_DYNAMIC_IMPORT})
+_RENDER_DEPENDENT = frozenset({Kind.CSS_URL, Kind.CSS_IMAGE_SET, Kind.CSS_FONT_FACE})
+"""CSS references a browser fetches only when the rule applies to the rendered page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,9 @@ class CrawlOptions:
     ``import()``, workers and ``new URL(…, import.meta.url)`` assets not started eagerly."""
     uniform_weights: bool = False
     """Weight 1 everywhere, as the npm tool wrote."""
+    prune: bool = True
+    """Leave out what this page's first render does not fetch: CSS images and fonts under media
+    queries that do not match the viewport."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,7 @@ class Crawler:
         self.new_documents: list[tuple[str, _Doc]] = []
         self._docs: dict[tuple[str, Path, str], tuple[_Doc, Snapshot]] = {}
         self._inline: dict[tuple[str, InlineKind], _Doc] = {}
+        self._located: dict[str, Located] = {}
 
     def page(self, path: Path) -> PageResult:
         """Crawl the page at ``path`` (a file inside the root)."""
@@ -311,6 +318,28 @@ class Crawler:
             return resolve(ref.url, context.page_base)
         return resolve(ref.url, context.base)
 
+    def _module_graph_fails(self, walk: _PageWalk, js: _Doc, context: _Context) -> bool:
+        """True when a browser fetches none of a module's imports: it does not parse, or one of
+        its static imports cannot be resolved (WHATWG HTML "fetch the descendants of a module
+        script": any failure fails the whole graph). The failure is warned about."""
+        if any(w.code is WarningCode.JS_PARSE for w in js.warnings):
+            return True
+        for ref in js.items:
+            if (
+                isinstance(ref, Reference)
+                and ref.kind is Kind.JS_IMPORT
+                and resolve_module(ref.url, context.base, walk.import_map) is None
+            ):
+                walk.warn(
+                    WarningCode.UNMAPPED_SPECIFIER, context.document,
+                    "bare module specifier that no import map maps; a browser fails the "
+                    "import and loads none of this module's imports "
+                    "(add it to <script type=importmap>)",
+                    reference=ref.url, line=ref.line,
+                )  # fmt: skip
+                return True
+        return False
+
     def _visit(self, walk: _PageWalk, ref: Reference, context: _Context) -> None:
         if ref.kind.linked:
             return
@@ -333,10 +362,14 @@ class Crawler:
             fetch = replace(fetch, crossorigin=context.crossorigin)
         scope = context.media + ref.media
         matches = all(media_matches(query, self.options.viewport) for query in scope)
+        if not matches and self.options.prune and ref.kind in _RENDER_DEPENDENT:
+            return
         below = context.cap - 1 if ref.kind in _MODULE_SPECIFIERS else context.cap
         weight = cap(weigh(ref, fetch, media_matches=matches), below)
 
-        located = self.site.locate(url)
+        located = self._located.get(url)
+        if located is None:
+            located = self._located[url] = self.site.locate(url)
         if located.path is not None and located.state is not FileState.FILE:
             walk.dependencies.setdefault(str(located.path), Snapshot(located.state.value))
         if located.state is FileState.OUTSIDE:
@@ -384,6 +417,8 @@ class Crawler:
             js = self._document(walk, "js", path, document, "utf-8")
             inner = replace(inner, base=url, document=document, media=(),
                             crossorigin=fetch.crossorigin)  # fmt: skip
+            if self._module_graph_fails(walk, js, inner):
+                return
             self._visit_all(walk, js.items, inner)
 
     # -- output ----------------------------------------------------------------------------
@@ -400,7 +435,7 @@ class Crawler:
                 module=entry.fetch.module,
                 media=entry.media[-1] if len(entry.media) == 1 else "",
                 image_srcset=_absolute_srcset(entry.ref, entry.context.base),
-                image_sizes=(entry.ref.attr("sizes") or "") if entry.ref.attr("srcset") else "",
+                image_sizes=_image_sizes(entry.ref),
                 kind=entry.ref.kind,
                 referrer=entry.context.document,
                 depth=entry.context.depth,
@@ -456,14 +491,22 @@ def _inline_cors(item: InlineText) -> CrossOrigin | None:
     return cors_state(value) or CrossOrigin.ANONYMOUS
 
 
+@lru_cache(maxsize=65536)
 def _doc_name(url: str) -> str:
     """How warnings name a document: its root-relative path (``css/app.css``)."""
     return unquote(manifest_key(url).split("?", 1)[0].lstrip("/")) or "index.html"
 
 
+def _image_sizes(ref: Reference) -> str:
+    """The ``sizes`` (or ``imagesizes``) going with ``ref``'s srcset, for ``imagesizes``."""
+    if ref.attr("srcset"):
+        return ref.attr("sizes") or ""
+    return (ref.attr("imagesizes") or "") if ref.attr("imagesrcset") else ""
+
+
 def _absolute_srcset(ref: Reference, base: str) -> str:
     """``ref``'s srcset with every URL made root-absolute (for ``imagesrcset``); "" if none."""
-    srcset = ref.attr("srcset")
+    srcset = ref.attr("srcset") or ref.attr("imagesrcset")
     if not srcset:
         return ""
     parts = []

@@ -10,10 +10,11 @@ bytes that do not decode become U+FFFD.
 from __future__ import annotations
 
 import codecs
+import re
 
 import webencodings
 
-__all__ = ["decode_html", "prescan"]
+__all__ = ["decode_html", "decode_problem", "prescan"]
 
 _PRESCAN_LIMIT = 1024
 _WS = b"\t\n\x0c\r "
@@ -59,6 +60,50 @@ def decode_html(data: bytes, fallback: str = "utf-8") -> tuple[str, str]:
     declared = prescan(data[:_PRESCAN_LIMIT])
     encoding = (webencodings.lookup(declared) if declared else None) or default
     return _decode(data, encoding), str(encoding.name)
+
+
+_CSS_CHARSET = re.compile(rb'@charset "([^"]*)";')
+"""CSS Syntax 3 §3.2: the ``@charset`` a stylesheet's bytes may start with, byte for byte."""
+
+
+def decode_problem(data: bytes, encoding: str, *, stylesheet: bool = False) -> str | None:
+    """Why the file ``data``, decoded as ``encoding`` (a WHATWG label), is not sound text, or
+    ``None``: for a warning that names the file, while decoding goes on as browsers do.
+
+    In order: an empty file; NUL bytes outside UTF-16 (a binary file under a text name); a BOM
+    that overrides a different ``<meta charset>`` (HTML) or ``@charset`` (``stylesheet``)
+    declaration; bytes that are invalid in ``encoding`` (read as U+FFFD). Never raises.
+    """
+    if not data:
+        return "empty file"
+    found = webencodings.lookup(encoding)
+    name = str(found.name) if found is not None else encoding
+    if b"\x00" in data and not name.startswith("utf-16"):
+        return "binary content (NUL bytes), not a text file"
+    for bom, bom_name in _BOMS:
+        if data.startswith(bom):
+            declared = _declared(data[len(bom) :], stylesheet)
+            if declared is not None and declared != bom_name:
+                what = "@charset" if stylesheet else "<meta charset>"
+                return f"the {bom_name} byte order mark overrides {what} {declared}"
+            data = data[len(bom) :]
+            break
+    if found is None or name in ("windows-1252", "x-user-defined"):
+        return None
+    if name == "replacement":
+        return f"encoding {encoding!r} cannot be decoded; read as U+FFFD"
+    try:
+        found.codec_info.decode(data, "strict")
+    except UnicodeDecodeError as error:
+        return f"bytes invalid in {name} from byte {error.start}; read as U+FFFD"
+    return None
+
+
+def _declared(data: bytes, stylesheet: bool) -> str | None:
+    if not stylesheet:
+        return prescan(data[:_PRESCAN_LIMIT])
+    match = _CSS_CHARSET.match(data)
+    return _get_encoding(match.group(1)) if match else None
 
 
 def _decode(data: bytes, encoding: webencodings.Encoding) -> str:

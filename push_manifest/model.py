@@ -27,6 +27,8 @@ class Kind(StrEnum):
     HTML_TRACK = "html-track"
     HTML_SVG_IMAGE = "html-svg-image"
     HTML_SVG_USE = "html-svg-use"
+    HTML_BACKGROUND = "html-background"
+    """The legacy ``background`` attribute of ``<body>``, ``<table>``, ``<td>``, ``<th>``."""
     # HTML links: navigations and embedded browsing contexts, never pushed.
     HTML_ANCHOR = "html-a"
     HTML_IFRAME = "html-iframe"

@@ -46,7 +46,8 @@ class Weight(IntEnum):
     LAZY_IMAGE = 16
     """``loading=lazy`` images, when asked for."""
     ICON = 8
-    """``<link rel=icon>`` and friends."""
+    """``<link rel=icon>`` and friends; ``<track>`` without ``default`` (fetched only when the
+    user turns the track on)."""
     NOMODULE = 1
     """``nomodule`` scripts: module-capable browsers never run them."""
 
@@ -59,6 +60,7 @@ _BY_KIND: dict[Kind, Weight] = {
     Kind.HTML_TRACK: Weight.TRACK,
     Kind.CSS_IMPORT: Weight.HEAD_STYLESHEET,
     Kind.CSS_URL: Weight.CSS_IMAGE,
+    Kind.HTML_BACKGROUND: Weight.CSS_IMAGE,
     Kind.CSS_IMAGE_SET: Weight.CSS_IMAGE,
     Kind.CSS_FONT_FACE: Weight.FONT,
     Kind.JS_IMPORT: Weight.DEFERRED_SCRIPT,
@@ -84,6 +86,8 @@ def weigh(ref: Reference, fetch: Fetch, *, media_matches: bool = True) -> int:
         return _script_weight(ref, fetch)
     if ref.kind in _IMAGE_KINDS:
         return _image_weight(ref)
+    if ref.kind is Kind.HTML_TRACK and not ref.has("default"):
+        return Weight.ICON
     return _BY_KIND.get(
         ref.kind, Weight.IMAGE if fetch.type is Destination.IMAGE else Weight.PRELOAD
     )

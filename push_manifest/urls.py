@@ -86,6 +86,7 @@ def _climbs(reference: str, base_path: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def manifest_key(url: str) -> str:
     """The manifest key of an absolute local URL: its path and query (``/a/b.css?v=2``)."""
     parsed = URL(url)

@@ -517,6 +517,13 @@ def _source(element: _Element, walk: _Walk) -> _Items:
     return _ref(element, walk, _url(element.get("src")), Kind.HTML_MEDIA)
 
 
+def _track(element: _Element, walk: _Walk) -> _Items:
+    """``<track src>``, with ``default`` and ``kind`` (a track is fetched when it is shown:
+    WHATWG HTML §4.8.11.11.3 "honor user preferences for automatic text track selection")."""
+    copied = _copy(element, ("kind", "srclang"), ("default",))
+    return _ref(element, walk, _url(element.get("src")), Kind.HTML_TRACK, copied)
+
+
 def _attribute(name: str, kind: Kind) -> _Handler:
     """A handler for elements whose one URL attribute ``name`` makes a ``kind`` reference."""
 
@@ -531,6 +538,7 @@ _HANDLERS: dict[str, _Handler] = {
     "area": _attribute("href", Kind.HTML_ANCHOR),
     "audio": _attribute("src", Kind.HTML_MEDIA),
     "base": _base,
+    "body": _attribute("background", Kind.HTML_BACKGROUND),
     "embed": _attribute("src", Kind.HTML_EMBED),
     "iframe": _attribute("src", Kind.HTML_IFRAME),
     "image": _image,
@@ -541,7 +549,10 @@ _HANDLERS: dict[str, _Handler] = {
     "script": _script,
     "source": _source,
     "style": _style,
-    "track": _attribute("src", Kind.HTML_TRACK),
+    "table": _attribute("background", Kind.HTML_BACKGROUND),
+    "td": _attribute("background", Kind.HTML_BACKGROUND),
+    "th": _attribute("background", Kind.HTML_BACKGROUND),
+    "track": _track,
     "use": _use,
     "video": _video,
 }

@@ -98,10 +98,6 @@ class StaticServer:
         """Every request answered so far, in order."""
         return tuple(self._log)
 
-    def clear(self) -> None:
-        """Forget the requests answered so far."""
-        self._log.clear()
-
     def start(self) -> StaticServer:
         self._thread.start()
         return self

@@ -601,3 +601,12 @@ def test_any_text_parses_and_scans_without_raising(text: str) -> None:
 def test_repair_keeps_every_line_break(text: str) -> None:
     repaired = _repair(text)
     assert (repaired.count("\n"), repaired.count("\r")) == (text.count("\n"), text.count("\r"))
+
+
+@pytest.mark.parametrize("tag", ["body", "table", "td", "th"])
+def test_legacy_background_attribute_is_an_image_reference(tag: str) -> None:
+    html = f'<table><tr><{tag} background="bg.png">x</{tag}></tr></table>'
+    if tag == "body":
+        html = '<body background="bg.png">x</body>'
+    refs = [i for i in scan_html(parse_html(html), Viewport()) if isinstance(i, Reference)]
+    assert [(r.url, r.kind) for r in refs] == [("bg.png", Kind.HTML_BACKGROUND)]
