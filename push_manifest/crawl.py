@@ -221,7 +221,8 @@ class Crawler:
             cached = self.cache.document(cache_key)
             if isinstance(cached, _Doc):
                 return cached, snapshot
-        doc = _SCANNERS[language](self, data, document, fallback)
+        scan: Callable[[bytes, str, str], _Doc] = getattr(self, _SCANNERS[language])
+        doc = scan(data, document, fallback)
         if self.cache is not None:
             self.new_documents.append((cache_key, doc))
         return doc, snapshot
@@ -242,8 +243,10 @@ class Crawler:
         key = (item.text, item.kind)
         doc = self._inline.get(key)
         if doc is None:
+            # Warnings are kept relative (no document, line within the text): the same text
+            # recurs on other pages and lines.
             if item.kind is InlineKind.MODULE_SCRIPT:
-                doc = _Doc(tuple(scan_js(item.text)), warnings=_js_warnings(item.text, document))
+                doc = _Doc(tuple(scan_js(item.text)), warnings=_js_warnings(item.text, ""))
             else:
                 parse = (
                     parse_style_attribute
@@ -252,10 +255,12 @@ class Crawler:
                 )
                 parsed = parse(item.text)
                 refs = tuple(scan_css(parsed, self.options.viewport))
-                doc = _Doc(refs, warnings=_css_warnings(parsed, document, item.line))
+                doc = _Doc(refs, warnings=_css_warnings(parsed, ""))
             if len(self._inline) < 100_000:
                 self._inline[key] = doc
-        for warning in doc.warnings:
+        for relative in doc.warnings:
+            line = relative.line + max(item.line - 1, 0)
+            warning = replace(relative, document=document, line=line)
             walk.warnings.setdefault((warning.code, warning.document, warning.reference), warning)
         return doc
 
@@ -477,12 +482,8 @@ def _js_warnings(
     )
 
 
-_SCANNERS: dict[str, Callable[[Crawler, bytes, str, str], _Doc]] = {
-    "html": Crawler._scan_html,
-    "css": Crawler._scan_css,
-    "js": Crawler._scan_js,
-}
-"""Document language → how its bytes become a scanned :class:`_Doc`."""
+_SCANNERS: dict[str, str] = {"html": "_scan_html", "css": "_scan_css", "js": "_scan_js"}
+"""Document language → the :class:`Crawler` method that scans its bytes into a :class:`_Doc`."""
 
 
 def _inline_cors(item: InlineText) -> CrossOrigin | None:

@@ -115,6 +115,7 @@ class Site:
         above the root, an absolute target elsewhere, or more than 40 links (Linux's limit:
         a loop) give :attr:`FileState.OUTSIDE` before anything outside is touched.
         """
+        root = str(self.root).rstrip(os.sep)
         done: list[str] = []
         pending = list(reversed(parts))
         links = 0
@@ -127,20 +128,20 @@ class Site:
                     return Located(FileState.OUTSIDE)
                 done.pop()
                 continue
-            path = self.root.joinpath(*done, name)
+            path = os.sep.join((root, *done, name))
             try:
                 mode = os.lstat(path).st_mode
             except PermissionError:
                 # A directory on the way is not searchable: reading reports it as unreadable.
-                return Located(FileState.FILE, path)
+                return Located(FileState.FILE, Path(path))
             except OSError:
-                return Located(FileState.MISSING, path)
+                return Located(FileState.MISSING, Path(path))
             if stat.S_ISLNK(mode):
                 links += 1
                 try:
                     target = os.readlink(path)
                 except OSError:
-                    return Located(FileState.MISSING, path)
+                    return Located(FileState.MISSING, Path(path))
                 if os.path.isabs(target):
                     inside = self._under_root(target)
                     if inside is None:
@@ -152,17 +153,17 @@ class Site:
                 continue
             done.append(name)
             if not stat.S_ISDIR(mode) and any(p not in ("", ".") for p in pending):
-                return Located(FileState.MISSING, path)
-        final = self.root.joinpath(*done)
+                return Located(FileState.MISSING, Path(path))
+        final = os.sep.join((root, *done)) or os.sep
         try:
             mode = os.lstat(final).st_mode
         except OSError:
-            return Located(FileState.MISSING, final)
+            return Located(FileState.MISSING, Path(final))
         if stat.S_ISDIR(mode):
-            return Located(FileState.DIRECTORY, final)
+            return Located(FileState.DIRECTORY, Path(final))
         if stat.S_ISREG(mode):
-            return Located(FileState.FILE, final)
-        return Located(FileState.MISSING, final)
+            return Located(FileState.FILE, Path(final))
+        return Located(FileState.MISSING, Path(final))
 
     def _under_root(self, target: str) -> str | None:
         """The part of absolute ``target`` below the root (real or as given), else ``None``."""

@@ -21,6 +21,7 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _DOT = frozenset({".", "%2e"})
 _DOTDOT = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
 _C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = dict.fromkeys(map(ord, "\t\n\r"))
 
 
 @lru_cache(maxsize=65536)
@@ -50,16 +51,23 @@ def resolve(reference: str, base: str) -> str | None:
         return ESCAPED + str(url.pathname).lstrip("/")
     if url.protocol != "http:" or url.host != _HOST:
         return None
-    if _climbs(stripped, str(URL(base).pathname)):
+    if _climbs(stripped, _path_of(base)):
         return ESCAPED + str(url.pathname).lstrip("/") + str(url.search)
     return str(url.href)
+
+
+@lru_cache(maxsize=4096)
+def _path_of(base: str) -> str:
+    return str(URL(base).pathname)
 
 
 def _climbs(reference: str, base_path: str) -> bool:
     """True when the path of ``reference``, a URL that resolves on this site's special ``http``
     origin, pops a segment above ``/``. This replays the WHATWG URL *path state* on segment
     level: ``\\`` separates as ``/`` does and ``%2e`` is a dot (URL Standard §4.4)."""
-    text = reference.strip(_C0_OR_SPACE).translate({9: None, 10: None, 13: None})
+    text = reference.strip(_C0_OR_SPACE).translate(_TAB_OR_NEWLINE)
+    if ".." not in text and "%2e" not in text.lower():
+        return False
     text = re.split(r"[?#]", text, maxsplit=1)[0]
     scheme = _SCHEME.match(text)
     if scheme is not None:

@@ -1,0 +1,87 @@
+"""Parallel crawling and the incremental cache never change the output."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from push_manifest import build_manifest, render
+from push_manifest.crawl import Crawler
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from bench.gen_site import generate_site  # noqa: E402
+
+PAGES = 80
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pipeline") / "site"
+    generate_site(root, PAGES, seed=11)
+    return root
+
+
+def _run(site: Path, **options: object) -> tuple[str, tuple[str, ...]]:
+    manifest = build_manifest([f"{site}/**/*.html"], root=site, **options)  # type: ignore[arg-type]
+    return render(manifest), tuple(str(w) for w in manifest.warnings)
+
+
+def test_jobs_do_not_change_output_or_warnings(site: Path) -> None:
+    single = _run(site, jobs=1)
+    assert len(single[0]) > 10_000 and single[1]
+    assert _run(site, jobs=2) == single
+    assert _run(site, jobs=3) == single
+
+
+def test_cache_cold_warm_and_after_an_edit_give_the_fresh_output(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    fresh = _run(site, jobs=1)
+    assert _run(site, jobs=2, cache_dir=cache) == fresh
+    assert (cache / ".gitignore").read_text().endswith("*\n")
+
+    parsed: list[str] = []
+    for name in ("_scan_html", "_scan_css", "_scan_js"):
+        original = getattr(Crawler, name)
+
+        def spy(self: Crawler, data: bytes, document: str, fallback: str, _o=original):  # type: ignore[no-untyped-def]
+            parsed.append(document)
+            return _o(self, data, document, fallback)
+
+        monkeypatch.setattr(Crawler, name, spy)
+    assert _run(site, jobs=1, cache_dir=cache) == fresh
+    assert parsed == [], "a warm run with nothing changed reads no document"
+
+    page = sorted(site.rglob("*.html"))[5]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</body>", '<img src="/new-image.png"></body>'), "utf-8")
+    try:
+        edited = _run(site, jobs=1)
+        parsed.clear()
+        assert _run(site, jobs=1, cache_dir=cache) == edited
+        assert "/new-image.png" in edited[0]
+        assert parsed == [page.relative_to(site).as_posix()], "only the edited page is parsed"
+    finally:
+        page.write_text(text, "utf-8")
+
+
+@pytest.mark.parametrize("junk", [b"not a database at all", b"SQLite format 3\x00" + b"\xff" * 200])
+def test_corrupt_or_foreign_cache_is_ignored(site: Path, tmp_path: Path, junk: bytes) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "cache.sqlite").write_bytes(junk)
+    assert _run(site, jobs=1, cache_dir=cache) == _run(site, jobs=1)
+
+
+def test_cache_from_other_options_is_not_reused(site: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _run(site, jobs=1, cache_dir=cache, uniform_weights=True)
+    assert _run(site, jobs=1, cache_dir=cache) == _run(site, jobs=1)
+    with sqlite3.connect(cache / "cache.sqlite") as db:
+        (fingerprint,) = db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
+    assert "uniform_weights=False" in fingerprint
