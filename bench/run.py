@@ -45,6 +45,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.gen_site import ensure_site
 
@@ -371,6 +372,20 @@ def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+def print_header(m: dict[str, Any], tool: dict[str, Any], seed: int, repeat: int) -> None:
+    print(
+        f"machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['os']}; "
+        f"Python {m['python']}, lxml {m['lxml']}, tinycss2 {m['tinycss2']}, node {m['node'] or '-'}"
+    )
+    busy = max(m["loadavg_1m_before"], m["loadavg_1m"]) > 1
+    print(
+        f"load average (1 min): {m['loadavg_1m_before']} before, {m['loadavg_1m']} after"
+        + ("  (busy machine: figures are noisy)" if busy else "")
+    )
+    print(f"tool: {tool['version'] or tool['reason']}; seed {seed}; best of {repeat}")
+    print()
+
+
 def print_table(rows: list[Row], checks: list[dict[str, object]]) -> None:
     head = (
         "pages",
@@ -435,10 +450,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (best of)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run")
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
+    parser.add_argument(
+        "--show", type=Path, metavar="FILE", help="print the table of a --json file"
+    )
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor:
         print(json.dumps(floor(args.floor)))
+        return 0
+    if args.show:
+        report = json.loads(args.show.read_text())
+        print_header(report["machine"], report["tool"], report["seed"], report["repeat"])
+        print_table([Row(**r) for r in report["rows"]], report["targets"])
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -525,6 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = {
             "machine": m,
             "seed": args.seed,
+            "repeat": args.repeat,
             "jobs": args.jobs,
             "tool": asdict(tool),
             "generation_s": generated,
@@ -533,18 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         print(json.dumps(report, indent=2))
     else:
-        print(
-            f"machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['os']}; "
-            f"Python {m['python']}, lxml {m['lxml']}, tinycss2 {m['tinycss2']}, "
-            f"node {m['node'] or '-'}"
-        )
-        busy = max(load_before, os.getloadavg()[0]) > 1
-        print(
-            f"load average (1 min): {m['loadavg_1m_before']} before, {m['loadavg_1m']} after"
-            + ("  (busy machine: figures are noisy)" if busy else "")
-        )
-        print(f"tool: {tool.version or tool.reason}; seed {args.seed}; best of {args.repeat}")
-        print()
+        print_header(m, asdict(tool), args.seed, args.repeat)
         print_table(rows, checks)
     return 0
 

@@ -59,6 +59,7 @@ def build_manifest(
     viewport: Viewport | None = None,
     include_lazy: bool = False,
     uniform_weights: bool = False,
+    prune: bool = True,
     jobs: int | None = 1,
     cache_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
@@ -66,8 +67,9 @@ def build_manifest(
     """Crawl ``pages`` (files, directories meaning their ``index.html``, or glob patterns) and
     return their manifest, with the warnings met on the way.
 
-    ``root`` defaults to the deepest directory containing every page. ``single`` selects the
-    single-page JSON format; by default it is used when exactly one page is given. ``jobs`` is
+    ``root`` defaults to the deepest directory containing every page. ``prune`` leaves out what
+    the first render does not fetch; ``include_lazy`` keeps lazy images and imports. ``single``
+    selects the single-page JSON format; by default it is used when exactly one page is given. ``jobs`` is
     the number of processes (``None``: every core); ``cache_dir`` enables the incremental cache.
     The result is the same whatever ``jobs`` and the cache are. Raises :class:`InputError` when
     a page is missing or outside the root, or the root is unusable; never prints.
@@ -84,6 +86,7 @@ def build_manifest(
         viewport=viewport or Viewport(),
         include_lazy=include_lazy,
         uniform_weights=uniform_weights,
+        prune=prune,
     )
     page_manifests, warnings = crawl_pages(
         site,
@@ -97,4 +100,5 @@ def build_manifest(
         pages=page_manifests,
         single=(len(paths) == 1) if single is None else single,
         warnings=warnings,
+        root=str(site.root),
     )

@@ -1,4 +1,5 @@
-"""The ``http2-push-manifest`` command: options, one library call, then write or check.
+"""The ``http2-push-manifest`` command: options (and pyproject settings), one library call,
+filters, then write or check.
 
 Exit codes: 0 success; 1 ``--check`` found a stale manifest or ``--strict`` found problems;
 2 usage error or unusable input; 3 an internal error (a bug: rerun with ``--debug``).
@@ -13,6 +14,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -28,10 +30,11 @@ from push_manifest.filters import (
     parse_size,
     parse_types,
 )
+from push_manifest.headers import DEFAULT_HEADER_BUDGET, Routes
 from push_manifest.model import Destination, Manifest, Viewport
-from push_manifest.pages import default_root, expand_pages, is_pattern
+from push_manifest.pages import is_pattern
 from push_manifest.progress import progress_bar
-from push_manifest.writers import FORMATS, render
+from push_manifest.writers import FORMATS, HEADER_FORMATS, WriterOptions, budget_warnings, render
 
 EXIT_STALE = 1
 EXIT_INPUT = 2
@@ -182,6 +185,38 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
     help="Device pixel ratio, for srcset and image-set().",
 )
 @click.option(
+    "--prune/--no-prune", default=True, show_default=True,
+    help="Leave out what the page's first render does not fetch (CSS images and fonts of rules "
+    "that do not apply at the viewport). --no-prune lists every reference found.",
+)  # fmt: skip
+@click.option(
+    "--nopush", is_flag=True,
+    help="Header formats: add nopush to every Link (preload only; no push directives).",
+)  # fmt: skip
+@click.option(
+    "--early-hints", is_flag=True,
+    help="Header formats: keep only the links browsers act on in a 103 Early Hints response "
+    "(preload as font/image/script/style/fetch, modulepreload).",
+)  # fmt: skip
+@click.option(
+    "--header-budget", type=click.IntRange(min=0), default=DEFAULT_HEADER_BUDGET,
+    show_default=True, metavar="BYTES",
+    help="Header formats: per-page Link header limit; the lowest weights are dropped first, "
+    "with a warning. 0: no limit.",
+)  # fmt: skip
+@click.option(
+    "--routes", type=click.Choice([r.value for r in Routes]), default=Routes.HTML.value,
+    show_default=True,
+    help="Header formats: how the server maps pages to URLs: /blog/post.html (html) or "
+    "/blog/post (extensionless). index.html is always also its directory, /blog/.",
+)  # fmt: skip
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".push-manifest-cache"), show_default=True, metavar="DIR",
+    help="The incremental cache: a re-run re-parses only files that changed.",
+)  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache.")
+@click.option(
     "--jobs", type=click.IntRange(min=1), metavar="N",
     help="Crawl with N processes. Default: one per core (small sites use one). "
     "The output is the same whatever N is.",
@@ -219,6 +254,13 @@ def cli(
     viewport_width: float,
     viewport_height: float,
     dpr: float,
+    prune: bool,
+    nopush: bool,
+    early_hints: bool,
+    header_budget: int,
+    routes: str,
+    cache_dir: Path,
+    no_cache: bool,
     jobs: int | None,
     quiet: bool,
     verbose: bool,
@@ -255,13 +297,22 @@ def cli(
             viewport=Viewport(viewport_width, viewport_height, dpr),
             include_lazy=include_lazy,
             uniform_weights=uniform_weights,
+            prune=prune,
             jobs=jobs,
+            cache_dir=None if no_cache else cache_dir,
             progress=bar.update if bar is not None else None,
         )
         if bar is not None:
             bar.close()
-        kept, cuts = apply_filters(result, filters, _filter_root(root, files, filters))
-        text = render(kept, fmt)
+        kept, cuts = apply_filters(result, filters, result.root)
+        writer_options = WriterOptions(
+            nopush=nopush, early_hints=early_hints, header_budget=header_budget,
+            routes=Routes(routes),
+        )  # fmt: skip
+        text = render(kept, fmt, writer_options)
+        if fmt in HEADER_FORMATS:
+            kept = replace(kept, warnings=kept.warnings + budget_warnings(kept, writer_options))
+            result = replace(result, warnings=kept.warnings)
         failed = _report(result, kept, cuts, quiet=quiet, verbose=verbose, strict=strict)
         stale = _check(manifest, text) if check else False
         if not check and not failed:
@@ -292,13 +343,6 @@ def _loudness(ctx: click.Context, quiet: bool, verbose: bool) -> tuple[bool, boo
     if quiet_typed != verbose_typed:
         return quiet_typed, verbose_typed
     raise click.UsageError("--quiet and --verbose exclude each other; give one")
-
-
-def _filter_root(root: Path | None, files: Sequence[str], filters: FilterOptions) -> Path | None:
-    """The site root, for the budget to measure files by; the same default build_manifest takes."""
-    if filters.budget is None or root is not None:
-        return root
-    return default_root(expand_pages(files))
 
 
 def _report(
@@ -381,6 +425,8 @@ def _write(target: str, text: str) -> None:
         click.echo(text, nl=False)
         return
     path = Path(target)
+    if path.is_dir():
+        raise OutputError(f"cannot write {target!r}: it is a directory; give -m a file name")
     try:
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             return
@@ -422,5 +468,16 @@ def _umask() -> int:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="http2-push-manifest")
+    """Console-script entry point: click's usage errors become one line, exit 2."""
+    try:
+        cli.main(prog_name="http2-push-manifest", standalone_mode=False)
+    except click.UsageError as error:
+        hint = " (see --help)" if error.ctx is not None else ""
+        click.echo(f"Error: {error.format_message()}{hint}", err=True)
+        sys.exit(EXIT_INPUT)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)

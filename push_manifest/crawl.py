@@ -9,6 +9,7 @@ and caps never rise along a path.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -17,7 +18,7 @@ from urllib.parse import unquote
 
 from push_manifest.cache import Cache, Snapshot, content_digest
 from push_manifest.classify import Fetch, classify, cors_state
-from push_manifest.decode import decode_html
+from push_manifest.decode import decode_html, decode_problem
 from push_manifest.importmap import ImportMap, merge_import_maps, parse_import_map
 from push_manifest.importmap import resolve_specifier as resolve_module
 from push_manifest.media import media_matches
@@ -49,6 +50,9 @@ from push_manifest.scanners.js import js_syntax_errors, scan_js
 from push_manifest.scanners.srcset import parse_srcset
 from push_manifest.site import FileState, Located, Site
 from push_manifest.urls import absolute, manifest_key, resolve
+
+MAX_DEPTH = 2000
+"""Documents nested deeper than this (an @import or HTML import chain) are not followed."""
 
 _FOLLOWED_AS_CSS = frozenset({Kind.HTML_STYLESHEET, Kind.CSS_IMPORT})
 _FOLLOWED_AS_MODULE = frozenset(
@@ -152,8 +156,10 @@ class _PageWalk:
         known = self.entries.get(key)
         if known is None:
             self.entries[key] = entry
-        elif entry.weight > known.weight:
-            known.weight = entry.weight
+            return
+        known.weight = max(known.weight, entry.weight)
+        if entry.context.depth < known.context.depth:
+            known.context = replace(known.context, depth=entry.context.depth)
 
 
 class Crawler:
@@ -180,7 +186,14 @@ class Crawler:
         page_url = self.site.url_for(path)
         walk = _PageWalk(page_url)
         doc = self._document(walk, "html", Path(os.path.realpath(path)), key, "utf-8")
-        self._walk_html(walk, doc, page_url, Weight.HEAD_STYLESHEET, depth=1)
+        # The walk recurses a few frames per nested document; Python 3.11 keeps pure-Python
+        # recursion off the C stack, so a deeper limit is safe, and MAX_DEPTH bounds it.
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 8 * MAX_DEPTH + 1000))
+        try:
+            self._walk_html(walk, doc, page_url, Weight.HEAD_STYLESHEET, depth=1)
+        finally:
+            sys.setrecursionlimit(limit)
         manifest = PageManifest(
             key=key, url=manifest_key(page_url), resources=self._resources(walk)
         )
@@ -229,12 +242,14 @@ class Crawler:
 
     def _scan_html(self, data: bytes, document: str, fallback: str) -> _Doc:
         text, encoding = decode_html(data)
-        return _Doc(tuple(scan_html(parse_html(text), self.options.viewport)), encoding)
+        items = tuple(scan_html(parse_html(text), self.options.viewport))
+        return _Doc(items, encoding, _decode_warnings(data, encoding, document))
 
     def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
         parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback)
         refs = tuple(scan_css(parsed, self.options.viewport))
-        return _Doc(refs, parsed.encoding, _css_warnings(parsed, document))
+        warnings = _decode_warnings(data, parsed.encoding, document, stylesheet=True)
+        return _Doc(refs, parsed.encoding, warnings + _css_warnings(parsed, document))
 
     def _scan_js(self, data: bytes, document: str, fallback: str) -> _Doc:
         return _Doc(tuple(scan_js(data)), "utf-8", _js_warnings(data, document))
@@ -403,6 +418,12 @@ class Crawler:
         """Walk the document ``ref`` loads, if it is one whose references a browser fetches."""
         if walk.followed.get(url, 0) >= inner.cap:
             return
+        if inner.depth > MAX_DEPTH:
+            walk.warn(
+                WarningCode.TOO_DEEP, _doc_name(url),
+                f"nested more than {MAX_DEPTH} documents deep; not followed further",
+            )  # fmt: skip
+            return
         document = _doc_name(url)
         if ref.kind in _FOLLOWED_AS_CSS:
             walk.followed[url] = inner.cap
@@ -438,6 +459,9 @@ class Crawler:
                 weight=1 if uniform else entry.weight,
                 crossorigin=entry.fetch.crossorigin,
                 module=entry.fetch.module,
+                nomodule=entry.ref.kind is Kind.HTML_SCRIPT
+                and entry.ref.has("nomodule")
+                and not entry.fetch.module,
                 media=entry.media[-1] if len(entry.media) == 1 else "",
                 image_srcset=_absolute_srcset(entry.ref, entry.context.base),
                 image_sizes=_image_sizes(entry.ref),
@@ -447,6 +471,15 @@ class Crawler:
             )
             for key, entry in ordered
         )
+
+
+def _decode_warnings(
+    data: bytes, encoding: str, document: str, *, stylesheet: bool = False
+) -> tuple[CrawlWarning, ...]:
+    problem = decode_problem(data, encoding, stylesheet=stylesheet)
+    if problem is None:
+        return ()
+    return (CrawlWarning(WarningCode.DECODE, document, f"{problem}; decoded as browsers do"),)
 
 
 def _css_warnings(

@@ -167,9 +167,12 @@ def link(resource: Resource, *, nopush: bool = False) -> Link | None:
     where the request is CORS (fonts, ``fetch``, whatever the element said; modules only for
     ``use-credentials``); ``type`` for fonts; ``imagesrcset`` with ``imagesizes`` (the standard
     reads a source set only when both are present) for responsive images; ``media`` when the
-    resource is media-scoped; ``nopush`` when asked.
+    resource is media-scoped; ``nopush`` when asked. ``nomodule`` scripts get none: every
+    browser that acts on a preload header runs modules and would download them for nothing.
     """
     params: list[str]
+    if resource.nomodule:
+        return None
     if resource.module:
         if resource.type not in _MODULEPRELOAD_AS:
             return None

@@ -181,6 +181,9 @@ class Resource:
     weight: int
     crossorigin: CrossOrigin | None = None
     module: bool = False
+    nomodule: bool = False
+    """A ``nomodule`` classic script: only browsers without modules run it, so header writers
+    never preload it."""
     media: str = ""
     """The media query list that scopes the resource (stylesheets), for the ``media`` link param."""
     image_srcset: str = ""
@@ -214,6 +217,8 @@ class Manifest:
     """True when the single-page format (one page, keys are resource URLs) is to be written."""
     warnings: tuple[CrawlWarning, ...] = ()
     """Problems met while crawling, in the order they were found (each reported once)."""
+    root: str = ""
+    """The site root the pages were crawled under (an absolute, symlink-free path)."""
 
 
 class WarningCode(StrEnum):
@@ -228,6 +233,7 @@ class WarningCode(StrEnum):
     UNMAPPED_SPECIFIER = "unmapped-specifier"
     DECODE = "decode"
     BUDGET = "budget"
+    TOO_DEEP = "too-deep"
 
     @property
     def strict(self) -> bool:

@@ -8,6 +8,8 @@ cache reports the same warnings as a fresh crawl.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -39,9 +41,7 @@ def crawl_pages(
 ) -> tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]]:
     """Crawl ``pages`` with ``jobs`` processes (default: every core), reusing the cache in
     ``cache_dir`` when given. Returns the page manifests in input order and the warnings."""
-    from push_manifest import __version__
-
-    fingerprint = f"{__version__}|{site.root}|{options!r}"
+    fingerprint = f"{_code_digest()}|{site.root}|{options!r}"
     cache = Cache(cache_dir, fingerprint) if cache_dir is not None else None
     results: list[PageResult | None] = [None] * len(pages)
     stale: list[int] = []
@@ -93,6 +93,17 @@ def crawl_pages(
     if progress is not None:
         progress(len(pages), len(pages))
     return tuple(r.manifest for r in final), _merge_warnings(final)
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of this package's own code: a cache written by other code is never reused."""
+    from push_manifest import __version__
+
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _merge_warnings(results: Sequence[PageResult]) -> tuple[CrawlWarning, ...]:

@@ -93,7 +93,7 @@ def test_relative_paths_are_relative_to_the_file(tmp_path: Path) -> None:
     [
         ("max_depth = 2", "unknown key 'max_depth' (did you mean 'max-depth'?"),
         ("stirct = true", "unknown key 'stirct' (did you mean 'strict'?"),
-        ("zzz = 1", "unknown key 'zzz'; valid keys: budget, check, debug, dpr"),
+        ("zzz = 1", "unknown key 'zzz'; valid keys: budget, cache-dir, check, debug"),
         ("help = true", "unknown key 'help'"),
         ("strict = 'yes'", "'strict': expected true or false, got 'yes'"),
         ("max-depth = 'deep'", "'max-depth': 'deep' is not a valid integer"),

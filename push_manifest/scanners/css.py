@@ -15,6 +15,10 @@ where behaviour was checked against Chromium 156 (the browser the project is jud
 - ``image-set()``: the one candidate a browser picks (CSS Images 4 §2.2);
 - ``@font-face``: the one source a browser fetches (CSS Fonts 4 §4.3).
 
+:func:`scan_font_uses` yields, from the same walk, the ``font-family``, ``font-weight``,
+``font-style`` and ``font`` declarations of each rule (:class:`FontUse`), which say which
+``@font-face`` rules a page can need.
+
 Custom properties (``--x: url(a.png)``) are scanned too: the browser fetches their URLs when a
 ``var()`` uses them, which this scanner cannot see.
 """
@@ -35,6 +39,7 @@ from push_manifest.model import Attrs, Kind, Reference, Viewport, attrs
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
 
 __all__ = [
+    "FontUse",
     "ParsedCss",
     "might_have_references",
     "parse_style_attribute",
@@ -42,6 +47,7 @@ __all__ = [
     "parse_stylesheet_bytes",
     "reduce_stylesheet",
     "scan_css",
+    "scan_font_uses",
 ]
 
 Node = Any
@@ -64,25 +70,29 @@ class ParsedCss:
 
 
 def parse_stylesheet_bytes(
-    data: bytes, fallback_encoding: str = "utf-8", *, reduce: bool = True
+    data: bytes, fallback_encoding: str = "utf-8", *, reduce: bool = True, keep_fonts: bool = False
 ) -> ParsedCss:
     """Decode and parse a stylesheet file (CSS Syntax 3 §3.2 *determine the fallback encoding*).
 
     A BOM wins, then ``@charset``, then ``fallback_encoding`` (the referring document's
     encoding, an encoding label), then UTF-8; bad bytes become U+FFFD. Never raises.
+    ``reduce`` and ``keep_fonts`` as for :func:`parse_stylesheet`.
     """
     environment = webencodings.lookup(fallback_encoding)
     text, encoding = decode_stylesheet_bytes(data, environment_encoding=environment)
-    return replace(parse_stylesheet(text, reduce=reduce), encoding=encoding.name)
+    parsed = parse_stylesheet(text, reduce=reduce, keep_fonts=keep_fonts)
+    return replace(parsed, encoding=encoding.name)
 
 
-def parse_stylesheet(text: str, *, reduce: bool = True) -> ParsedCss:
+def parse_stylesheet(text: str, *, reduce: bool = True, keep_fonts: bool = False) -> ParsedCss:
     """Parse a stylesheet's text (CSS Syntax 3 §5.3.3 *parse a stylesheet*).
 
     With ``reduce``, top-level rules that provably hold no reference are blanked out first
-    (:func:`reduce_stylesheet`), so tinycss2 tokenizes only the rules that matter.
+    (:func:`reduce_stylesheet`), so tinycss2 tokenizes only the rules that matter; with
+    ``keep_fonts`` too, rules that mention ``font`` are kept, so that :func:`scan_font_uses`
+    finds what the full parse finds.
     """
-    reduced = reduce_stylesheet(text) if reduce else None
+    reduced = reduce_stylesheet(text, keep_fonts=keep_fonts) if reduce else None
     rules = tinycss2.parse_stylesheet(
         text if reduced is None else reduced, skip_comments=True, skip_whitespace=True
     )
@@ -100,6 +110,7 @@ _STRUCTURE: Final = re.compile(
     re.VERBOSE | re.DOTALL | re.IGNORECASE,
 )
 _RELEVANT: Final = re.compile(r"url\(|@import|image-set\(|src\(|\\", re.IGNORECASE)
+_RELEVANT_WITH_FONTS: Final = re.compile(r"url\(|@import|image-set\(|src\(|\\|font", re.IGNORECASE)
 _IMPORT: Final = re.compile(r"@import", re.IGNORECASE)
 _PLACEHOLDER: Final = "_{}"
 
@@ -113,13 +124,14 @@ def _closed(token: str) -> bool:
     return True
 
 
-def reduce_stylesheet(text: str) -> str | None:
+def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
     """``text`` with every top-level rule that holds no reference replaced by an empty rule
     (``_{}``) and its line breaks, or ``None`` when the structure is not plain enough to be
     sure (an unterminated comment or string, unbalanced braces, a backslash anywhere).
 
-    A rule is kept when it contains ``url(``, ``image-set(``, ``src(`` or ``@import``, or comes
-    before the last ``@import`` (what precedes an ``@import`` decides whether it is valid).
+    A rule is kept when it contains ``url(``, ``image-set(``, ``src(`` or ``@import`` (or, with
+    ``keep_fonts``, ``font``), or comes before the last ``@import`` (what precedes an
+    ``@import`` decides whether it is valid).
     Syntax errors inside blanked rules go unseen; line breaks are kept, so line numbers hold.
     Comments, strings and url tokens are skipped as CSS Syntax 3 §4 tokenizes them, so braces
     inside them are not structure.
@@ -144,12 +156,13 @@ def reduce_stylesheet(text: str) -> str | None:
     if depth != 0:
         return None
     tail = text[start:]
+    relevant = _RELEVANT_WITH_FONTS if keep_fonts else _RELEVANT
     # Nothing before the last @import is blanked: what precedes an @import decides its validity.
     last_import = max((i for i, c in enumerate(chunks) if _IMPORT.search(c)), default=-1)
     return (
         "".join(
             chunk
-            if index <= last_import or _RELEVANT.search(chunk)
+            if index <= last_import or relevant.search(chunk)
             else _PLACEHOLDER + "\n" * chunk.count("\n")
             for index, chunk in enumerate(chunks)
         )
@@ -709,6 +722,343 @@ def _family(value: Sequence[Node]) -> str:
     if significant and all(token.type == "ident" for token in significant):
         return " ".join(token.value for token in significant)
     return _text(value)
+
+
+@dataclass(frozen=True, slots=True)
+class FontUse:
+    """The font declarations of one rule: what an element it applies to asks of fonts.
+
+    Values are as written, lowercased, for a prune step to interpret (``push_manifest.prune``):
+
+    - ``families``: the ``font-family`` list in order, names unquoted; a quoted name that spells
+      a generic family keeps its quotes (``'"serif"'`` is a family called serif, not the
+      generic). ``()`` when unknown: a CSS-wide keyword or ``var()``.
+    - ``weight``, ``style``: ``font-weight`` and ``font-style`` (``"700"``, ``"bolder"``,
+      ``"oblique 10deg"``, ``"var(--w)"``); ``""`` when the rule does not declare them (the
+      element takes them from another rule or its parent).
+    - ``selector``: as :func:`scan_css` gives it; ``None`` for a ``style`` attribute.
+    - ``family_declared``: False for a rule that sets only ``font-weight``/``font-style``.
+    """
+
+    families: tuple[str, ...]
+    weight: str = "normal"
+    style: str = "normal"
+    selector: str | None = None
+    media: tuple[str, ...] = ()
+    family_declared: bool = True
+
+
+def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[FontUse]:
+    """Yield one :class:`FontUse` per rule that declares ``font-family``, ``font-weight``,
+    ``font-style`` or the ``font`` shorthand (CSS Fonts 4 §2.8), in source order.
+
+    Rules are walked as :func:`scan_css` walks them (group rules, ``@scope``, CSS Nesting;
+    ``@media`` lists accumulate in ``media``); keyframes are skipped. Within one rule the last
+    valid declaration of each property wins, ``font`` resetting all three; invalid values are
+    dropped as browsers drop them. A system font (``font: menu``) leaves no web family: such a
+    rule yields nothing unless a later ``font-family`` sets one. Never raises.
+    """
+    if parsed.declarations_only:
+        use = _font_use(parsed.nodes, None, media)
+        if use is not None:
+            yield use
+        return
+    selectors: dict[_Link, str] = {}
+    stack: list[tuple[Iterator[Node], _Context]] = [(iter(parsed.nodes), _Context(_chain(media)))]
+    while stack:
+        iterator, context = stack[-1]
+        node = next(iterator, None)
+        if node is None:
+            stack.pop()
+            continue
+        if node.type == "qualified-rule":
+            inner = _rule_context(node, context)
+            if inner is None or inner.keyframes is not None or not _may_declare_fonts(node.content):
+                continue
+        elif (
+            node.type == "at-rule"
+            and node.lower_at_keyword in _GROUP_RULES
+            and node.content is not None
+            and context.rules
+        ):
+            inner = _group_context(node, context)
+        else:
+            continue
+        nodes = _block(node.content)
+        if inner.declarations:
+            selector = _selector(inner.preludes, selectors) if inner.preludes else None
+            use = _font_use(nodes, selector, _values(inner.media))
+            if use is not None:
+                yield use
+        stack.append((iter(nodes), inner))
+
+
+def _may_declare_fonts(tokens: Sequence[Node]) -> bool:
+    """False when a rule's body provably declares no font property and nests no rule."""
+    for token in tokens:
+        kind = token.type
+        if kind == "ident" and token.lower_value.startswith("font"):
+            return True
+        if kind == "{} block" or kind == "at-keyword":
+            return True
+    return False
+
+
+_SYSTEM: Final = ("<system>",)
+"""``font: menu``: a system font, never a web font."""
+
+
+def _font_use(
+    nodes: Iterable[Node], selector: str | None, media: tuple[str, ...]
+) -> FontUse | None:
+    families: tuple[str, ...] | None = None
+    weight: str | None = None
+    style: str | None = None
+    for node in nodes:
+        if node.type != "declaration":
+            continue
+        name = node.lower_name
+        if name == "font-family":
+            declared = _font_families(node.value)
+            families = families if declared is None else declared
+        elif name == "font-weight":
+            weight = _font_weight(node.value) or weight
+        elif name == "font-style":
+            style = _font_style(node.value) or style
+        elif name == "font":
+            shorthand = _font_shorthand(node.value)
+            if shorthand is not None:
+                families, weight, style = shorthand
+    if families == _SYSTEM:
+        return None
+    if families is None and weight is None and style is None:
+        return None
+    return FontUse(
+        families or (),
+        weight or "",
+        style or "",
+        selector,
+        media,
+        family_declared=families is not None,
+    )
+
+
+_GENERIC_FAMILIES: Final = frozenset(
+    {
+        "serif",
+        "sans-serif",
+        "monospace",
+        "cursive",
+        "fantasy",
+        "system-ui",
+        "ui-serif",
+        "ui-sans-serif",
+        "ui-monospace",
+        "ui-rounded",
+        "math",
+        "emoji",
+        "fangsong",
+        "-webkit-body",
+        "-webkit-pictograph",
+    }
+)
+"""``<generic-family>`` keywords (CSS Fonts 4 §2.1.1), and the ones Chromium adds."""
+_SYSTEM_FONTS: Final = frozenset(
+    {"caption", "icon", "menu", "message-box", "small-caption", "status-bar"}
+)
+_SUBSTITUTIONS: Final = frozenset({"var", "env", "attr"})
+_MATH_FUNCTIONS: Final = frozenset(
+    {"calc", "min", "max", "clamp", "round", "mod", "rem", "abs", "sign", "-webkit-calc"}
+)
+
+
+def _substituted(tokens: Iterable[Node]) -> bool:
+    """True when ``var()``, ``env()`` or ``attr()`` occurs: the value is known at computed
+    time only."""
+    return any(
+        token.type == "function" and token.lower_name in _SUBSTITUTIONS
+        for token in _preorder(tokens)
+    )
+
+
+def _significant(tokens: Iterable[Node]) -> list[Node]:
+    return [token for token in tokens if token.type not in ("whitespace", "comment")]
+
+
+def _font_families(value: Sequence[Node]) -> tuple[str, ...] | None:
+    """A ``font-family`` value (CSS Fonts 4 §2.1): the family names lowercased, ``()`` when
+    unknown until computed time, None when invalid."""
+    if _substituted(value):
+        return ()
+    items = [_significant(item) for item in _split_commas(value)]
+    if len(items) == 1 and _is_wide_keyword(items[0]):
+        return ()
+    families = []
+    for item in items:
+        if len(item) == 1 and item[0].type == "string":
+            name = item[0].value.lower()
+            families.append(f'"{name}"' if name in _GENERIC_FAMILIES else name)
+        elif item and all(token.type == "ident" for token in item):
+            if len(item) == 1 and item[0].lower_value in _CSS_WIDE_KEYWORDS:
+                return None
+            families.append(" ".join(token.value.lower() for token in item))
+        else:
+            return None
+    return tuple(families)
+
+
+_WEIGHT_KEYWORDS: Final = frozenset({"normal", "bold", "bolder", "lighter"})
+
+
+def _font_weight(value: Sequence[Node]) -> str | None:
+    """A ``font-weight`` value (CSS Fonts 4 §2.2) as written, None when invalid."""
+    tokens = _significant(value)
+    if _substituted(tokens):
+        return _text(value)
+    if len(tokens) != 1:
+        return None
+    token = tokens[0]
+    if token.type == "ident" and (
+        token.lower_value in _WEIGHT_KEYWORDS or token.lower_value in _CSS_WIDE_KEYWORDS
+    ):
+        return token.lower_value  # type: ignore[no-any-return]
+    if token.type == "number" and 1 <= token.value <= 1000:
+        return _number(token.value)
+    if token.type == "function" and token.lower_name in _MATH_FUNCTIONS:
+        return _text(value).lower()
+    return None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _font_style(value: Sequence[Node]) -> str | None:
+    """A ``font-style`` value (CSS Fonts 4 §2.4) as written, None when invalid."""
+    tokens = _significant(value)
+    if _substituted(tokens):
+        return _text(value)
+    if not tokens or tokens[0].type != "ident":
+        return None
+    keyword: str = tokens[0].lower_value
+    if len(tokens) == 1 and (keyword in _STYLE_VALUES or keyword in _CSS_WIDE_KEYWORDS):
+        return keyword
+    if keyword == "oblique" and len(tokens) == 2 and _is_angle(tokens[1]):
+        return f"oblique {tokens[1].serialize()}"
+    return None
+
+
+_STYLE_KEYWORDS: Final = frozenset({"italic", "oblique"})
+_STYLE_VALUES: Final = _STYLE_KEYWORDS | {"normal"}
+_WIDTH_KEYWORDS: Final = frozenset(
+    {
+        "ultra-condensed",
+        "extra-condensed",
+        "condensed",
+        "semi-condensed",
+        "semi-expanded",
+        "expanded",
+        "extra-expanded",
+        "ultra-expanded",
+    }
+)
+_SIZE_KEYWORDS: Final = frozenset(
+    {
+        "xx-small",
+        "x-small",
+        "small",
+        "medium",
+        "large",
+        "x-large",
+        "xx-large",
+        "xxx-large",
+        "larger",
+        "smaller",
+    }
+)
+
+
+def _font_shorthand(value: Sequence[Node]) -> tuple[tuple[str, ...], str, str] | None:
+    """The family, weight and style a ``font`` shorthand sets (CSS Fonts 4 §2.8), or None
+    when it is invalid:
+
+    ``[ [ <font-style> || <font-variant-css2> || <font-weight> || <font-width-css3> ]?
+    <font-size> [ / <line-height> ]? <font-family># ] | <system-family-name>``
+
+    Omitted style and weight reset to ``normal``. With ``var()`` or a CSS-wide keyword all
+    three are unknown: the families are ``()``, weight and style the value as written.
+    """
+    tokens = _significant(value)
+    if not tokens:
+        return None
+    if _substituted(tokens) or _is_wide_keyword(tokens):
+        written = _text(value).lower()
+        return (), written, written
+    if len(tokens) == 1 and tokens[0].type == "ident" and tokens[0].lower_value in _SYSTEM_FONTS:
+        return _SYSTEM, "normal", "normal"
+    weight = style = None
+    seen = 0
+    index = 0
+    # At most one value of each of the four properties, ``normal`` standing for any of them.
+    while index < len(tokens) and seen < 4:
+        token = tokens[index]
+        keyword = token.lower_value if token.type == "ident" else None
+        if keyword == "normal":
+            pass
+        elif keyword in _STYLE_KEYWORDS and style is None:
+            style = keyword
+            following: Node = tokens[index + 1] if index + 1 < len(tokens) else None
+            if keyword == "oblique" and _is_angle(following):
+                style = f"oblique {following.serialize()}"
+                index += 1
+        elif keyword in _WEIGHT_KEYWORDS and weight is None:
+            weight = keyword
+        elif token.type == "number" and 1 <= token.value <= 1000 and weight is None:
+            weight = _number(token.value)
+        elif keyword == "small-caps" or keyword in _WIDTH_KEYWORDS:
+            pass
+        else:
+            break
+        seen += 1
+        index += 1
+    if index >= len(tokens) or not _is_font_size(tokens[index]):
+        return None
+    index += 1
+    if index < len(tokens) and tokens[index].type == "literal" and tokens[index].value == "/":
+        if index + 1 >= len(tokens):
+            return None
+        index += 2
+    families = _font_families(tokens[index:])
+    if not families:
+        return None
+    return families, weight or "normal", style or "normal"
+
+
+def _is_wide_keyword(tokens: Sequence[Node]) -> bool:
+    return (
+        len(tokens) == 1
+        and tokens[0].type == "ident"
+        and tokens[0].lower_value in _CSS_WIDE_KEYWORDS
+    )
+
+
+def _is_angle(token: Node) -> bool:
+    return (
+        token is not None
+        and token.type == "dimension"
+        and token.lower_unit in ("deg", "grad", "rad", "turn")
+    )
+
+
+def _is_font_size(token: Node) -> bool:
+    """``<font-size>``: a length or percentage (CSS Fonts 4 §2.5), a size keyword, or math."""
+    if token.type in ("dimension", "percentage"):
+        return True
+    if token.type == "number":
+        return bool(token.value == 0)
+    if token.type == "ident":
+        return token.lower_value in _SIZE_KEYWORDS
+    return token.type == "function" and token.lower_name in _MATH_FUNCTIONS
 
 
 def _selector(link: _Link, cache: dict[_Link, str]) -> str:

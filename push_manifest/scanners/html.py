@@ -74,10 +74,18 @@ def parse_html(text: str) -> etree._Element:
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    data = _repair(text).encode("utf-8", "replace")
+    root = _parse(_repair(text))
+    if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in _parser().error_log):
+        # libxml2 stops at 2048 open elements even with huge_tree, dropping the rest of the
+        # page; a browser keeps it (Blink flattens past depth 512). Parse a flattened copy.
+        root = _parse(_repair(_flatten(text)))
+    return root
+
+
+def _parse(text: str) -> etree._Element:
     root: etree._Element | None
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(text.encode("utf-8", "replace"), _parser())
     except etree.LxmlError:  # nothing but whitespace, comments or PIs
         root = None
     if root is None:
@@ -179,6 +187,56 @@ def _repair(text: str) -> str:
         pieces.append(replacement or "".join(ch for ch in text[start:stop] if ch in "\r\n"))
         last = stop
     pieces.append(text[last:])
+    return "".join(pieces)
+
+
+_TOKEN = re.compile(
+    rf"""[^<]++
+      | <(?![A-Za-z!?/])
+      | <!--(?:-?>|[\s\S]*?--!?>|[\s\S]*+)
+      | <!(?!--)[^>]*+>?
+      | <\?[^>]*+>?
+      | </(?![A-Za-z])[^>]*+>?
+      | <(?P<end>/?)(?P<name>{_TAG_NAME})(?P<rest>{_TAG_REST})""",
+    re.VERBOSE,
+)
+# Elements whose nesting a scan needs: handled tags and the context they depend on.
+_STRUCTURE = frozenset({"html", "head", "body", "svg", "foreignobject", "math", "picture",
+                        "template", "noscript", "frameset", "select", *_RAW_TEXT})  # fmt: skip
+
+
+def _flatten(text: str) -> str:
+    """``text`` with the start tag of every element a scan ignores turned into a ``<br>`` (its
+    attributes kept, for ``style``) and its end tag removed, so nesting stays shallow.
+
+    Only for pages nested deeper than libxml2 can parse; tags are found as in :func:`_repair`.
+    """
+    keep = _STRUCTURE | _HANDLERS.keys()
+    pieces: list[str] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        token = _TOKEN.match(text, pos)
+        if token is None:  # unreachable: every position starts some token
+            pieces.append(text[pos:])
+            break
+        pos = token.end()
+        name = token.group("name")
+        if name is None:
+            pieces.append(token.group(0))
+            continue
+        folded = name.translate(_FOLD)
+        if folded == "plaintext":
+            pieces.append(text[token.start() :])
+            break
+        if folded in keep:
+            pieces.append(token.group(0))
+            if not token.group("end") and folded in _END_TAGS:
+                close = _END_TAGS[folded].search(text, pos)
+                stop = end if close is None else close.start()
+                pieces.append(text[pos:stop])
+                pos = stop
+        elif not token.group("end"):
+            pieces.append("<br" + token.group("rest"))
     return "".join(pieces)
 
 

@@ -231,3 +231,12 @@ def make_area(base: Path) -> Area:
 @pytest.fixture
 def area(tmp_path: Path) -> Area:
     return make_area(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _elsewhere(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from an empty directory of its own: the CLI's default cache and manifest land there,
+    not in the checkout, and outside every test area the spy checks."""
+    cwd = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(cwd)
+    return cwd

@@ -42,3 +42,12 @@ def test_early_hints_and_nopush() -> None:
 
 def test_a_page_without_links_writes_nothing() -> None:
     assert render(manifest(EMPTY), "link") == ""
+
+
+def test_nomodule_scripts_get_no_preload_header() -> None:
+    from push_manifest.headers import link
+    from push_manifest.model import Destination, Resource
+
+    legacy = Resource("/js/legacy.js", Destination.SCRIPT, 1, nomodule=True)
+    assert link(legacy) is None
+    assert link(Resource("/js/app.js", Destination.SCRIPT, 200)) is not None

@@ -1,0 +1,892 @@
+"""Render-aware pruning: which CSS images and fonts a page's elements make a browser fetch.
+
+A browser fetches a stylesheet's ``url()`` image only for rules that apply to some element,
+and a web font only when an element's computed ``font-family``, ``font-weight`` and
+``font-style`` select that ``@font-face`` (checked in Chromium 156). This module answers both
+questions on one page tree, never pruning on doubt:
+
+- :class:`SelectorMatcher` tests selector lists against a :class:`PageIndex` with ``cssselect``
+  (Selectors 4 compiled to XPath 1.0, run by libxml2). Pseudo-elements match through their
+  element; user-action and other dynamic pseudo-classes (``:hover``, ``:focus``, ``:visited``,
+  ``:target`` …) never match at load, except focus ones on a page with ``autofocus``; whatever
+  ``cssselect`` cannot evaluate counts as matching, and inside ``:not()`` drops the ``:not()``.
+- :meth:`SelectorMatcher.font_uses` approximates the cascade per element (union of the
+  declarations that match, inheritance, the UA's bold and italic elements) and
+  :func:`font_face_used` runs the CSS Fonts 4 §5.2 matching over the page's faces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, cast
+
+import tinycss2
+from cssselect import ExpressionError, HTMLTranslator, SelectorError, parse
+from cssselect.parser import (
+    Attrib,
+    Class,
+    CombinedSelector,
+    Element,
+    Function,
+    Hash,
+    Matching,
+    Negation,
+    Pseudo,
+    Relation,
+    Selector,
+    SpecificityAdjustment,
+)
+from cssselect.xpath import XPathExpr
+from lxml import etree
+
+from push_manifest.scanners.css import FontUse
+
+__all__ = ["FontUse", "PageIndex", "SelectorMatcher", "font_face_used"]
+
+_ASCII_WHITESPACE: Final = re.compile(r"[ \t\n\r\f]+")
+
+
+class PageIndex:
+    """A page tree prepared for fast matching: its elements by class and by id (built once),
+    and by tag (on demand). A selector that requires a class, id or tag the page lacks cannot
+    match and needs no XPath; one that does is tested only on the elements that carry its
+    rightmost compound's rarest class, id or tag. Also whether the page is in quirks mode and
+    whether an element has ``autofocus``, and a memo of answered selector lists.
+
+    ``quirks``: None infers it from the tree's doctype; anything but ``<!DOCTYPE html>``
+    counts as quirks, where classes and ids match ASCII case-insensitively (Selectors 4 §6.6,
+    WHATWG HTML §4.16.2), so doubt widens matching, never narrows it.
+    """
+
+    __slots__ = ("_autofocus", "_memo", "_size", "_tags", "by_class", "by_id", "quirks", "tree")
+
+    def __init__(self, tree: etree._Element, *, quirks: bool | None = None) -> None:
+        self.tree = tree
+        if quirks is None:
+            info: Any = tree.getroottree().docinfo
+            quirks = not (info.doctype == "<!DOCTYPE html>" and not info.public_id)
+        self.quirks: bool = quirks
+        self.by_class: dict[str, list[etree._Element]] = {}
+        self.by_id: dict[str, list[etree._Element]] = {}
+        classes: Any = tree.xpath("//@class")
+        ids: Any = tree.xpath("//@id")
+        for value in classes:
+            element = value.getparent()
+            text = str(value).lower() if quirks else str(value)
+            for name in _ASCII_WHITESPACE.split(text):
+                if name:
+                    self.by_class.setdefault(name, []).append(element)
+        for value in ids:
+            key = str(value).lower() if quirks else str(value)
+            self.by_id.setdefault(key, []).append(value.getparent())
+        self._tags: dict[str, list[etree._Element]] = {}
+        self._autofocus: bool | None = None
+        self._size: int | None = None
+        self._memo: dict[str, bool] = {}
+
+    def by_tag(self, tag: str) -> list[etree._Element]:
+        """The elements named ``tag`` (lowercase), in document order."""
+        found = self._tags.get(tag)
+        if found is None:
+            found = self._tags[tag] = list(self.tree.iter(tag))
+        return found
+
+    @property
+    def size(self) -> int:
+        """The number of elements."""
+        if self._size is None:
+            self._size = int(self.tree.xpath("count(//*)"))  # type: ignore[arg-type]
+        return self._size
+
+    @property
+    def autofocus(self) -> bool:
+        """True when an element has ``autofocus``: it has focus when the page has loaded."""
+        if self._autofocus is None:
+            self._autofocus = bool(self.tree.xpath("boolean(//*[@autofocus])"))
+        return self._autofocus
+
+
+_Features = tuple[frozenset[str], frozenset[str], frozenset[str]]
+"""Tags, ids and classes."""
+_NONE: Final[_Features] = (frozenset(), frozenset(), frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class _Complex:
+    """One complex selector, compiled for the pages of a mode (quirks or not)."""
+
+    required: _Features = _NONE
+    """Every tag, id and class the selector requires outside ``:not()``, ``:is()``, ``:has()``:
+    all must be on the page."""
+    rightmost: _Features = _NONE
+    """Those of the rightmost compound: a matching element carries each of them."""
+    path: str = "descendant-or-self::*"
+    """XPath 1.0 for the matching elements, from the root."""
+    condition: str | None = None
+    """XPath 1.0 predicate true on a matching element (``cssselect``'s translation, with
+    combinators as reverse axes); None when not expressible."""
+    decided: bool = False
+    """The prefilter alone decides (``div``, ``.a``, ``#a``)."""
+    pseudo: str | None = None
+    """The pseudo-element it styles (``before``), matched through its element."""
+    never: bool = False
+    """A dynamic pseudo-class that no element has at load is required."""
+    focus: bool = False
+    """Uses a focus pseudo-class: with ``autofocus`` on the page, doubt."""
+    doubt: bool = False
+    """Could not be evaluated: it counts as matching every element."""
+    _compiled: dict[str, etree.XPath] = field(default_factory=dict, compare=False)
+
+    def _xpath(self, expression: str) -> etree.XPath:
+        compiled = self._compiled.get(expression)
+        if compiled is None:
+            compiled = self._compiled[expression] = etree.XPath(expression)
+        return compiled
+
+    def undecided(self, page: PageIndex) -> bool:
+        """True when nothing can be known: every element may match."""
+        return self.doubt or (self.focus and page.autofocus)
+
+    def _candidates(self, page: PageIndex) -> list[etree._Element] | None:
+        """The elements carrying the rightmost compound's rarest feature; ``[]`` when the page
+        lacks a required feature; None when the rightmost compound has none (``.a > *``)."""
+        if self.never:
+            return []
+        tags, ids, classes = self.required
+        if not (ids <= page.by_id.keys() and classes <= page.by_class.keys()):
+            return []
+        if any(not page.by_tag(tag) for tag in tags):
+            return []
+        tags, ids, classes = self.rightmost
+        lists = [
+            *(page.by_id[name] for name in ids),
+            *(page.by_class[name] for name in classes),
+            *(page.by_tag(tag) for tag in tags),
+        ]
+        return min(lists, key=len) if lists else None
+
+    def matches(self, page: PageIndex) -> bool:
+        if self.undecided(page):
+            return True
+        candidates = self._candidates(page)
+        if candidates is not None and (not candidates or self.decided):
+            return bool(candidates)
+        if candidates is None or self.condition is None or len(candidates) > page.size // 10:
+            return bool(self._xpath(f"boolean({self.path})")(page.tree))
+        return bool(
+            self._xpath(f"boolean($c[{self.condition}])")(page.tree, c=cast(Any, candidates))
+        )
+
+    def elements(self, page: PageIndex) -> list[etree._Element] | None:
+        """The elements it matches on ``page``, in document order; None when undecided (any
+        element may match)."""
+        if self.undecided(page):
+            return None
+        candidates = self._candidates(page)
+        if candidates is not None and (not candidates or self.decided):
+            return candidates
+        if candidates is None or self.condition is None:
+            found = self._xpath(self.path)(page.tree)
+        else:
+            found = self._xpath(f"$c[{self.condition}]")(page.tree, c=cast(Any, candidates))
+        return list(found)  # type: ignore[arg-type]
+
+
+_DOUBT: Final = _Complex(doubt=True)
+
+_USER_ACTION: Final = frozenset(
+    {
+        "hover",
+        "active",
+        "visited",
+        "target",
+        "target-within",
+        "user-invalid",
+        "user-valid",
+        "autofill",
+        "-webkit-autofill",
+        "fullscreen",
+        "modal",
+        "picture-in-picture",
+        "popover-open",
+        "drop",
+        "drag-over",
+    }
+)
+"""Pseudo-classes no element has when a page has just loaded, with no user input and no
+fragment in its URL (Selectors 4 §9 and §7: user action, ``:visited`` (never, for privacy),
+``:target``, element states entered by script or the user)."""
+_FOCUS: Final = frozenset({"focus", "focus-visible", "focus-within"})
+"""Focus pseudo-classes: true at load for an ``autofocus`` element and its ancestors."""
+_ALWAYS_DOUBT: Final = frozenset({"scope"})
+"""Known to ``cssselect`` but meaning something else here: ``:scope`` in ``@scope`` is the
+scoping root, not the document root."""
+_CASE_INSENSITIVE_VALUES: Final = frozenset((
+    "accept", "accept-charset", "align", "alink", "axis", "bgcolor", "charset", "checked",
+    "clear", "codetype", "color", "compact", "declare", "defer", "dir", "direction", "disabled",
+    "enctype", "face", "frame", "hreflang", "http-equiv", "lang", "language", "link", "media",
+    "method", "multiple", "nohref", "noresize", "noshade", "nowrap", "readonly", "rel", "rev",
+    "rules", "scope", "scrolling", "selected", "shape", "target", "text", "type", "valign",
+    "valuetype", "vlink",
+))  # fmt: skip
+"""Attributes whose values selectors match ASCII case-insensitively in HTML documents
+(WHATWG HTML §4.16.2 "Case-sensitivity of selectors")."""
+
+
+class _Doubt(Exception):
+    """A part of a selector ``cssselect`` cannot evaluate, met inside ``:not()``."""
+
+
+class _Translator(HTMLTranslator):
+    """``cssselect``'s HTML translator with load-time semantics (module docstring).
+
+    Something unknown in a positive position translates to no condition (it may match); inside
+    ``:not()`` it raises :class:`_Doubt`, caught by the outermost ``:not()``, which then drops
+    itself: a superset of the matches, at worst.
+    """
+
+    def __init__(self, quirks: bool) -> None:
+        super().__init__()
+        self.quirks = quirks
+        self.negated = 0
+        self.nested = 0
+        self.never = False
+        self.focus = False
+
+    def _unknown(self, selector: Any) -> XPathExpr:
+        if self.negated:
+            raise _Doubt
+        return self.xpath(selector)
+
+    def xpath_pseudo(self, pseudo: Pseudo) -> XPathExpr:
+        name = pseudo.ident.lower()
+        if name in _USER_ACTION or name in _FOCUS:
+            self.focus = self.focus or name in _FOCUS
+            self.never = self.never or not self.nested
+            return self.xpath(pseudo.selector).add_condition("0")
+        if name in _ALWAYS_DOUBT:
+            return self._unknown(pseudo.selector)
+        try:
+            return super().xpath_pseudo(Pseudo(pseudo.selector, name))
+        except ExpressionError:
+            return self._unknown(pseudo.selector)
+
+    def xpath_function(self, function: Function) -> XPathExpr:
+        try:
+            return super().xpath_function(function)
+        except ExpressionError:
+            return self._unknown(function.selector)
+
+    def xpath_negation(self, negation: Negation) -> XPathExpr:
+        base = self.xpath(negation.selector)
+        self.negated += 1
+        self.nested += 1
+        try:
+            result: XPathExpr = super().xpath_negation(negation)
+        except _Doubt:
+            if self.negated > 1:
+                raise
+            return base
+        finally:
+            self.negated -= 1
+            self.nested -= 1
+        return result
+
+    def _nested_call(self, method: Any, node: Any) -> XPathExpr:
+        self.nested += 1
+        try:
+            result: XPathExpr = method(node)
+        finally:
+            self.nested -= 1
+        return result
+
+    def xpath_matching(self, matching: Matching) -> XPathExpr:
+        return self._nested_call(super().xpath_matching, matching)
+
+    def xpath_specificityadjustment(self, matching: SpecificityAdjustment) -> XPathExpr:
+        return self._nested_call(super().xpath_specificityadjustment, matching)
+
+    def xpath_relation(self, relation: Relation) -> XPathExpr:
+        return self._nested_call(super().xpath_relation, relation)
+
+    def xpath_attrib(self, selector: Attrib) -> XPathExpr:
+        if (
+            selector.flag is None
+            and selector.namespace is None
+            and selector.value is not None
+            and selector.attrib.lower() in _CASE_INSENSITIVE_VALUES
+        ):
+            selector = Attrib(
+                selector.selector,
+                None,
+                selector.attrib,
+                selector.operator,
+                selector.value,
+                "i",
+            )
+        return super().xpath_attrib(selector)
+
+    def xpath_class(self, class_selector: Class) -> XPathExpr:
+        if not self.quirks:
+            return super().xpath_class(class_selector)
+        return self.xpath_attrib_includes(
+            self.xpath(class_selector.selector),
+            _lowered("@class"),
+            class_selector.class_name.lower(),
+        )
+
+    def xpath_hash(self, id_selector: Hash) -> XPathExpr:
+        if not self.quirks:
+            return super().xpath_hash(id_selector)
+        return self.xpath_attrib_equals(
+            self.xpath(id_selector.selector), _lowered("@id"), id_selector.id.lower()
+        )
+
+    def condition(self, tree: Any) -> str | None:
+        """A predicate true on the elements ``tree`` matches, combinators turned into reverse
+        axes (the form ``cssselect`` gives ``:not()``); None when a compound's translation is
+        a path, which a predicate cannot hold."""
+        try:
+            return self._condition(tree) or "true()"
+        except _NoCondition:
+            return None
+
+    def _condition(self, tree: Any) -> str:
+        if isinstance(tree, CombinedSelector):
+            axis = _REVERSE_AXES[tree.combinator]
+            left = self._condition(tree.selector)
+            step = f"{axis}[{left}]" if left else axis
+            right = self._condition(tree.subselector)
+            return f"({right}) and {step}" if right else step
+        expression = self.xpath(tree)
+        if expression.path:
+            raise _NoCondition
+        expression.add_name_test()
+        return str(expression.condition)
+
+
+class _NoCondition(Exception):
+    """A compound whose translation is not a predicate."""
+
+
+_REVERSE_AXES: Final = {
+    " ": "ancestor::*",
+    ">": "parent::*",
+    "+": "preceding-sibling::*[1]",
+    "~": "preceding-sibling::*",
+}
+
+
+def _lowered(attribute: str) -> str:
+    return f"translate({attribute}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+
+
+def _features(tree: Any, quirks: bool) -> _Features:
+    """The tags, ids and classes an element matching ``tree`` and its combinator chain needs
+    on the page: positive, conjunctive positions only."""
+    tags: set[str] = set()
+    ids: set[str] = set()
+    classes: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CombinedSelector):
+            stack.extend((node.selector, node.subselector))
+        elif isinstance(node, Element):
+            if node.element and node.element != "*" and node.namespace is None:
+                tags.add(node.element.lower())
+        elif isinstance(node, Class):
+            classes.add(node.class_name.lower() if quirks else node.class_name)
+            stack.append(node.selector)
+        elif isinstance(node, Hash):
+            ids.add(node.id.lower() if quirks else node.id)
+            stack.append(node.selector)
+        elif hasattr(node, "selector"):
+            stack.append(node.selector)
+    return frozenset(tags), frozenset(ids), frozenset(classes)
+
+
+def _decided_by_prefilter(tree: Any) -> bool:
+    """True for ``div``, ``*``, ``.a`` and ``#a``: present on the page means matched."""
+    if isinstance(tree, Class | Hash):
+        tree = tree.selector
+        return isinstance(tree, Element) and not tree.element and tree.namespace is None
+    return isinstance(tree, Element) and tree.namespace is None
+
+
+def _pseudo_element(selector: Selector) -> str | None:
+    pseudo = selector.pseudo_element
+    if pseudo is None:
+        return None
+    return str(getattr(pseudo, "name", pseudo)).lower()
+
+
+_EMPTY: Final = etree.fromstring("<html/>")
+
+
+def _compile_one(selector: Selector, quirks: bool) -> _Complex:
+    tree = selector.parsed_tree
+    translator = _Translator(quirks)
+    try:
+        path = translator.selector_to_xpath(selector)
+        condition = translator.condition(tree)
+        rightmost = tree.subselector if isinstance(tree, CombinedSelector) else tree
+        # A namespace prefix or another libxml2 refusal shows when run: doubt.
+        etree.XPath(path)(_EMPTY)
+        if condition is not None:
+            etree.XPath(f"$c[{condition}]")(_EMPTY, c=[_EMPTY])
+        return _Complex(
+            _features(tree, quirks),
+            _features(rightmost, quirks),
+            path,
+            condition,
+            _decided_by_prefilter(tree),
+            _pseudo_element(selector),
+            translator.never,
+            translator.focus,
+        )
+    except (SelectorError, _Doubt, RecursionError, etree.XPathError):
+        return _DOUBT
+
+
+def _split(selector_list: str) -> list[str]:
+    """The complex selectors of a list, split at top-level commas."""
+    parts: list[list[Any]] = [[]]
+    for token in tinycss2.parse_component_value_list(selector_list):
+        if token.type == "literal" and token.value == ",":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [tinycss2.serialize(part).strip() for part in parts]
+
+
+def _compile(selector_list: str, quirks: bool) -> tuple[_Complex, ...]:
+    try:
+        return tuple(_compile_one(selector, quirks) for selector in parse(selector_list))
+    except (SelectorError, RecursionError):
+        pass
+    compiled: list[_Complex] = []
+    try:
+        parts = _split(selector_list)
+    except RecursionError:
+        return (_DOUBT,)
+    for part in parts:
+        try:
+            compiled.extend(_compile_one(selector, quirks) for selector in parse(part))
+        except (SelectorError, RecursionError):
+            compiled.append(_after_pseudo_element(part, quirks))
+    return tuple(compiled)
+
+
+_STATE_AFTER_PSEUDO: Final = re.compile(r"(.*::[-\w]+(?:\([^)]*\))?)((?::[-\w]+)+)\s*", re.DOTALL)
+
+
+def _after_pseudo_element(part: str, quirks: bool) -> _Complex:
+    """``a::before:hover``, which ``cssselect`` rejects: Selectors 4 §3.6.3 allows user-action
+    pseudo-classes after a pseudo-element, and they never match at load. Anything else: doubt."""
+    found = _STATE_AFTER_PSEUDO.fullmatch(part)
+    if found is None:
+        return _DOUBT
+    states = {name.lower() for name in found.group(2)[1:].split(":")}
+    if not states <= _USER_ACTION | _FOCUS:
+        return _DOUBT
+    try:
+        (selector,) = parse(found.group(1))
+    except (SelectorError, RecursionError, ValueError):
+        return _DOUBT
+    compiled = _compile_one(selector, quirks)
+    if compiled.doubt:
+        return compiled
+    return replace(compiled, never=True, focus=compiled.focus or bool(states & _FOCUS))
+
+
+_COMPILED: dict[tuple[str, bool], tuple[_Complex, ...]] = {}
+_COMPILED_LIMIT: Final = 200_000
+
+
+class SelectorMatcher:
+    """Compiles each selector list once per process (cache), matches it against page trees.
+
+    A list matches when any of its complex selectors matches an element (Selectors 4 §4.1);
+    see the module docstring for what counts at load and what counts as doubt.
+    """
+
+    def compile(self, selector_list: str, *, quirks: bool = False) -> tuple[Any, ...]:
+        """The compiled complex selectors of ``selector_list`` (the same objects every call)."""
+        key = (selector_list, quirks)
+        compiled = _COMPILED.get(key)
+        if compiled is None:
+            if len(_COMPILED) >= _COMPILED_LIMIT:
+                _COMPILED.clear()
+            compiled = _COMPILED[key] = _compile(selector_list, quirks)
+        return compiled
+
+    def any_match(self, selector_list: str, page: PageIndex) -> bool:
+        """True when some element of ``page`` (or its pseudo-element) matches at load."""
+        known = page._memo.get(selector_list)
+        if known is None:
+            known = page._memo[selector_list] = any(
+                complex_.matches(page)
+                for complex_ in self.compile(selector_list, quirks=page.quirks)
+            )
+        return known
+
+    def font_uses(self, uses: Iterable[FontUse], page: PageIndex) -> tuple[FontUse, ...]:
+        """The font-family, weight and style combinations the elements of ``page`` compute
+        from ``uses`` (the page's font declarations, already filtered by media), as uses with
+        no selector, to give :func:`font_face_used`.
+
+        An approximate cascade (CSS Cascade 4 §6, CSS Fonts 4 §2), erring toward more
+        combinations: every declaration whose selector matches an element counts (no
+        specificity or order), values inherit from the parent element (a pseudo-element from
+        its element), ``bolder``/``lighter`` resolve against the parent (CSS Fonts 4 §2.2.1),
+        and the UA's ``b``, ``strong``, ``h1`` to ``h6``, ``th`` (bold) and ``i``, ``em``, ``cite``,
+        ``var``, ``dfn``, ``address`` (italic) count where no author rule sets the property.
+        Uses without a selector (``style`` attributes), or with one that cannot be evaluated,
+        apply to an unknown element: their families count with any weight and style, and their
+        weights and styles join every combination.
+        """
+        return _Cascade(self, page).run(uses)
+
+
+# -- the approximate cascade for fonts ----------------------------------------------------------
+
+_Target = tuple[etree._Element, str | None]
+_UA_WEIGHT: Final = {
+    "b": "bolder",
+    "strong": "bolder",
+    "optgroup": "bolder",
+    **{tag: "bold" for tag in ("h1", "h2", "h3", "h4", "h5", "h6", "th")},
+}
+"""Chromium's UA stylesheet (``html.css``), which the HTML rendering section mirrors (§15.3)."""
+_UA_STYLE: Final = {tag: "italic" for tag in ("i", "em", "cite", "var", "dfn", "address")}
+
+_Values = frozenset[Any] | None
+"""Possible computed values; None when unknown (any)."""
+
+
+@dataclass(slots=True)
+class _Declared:
+    families: list[tuple[str, ...]] = field(default_factory=list)
+    weights: list[str] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+
+
+class _Cascade:
+    def __init__(self, matcher: SelectorMatcher, page: PageIndex) -> None:
+        self.matcher = matcher
+        self.page = page
+        self.declared: dict[_Target, _Declared] = {}
+        self.unknown = _Declared()
+        self.memo: dict[tuple[str, _Target], _Values] = {}
+
+    def run(self, uses: Iterable[FontUse]) -> tuple[FontUse, ...]:
+        for use in uses:
+            self._place(use)
+        targets: list[_Target] = list(self.declared)
+        for element in self.page.tree.iter(*_UA_WEIGHT, *_UA_STYLE):
+            targets.append((element, None))
+        extra_weights = _weights(self.unknown.weights, frozenset({400}))
+        extra_styles = _styles(self.unknown.styles, frozenset({"normal"}))
+        found: set[FontUse] = set()
+        for families in self.unknown.families:
+            found.add(FontUse(families, "", ""))
+        for target in targets:
+            family_lists = self._computed("family", target)
+            if family_lists is not None and not family_lists:
+                continue
+            weights = _union(self._computed("weight", target), extra_weights)
+            styles = _union(self._computed("style", target), extra_styles)
+            for families in family_lists if family_lists is not None else [()]:
+                for weight in weights if weights is not None else [""]:
+                    for style in styles if styles is not None else [""]:
+                        found.add(FontUse(families, _number(weight), style))
+        return tuple(sorted(found, key=lambda use: (use.families, use.weight, use.style)))
+
+    def _place(self, use: FontUse) -> None:
+        if use.selector is not None:
+            targets: list[_Target] = []
+            for complex_ in self.matcher.compile(use.selector, quirks=self.page.quirks):
+                elements = complex_.elements(self.page)
+                if elements is None:
+                    break
+                targets.extend((element, complex_.pseudo) for element in elements)
+            else:
+                for target in targets:
+                    _add(self.declared.setdefault(target, _Declared()), use)
+                return
+        _add(self.unknown, use)
+
+    def _computed(self, prop: str, target: _Target) -> _Values:
+        """The possible computed values of ``prop`` on ``target``: walks up to the nearest
+        ancestor known, then computes down, so deep trees cost no recursion."""
+        chain: list[_Target] = []
+        current: _Target | None = target
+        inherited: _Values = _ROOT[prop]
+        while current is not None:
+            known = self.memo.get((prop, current), _MISSING)
+            if known is not _MISSING:
+                inherited = known  # type: ignore[assignment]
+                break
+            chain.append(current)
+            current = _parent(current)
+        for link in reversed(chain):
+            inherited = self._own(prop, link, inherited)
+            self.memo[(prop, link)] = inherited
+        return inherited
+
+    def _own(self, prop: str, target: _Target, parent: _Values) -> _Values:
+        declared = self.declared.get(target)
+        element, pseudo = target
+        if prop == "family":
+            lists = declared.families if declared else []
+            if not lists:
+                return parent
+            return None if () in lists else frozenset(lists)
+        values = (declared.weights if prop == "weight" else declared.styles) if declared else []
+        if not values and pseudo is None:
+            ua = (_UA_WEIGHT if prop == "weight" else _UA_STYLE).get(str(element.tag))
+            values = [ua] if ua else []
+        if not values:
+            return parent
+        return _weights(values, parent) if prop == "weight" else _styles(values, parent)
+
+
+_MISSING: Final = object()
+_ROOT: Final[dict[str, _Values]] = {
+    "family": frozenset(),
+    "weight": frozenset({400}),
+    "style": frozenset({"normal"}),
+}
+
+
+def _parent(target: _Target) -> _Target | None:
+    element, pseudo = target
+    if pseudo is not None:
+        return (element, None)
+    parent = element.getparent()
+    return None if parent is None else (parent, None)
+
+
+def _add(declared: _Declared, use: FontUse) -> None:
+    if use.family_declared:
+        declared.families.append(use.families)
+    if use.weight:
+        declared.weights.append(use.weight)
+    if use.style:
+        declared.styles.append(use.style)
+
+
+def _union(values: _Values, extra: _Values) -> _Values:
+    if values is None or extra is None:
+        return None
+    return values | extra
+
+
+def _number(weight: Any) -> str:
+    if weight == "":
+        return ""
+    value = float(weight)
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _weights(values: Iterable[str], parent: _Values) -> _Values:
+    """Computed ``font-weight`` values for declared ``values`` (CSS Fonts 4 §2.2)."""
+    found: set[float] = set()
+    for value in values:
+        absolute = _absolute_weight(value)
+        if absolute is not None:
+            found.add(absolute)
+        elif value in ("inherit", "unset") and parent is not None:
+            found |= parent
+        elif value in ("bolder", "lighter") and parent is not None:
+            found |= {_relative(value, weight) for weight in parent}
+        else:
+            return None
+    return frozenset(found)
+
+
+def _absolute_weight(value: str) -> float | None:
+    if value in ("normal", "initial"):
+        return 400
+    if value == "bold":
+        return 700
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if 1 <= number <= 1000 else None
+
+
+def _relative(keyword: str, parent: float) -> float:
+    """``bolder``/``lighter`` from the parent's weight (CSS Fonts 4 §2.2.1, the table)."""
+    if keyword == "bolder":
+        return 400 if parent < 350 else 700 if parent < 550 else 900 if parent < 900 else parent
+    return parent if parent < 100 else 100 if parent < 550 else 400 if parent < 750 else 700
+
+
+def _styles(values: Iterable[str], parent: _Values) -> _Values:
+    """Computed ``font-style`` categories (CSS Fonts 4 §2.4): normal, italic, oblique."""
+    found: set[str] = set()
+    for value in values:
+        category = _style_category(value)
+        if category is not None:
+            found.add(category)
+        elif value in ("inherit", "unset") and parent is not None:
+            found |= parent
+        else:
+            return None
+    return frozenset(found)
+
+
+def _style_category(value: str) -> str | None:
+    """normal, italic or oblique for a style as written; None when unknown."""
+    if value in ("normal", "initial"):
+        return "normal"
+    if value == "italic":
+        return "italic"
+    return "oblique" if value.startswith("oblique") else None
+
+
+# -- font matching ----------------------------------------------------------------------------
+
+_GENERIC: Final = frozenset(
+    {
+        "serif",
+        "sans-serif",
+        "monospace",
+        "cursive",
+        "fantasy",
+        "system-ui",
+        "ui-serif",
+        "ui-sans-serif",
+        "ui-monospace",
+        "ui-rounded",
+        "math",
+        "emoji",
+        "fangsong",
+        "-webkit-body",
+        "-webkit-pictograph",
+    }
+)
+
+_Face = tuple[tuple[float, float], str]
+"""A face's weight range and style category."""
+
+
+def font_face_used(
+    family: str,
+    weight: str | None,
+    style: str | None,
+    uses: Iterable[FontUse],
+    faces: Iterable[tuple[str, str | None, str | None]],
+) -> bool:
+    """True when some use selects the ``@font-face`` with descriptors ``family``, ``weight``,
+    ``style`` among ``faces`` (all the page's ``@font-face`` descriptors, this one included).
+
+    ``uses`` are those that apply to the page: :meth:`SelectorMatcher.font_uses` gives them
+    per element; raw uses work too, with their undeclared weight or style read as unknown.
+
+    A use names the family when its ``font-family`` list reaches it before a generic family
+    (always available, so nothing after it is used). An earlier web or local family does not
+    stop the walk: a browser falls back per character (CSS Fonts 4 §5.3), and which glyphs a
+    font lacks is not known here. ``families=()`` names every family. Then CSS Fonts 4 §5.2
+    step 4 picks the face: ``font-style`` first (italic → oblique → normal; oblique → italic →
+    normal; normal → oblique → italic), then ``font-weight`` (400 to 500: up to 500, then down,
+    then up; below 400: down, then up; above 500: up, then down; ranges by nearest end). An
+    unknown weight or style (``""``, ``var()``, ``bolder`` unresolved) may pick any face.
+    ``font-stretch`` and ``unicode-range`` are ignored: faces that differ only there all count.
+    """
+    wanted = family.lower()
+    mine = _face(weight, style)
+    all_faces = [(name.lower(), _face(w, s)) for name, w, s in faces]
+    candidates = {face for name, face in all_faces if name == wanted} | {mine}
+    for use in uses:
+        if not use.family_declared or not _names(use.families, wanted):
+            continue
+        if mine in _select(candidates, _absolute_weight(use.weight), _style_category(use.style)):
+            return True
+    return False
+
+
+def _names(families: tuple[str, ...], wanted: str) -> bool:
+    if not families:
+        return True
+    for name in families:
+        if name == wanted:
+            return True
+        if name in _GENERIC:
+            return False
+    return False
+
+
+def _face(weight: str | None, style: str | None) -> _Face:
+    """A face's ``font-weight`` and ``font-style`` descriptors (CSS Fonts 4 §4.5, §4.6);
+    a missing or invalid one is ``normal``; ``auto`` is any weight."""
+    low = high = 400.0
+    words = (weight or "normal").lower().split()
+    if words == ["auto"]:
+        low, high = 1.0, 1000.0
+    elif len(words) in (1, 2):
+        bounds = [_absolute_weight(word) for word in words]
+        if all(bound is not None for bound in bounds):
+            numbers = [float(bound) for bound in bounds if bound is not None]
+            low, high = min(numbers), max(numbers)
+    return (low, high), _style_category((style or "normal").lower()) or "normal"
+
+
+_STYLE_ORDER: Final = {
+    "italic": ("italic", "oblique", "normal"),
+    "oblique": ("oblique", "italic", "normal"),
+    "normal": ("normal", "oblique", "italic"),
+}
+
+
+def _select(faces: set[_Face], weight: float | None, style: str | None) -> set[_Face]:
+    """The faces CSS Fonts 4 §5.2 can pick for ``weight`` and ``style`` (None: unknown)."""
+    chosen: set[_Face] = set()
+    for wanted in _STYLE_ORDER if style is None else (style,):
+        group = next(
+            (
+                [face for face in faces if face[1] == category]
+                for category in _STYLE_ORDER[wanted]
+                if any(face[1] == category for face in faces)
+            ),
+            [],
+        )
+        if weight is None:
+            chosen.update(group)
+        else:
+            best = _closest_weight([face[0] for face in group], weight)
+            chosen.update(face for face in group if face[0] in best)
+    return chosen
+
+
+def _closest_weight(ranges: list[tuple[float, float]], weight: float) -> set[tuple[float, float]]:
+    """The weight ranges CSS Fonts 4 §5.2 step 4 ``font-weight`` picks for ``weight``."""
+    inside = {bounds for bounds in ranges if bounds[0] <= weight <= bounds[1]}
+    if inside:
+        return inside
+
+    def above(limit: float = 1001) -> Iterator[set[tuple[float, float]]]:
+        lows = [low for low, _ in ranges if weight < low <= limit]
+        if lows:
+            yield {bounds for bounds in ranges if bounds[0] == min(lows)}
+
+    def below() -> Iterator[set[tuple[float, float]]]:
+        highs = [high for _, high in ranges if high < weight]
+        if highs:
+            yield {bounds for bounds in ranges if bounds[1] == max(highs)}
+
+    if 400 <= weight <= 500:
+        order = [above(500), below(), above()]
+    elif weight < 400:
+        order = [below(), above()]
+    else:
+        order = [above(), below()]
+    for step in order:
+        for found in step:
+            return found
+    return set()

@@ -1,0 +1,380 @@
+"""Confinement: no reference makes the tool open, read, list or even look up anything outside
+the root (issue "Hostile and broken input", item 1).
+
+Every test runs the crawl under the file-access spy (``conftest.FileSpy``) with a secret file in
+a sibling of the root, and asserts both the outcome (the reference is excluded with an
+``outside-root`` warning) and that nothing physically outside the root was touched.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from push_manifest import Manifest, WarningCode, build_manifest, render
+from push_manifest.cli import cli
+from push_manifest.site import FileState, Site
+
+from ..conftest import FIXTURES
+from .conftest import Area, FileSpy
+
+
+def crawl(area: Area, spy: FileSpy, page: str = "index.html", **kwargs: object) -> Manifest:
+    with spy.active():
+        manifest = build_manifest([area.root / page], root=area.root, **kwargs)  # type: ignore[arg-type]
+    return manifest
+
+
+def assert_confined(area: Area, spy: FileSpy, allowed: tuple[Path, ...] = ()) -> None:
+    assert spy.under(area.root), "the spy saw nothing: it is not watching"
+    assert spy.under(area.outside) == []
+    assert spy.escapes(area.base, area.root, allowed) == []
+
+
+def keys(manifest: Manifest) -> list[str]:
+    return [r.url for page in manifest.pages for r in page.resources]
+
+
+def outside_warnings(manifest: Manifest) -> list[str]:
+    return [w.reference for w in manifest.warnings if w.code is WarningCode.OUTSIDE_ROOT]
+
+
+# -- the spy itself ----------------------------------------------------------------------------
+
+
+def test_spy_catches_every_way_of_reaching_the_secret(area: Area, file_spy: FileSpy) -> None:
+    (area.root / "link.css").symlink_to(area.secret)
+    (area.root / "vendor").symlink_to(area.outside, target_is_directory=True)
+    with file_spy.active():
+        area.secret.read_text()
+        (area.root / "link.css").read_bytes()
+        os.stat(area.root / "vendor" / "secret.css")
+        os.listdir(area.root / "vendor")
+        fd = os.open(area.base, os.O_RDONLY)
+        try:
+            os.close(os.open("outside/secret.css", os.O_RDONLY, dir_fd=fd))
+        finally:
+            os.close(fd)
+    seen = {(a.op, a.path) for a in file_spy.escapes(area.base, area.root)}
+    secret = os.path.realpath(area.secret)
+    assert ("open", secret) in seen
+    assert ("stat", secret) in seen
+    assert ("list", os.path.realpath(area.outside)) in seen
+    assert sum(1 for op, path in seen if op == "open" and path == secret) == 1  # deduplicated set
+    assert len([a for a in file_spy.accesses if a.path == secret and a.op == "open"]) == 3
+
+
+def test_spy_allows_looking_up_the_directories_above_the_root(
+    area: Area, file_spy: FileSpy
+) -> None:
+    with file_spy.active():
+        os.path.realpath(area.root / "index.html")
+    assert file_spy.escapes(area.base, area.root) == []
+
+
+# -- references that leave the root --------------------------------------------------------
+
+TRAVERSALS = [
+    pytest.param("../outside/secret.css", id="dotdot"),
+    pytest.param("../../../../../../../../etc/passwd", id="dotdot-chain"),
+    pytest.param("sub/../../outside/secret.css", id="dotdot-after-segment"),
+    pytest.param("./.././outside/secret.css", id="dot-and-dotdot"),
+    pytest.param("%2e%2e/outside/secret.css", id="pct-dotdot"),
+    pytest.param("%2E%2e/outside/secret.css", id="pct-dotdot-mixed-case"),
+    pytest.param(".%2e/outside/secret.css", id="pct-half-dotdot"),
+    pytest.param("..%2foutside%2fsecret.css", id="pct-slash"),
+    pytest.param("%2e%2e%2Foutside%2Fsecret.css", id="pct-dotdot-pct-slash"),
+    pytest.param("..\\outside\\secret.css", id="backslash"),
+    pytest.param("..%5coutside%5csecret.css", id="pct-backslash"),
+    pytest.param("/../outside/secret.css", id="root-absolute-dotdot"),
+    pytest.param("\\..\\outside\\secret.css", id="backslash-root-dotdot"),
+    pytest.param(". ./outside/secret.css".replace(" ", "\t"), id="tab-inside-dotdot"),
+    pytest.param("file:///etc/passwd", id="file-url"),
+    pytest.param("FILE://localhost/etc/passwd", id="file-url-host"),
+    pytest.param("C:\\Windows\\win.ini", id="windows-drive"),
+    pytest.param("c:/windows/win.ini", id="windows-drive-slash"),
+    pytest.param("%00secret.css", id="nul-byte"),
+]
+
+
+@pytest.mark.parametrize("reference", TRAVERSALS)
+@pytest.mark.parametrize("element", ["link", "img", "style"])
+def test_traversal_is_excluded_and_warned(
+    area: Area, file_spy: FileSpy, reference: str, element: str
+) -> None:
+    css = reference.replace("\\", "\\\\")  # a CSS string reads "\\" as one backslash
+    markup = {
+        "link": f"<link rel=stylesheet href='{reference}'>",
+        "img": f"<img src='{reference}'>",
+        "style": f"<style>@import '{css}'; b {{ background: url('{css}') }}</style>",
+    }[element]
+    area.write({"index.html": f"{markup}<img src=ok.png>", "ok.png": b"png"})
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == ["/ok.png"]
+    assert outside_warnings(manifest) == [reference]
+    assert_confined(area, file_spy)
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["../../outside/secret.css", "../%2e%2e/outside/secret.css", "..%5C..%5Coutside/secret.css"],
+)
+def test_traversal_from_a_stylesheet_is_excluded_and_warned(
+    area: Area, file_spy: FileSpy, reference: str
+) -> None:
+    area.write({
+        "index.html": "<link rel=stylesheet href=css/site.css>",
+        "css/site.css": f"@import '{reference}';\nbody {{ background: url(../img/ok.png) }}",
+        "img/ok.png": b"png",
+    })  # fmt: skip
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == ["/css/site.css", "/img/ok.png"]
+    [warning] = [w for w in manifest.warnings if w.code is WarningCode.OUTSIDE_ROOT]
+    assert (warning.document, warning.reference) == ("css/site.css", reference)
+    assert_confined(area, file_spy)
+
+
+def test_one_dotdot_that_stays_inside_is_followed(area: Area, file_spy: FileSpy) -> None:
+    area.write({
+        "sub/page.html": "<link rel=stylesheet href='../css/a.css'><img src='%2e%2e/b.png'>",
+        "css/a.css": "i { background: url(../c.png) }",
+        "b.png": b"", "c.png": b"",
+    })  # fmt: skip
+    manifest = crawl(area, file_spy, "sub/page.html")
+    assert keys(manifest) == ["/css/a.css", "/b.png", "/c.png"]
+    assert manifest.warnings == ()
+
+
+def test_absolute_file_path_of_the_site_or_beside_it_is_excluded(
+    area: Area, file_spy: FileSpy
+) -> None:
+    area.write({
+        "index.html": f"<link rel=stylesheet href='{area.secret}'>"
+        f"<img src='{area.root}/logo.png'><img src='/logo.png'>",
+        "logo.png": b"png",
+    })  # fmt: skip
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == ["/logo.png"]
+    assert outside_warnings(manifest) == [str(area.secret), f"{area.root}/logo.png"]
+    assert_confined(area, file_spy)
+
+
+def test_other_schemes_and_hosts_are_not_local_and_not_warned(
+    area: Area, file_spy: FileSpy
+) -> None:
+    refs = ["https://cdn.example/a.css", "//cdn.example/b.css", "data:text/css,a{}",
+            "javascript:alert(1)", "blob:http://site.invalid/x", "about:blank", "#top", " "]  # fmt: skip
+    area.write({"index.html": "".join(f"<link rel=stylesheet href='{r}'>" for r in refs)})
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == []
+    assert manifest.warnings == ()
+
+
+# -- symlinks ----------------------------------------------------------------------------------
+
+
+def test_symlink_to_a_file_outside_is_excluded(area: Area, file_spy: FileSpy) -> None:
+    (area.root / "leak.css").symlink_to(area.secret)
+    (area.root / "rel-leak.css").symlink_to(Path("..", "outside", "secret.css"))
+    area.write({"index.html": "<link rel=stylesheet href=leak.css><img src=rel-leak.css>"})
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == []
+    assert outside_warnings(manifest) == ["leak.css", "rel-leak.css"]
+    assert_confined(area, file_spy)
+
+
+def test_symlink_to_a_directory_outside_is_excluded(area: Area, file_spy: FileSpy) -> None:
+    (area.root / "vendor").symlink_to(area.outside, target_is_directory=True)
+    area.write({"index.html": "<link rel=stylesheet href=vendor/secret.css><img src=vendor/>"})
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == []
+    assert outside_warnings(manifest) == ["vendor/secret.css", "vendor/"]
+    assert_confined(area, file_spy)
+
+
+def test_symlink_that_leaves_and_reenters_the_root_is_excluded(
+    area: Area, file_spy: FileSpy
+) -> None:
+    """Resolving ``../site/real.css`` would look up the root's parent: never done."""
+    area.write({"index.html": "<link rel=stylesheet href=alias.css>", "real.css": ""})
+    (area.root / "alias.css").symlink_to(Path("..", "site", "real.css"))
+    manifest = crawl(area, file_spy)
+    assert outside_warnings(manifest) == ["alias.css"]
+    assert_confined(area, file_spy)
+
+
+def test_symlinks_that_stay_inside_are_followed(area: Area, file_spy: FileSpy) -> None:
+    area.write({
+        "index.html": "<link rel=stylesheet href=css/theme.css><img src=img/abs.png>",
+        "shared/theme.css": "@import 'more.css'; a { background: url(bg.png) }",
+        "shared/more.css": "", "shared/bg.png": b"", "assets/abs.png": b"",
+    })  # fmt: skip
+    (area.root / "css").mkdir()
+    (area.root / "css" / "theme.css").symlink_to(Path("..", "shared", "theme.css"))
+    (area.root / "img").mkdir()
+    (area.root / "img" / "abs.png").symlink_to(area.root / "assets" / "abs.png")
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == ["/css/theme.css", "/css/more.css", "/img/abs.png", "/css/bg.png"]
+    assert [w.reference for w in manifest.warnings] == ["more.css", "bg.png"]  # relative to css/
+    assert_confined(area, file_spy)
+
+
+@pytest.mark.parametrize("shape", ["two-links", "self", "dir-chain"])
+def test_symlink_loop_is_excluded_and_the_run_finishes(
+    area: Area, file_spy: FileSpy, shape: str
+) -> None:
+    if shape == "two-links":
+        (area.root / "a.css").symlink_to("b.css")
+        (area.root / "b.css").symlink_to("a.css")
+    elif shape == "self":
+        (area.root / "a.css").symlink_to("a.css")
+    else:
+        (area.root / "d").symlink_to("e/a.css")
+        (area.root / "e").mkdir()
+        (area.root / "e" / "a.css").symlink_to("../d")
+    area.write({"index.html": "<link rel=stylesheet href=a.css><link rel=stylesheet href=d>"
+                              "<img src=ok.png>", "ok.png": b""})  # fmt: skip
+    manifest = crawl(area, file_spy)
+    assert "/ok.png" in keys(manifest)
+    assert "a.css" in outside_warnings(manifest) or shape == "dir-chain"
+    if shape == "dir-chain":
+        assert "d" in outside_warnings(manifest)
+    assert_confined(area, file_spy)
+
+
+def test_fifo_named_css_is_never_opened(area: Area, file_spy: FileSpy) -> None:
+    os.mkfifo(area.root / "pipe.css")
+    area.write({"index.html": "<link rel=stylesheet href=pipe.css><img src=ok.png>", "ok.png": b""})
+    manifest = crawl(area, file_spy)  # opening the FIFO for reading would block forever
+    assert keys(manifest) == ["/pipe.css", "/ok.png"]
+    assert [w.code for w in manifest.warnings] == [WarningCode.MISSING]
+    assert not [a for a in file_spy.accesses if a.op == "open" and a.path.endswith("pipe.css")]
+
+
+def test_root_that_is_a_symlink(area: Area, file_spy: FileSpy) -> None:
+    area.write({
+        "index.html": "<link rel=stylesheet href=/css/a.css><img src=../outside/secret.css>",
+        "css/a.css": "@import '/css/b.css';", "css/b.css": "",
+    })  # fmt: skip
+    link = area.base / "root-link"
+    link.symlink_to(area.root, target_is_directory=True)
+    with file_spy.active():
+        via_link = build_manifest([link / "index.html"], root=link)
+    direct = build_manifest([area.root / "index.html"], root=area.root)
+    assert render(via_link) == render(direct)
+    assert keys(via_link) == ["/css/a.css", "/css/b.css"]
+    assert outside_warnings(via_link) == ["../outside/secret.css"]
+    assert_confined(area, file_spy, allowed=(link,))
+
+
+def test_absolute_symlink_through_the_root_link_is_followed(area: Area, file_spy: FileSpy) -> None:
+    link = area.base / "root-link"
+    link.symlink_to(area.root, target_is_directory=True)
+    area.write({"index.html": "<link rel=stylesheet href=alias.css>", "real.css": ""})
+    (area.root / "alias.css").symlink_to(link / "real.css")
+    with file_spy.active():
+        manifest = build_manifest([link / "index.html"], root=link)
+    assert keys(manifest) == ["/alias.css"]
+    assert manifest.warnings == ()
+    assert_confined(area, file_spy, allowed=(link,))
+
+
+def test_page_that_is_a_symlink_outside_is_refused_unread(area: Area, file_spy: FileSpy) -> None:
+    (area.root / "index.html").symlink_to(area.outside / "page.html")
+    with file_spy.active():
+        result = CliRunner().invoke(cli, ["-f", str(area.root / "index.html"), "-m", "-"])
+    assert result.exit_code == 2, result.output
+    assert "outside the root" in result.stderr
+    assert not [a for a in file_spy.under(area.outside) if a.op in ("open", "list")]
+
+
+def test_site_read_refuses_paths_outside_and_symlinks_swapped_in(area: Area) -> None:
+    area.write({"css/a.css": "a{}"})
+    site = Site(area.root)
+    located = site.locate("http://site.invalid/css/a.css")
+    assert located.state is FileState.FILE and located.path is not None
+    assert site.read(located.path) == b"a{}"
+    with pytest.raises(ValueError):
+        site.read(area.secret)
+    # A link swapped in after locate() must not redirect the read.
+    (area.root / "css" / "a.css").unlink()
+    (area.root / "css" / "a.css").symlink_to(area.secret)
+    with pytest.raises(OSError):
+        site.read(located.path)
+    (area.root / "css" / "a.css").unlink()
+    (area.root / "css").rmdir()
+    (area.root / "css").symlink_to(area.outside, target_is_directory=True)
+    (area.outside / "a.css").write_text("stolen")
+    with pytest.raises(OSError):
+        site.read(located.path)
+
+
+# -- --strict --------------------------------------------------------------------------------
+
+
+def test_strict_makes_an_escape_an_error(area: Area, tmp_path: Path) -> None:
+    area.write({"index.html": "<link rel=stylesheet href=../outside/secret.css><img src=a.png>",
+                "a.png": b""})  # fmt: skip
+    out = tmp_path / "m.json"
+    result = CliRunner().invoke(
+        cli, ["-f", str(area.root / "index.html"), "-m", str(out), "--strict"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "'../outside/secret.css'" in result.stderr and "outside-root" in result.stderr
+    assert not out.exists()
+    lenient = CliRunner().invoke(
+        cli, ["-f", str(area.root / "index.html"), "-m", str(out)], catch_exceptions=False
+    )
+    assert lenient.exit_code == 0
+    assert "warning:" in lenient.stderr and "secret" not in out.read_text()
+
+
+# -- page globs ------------------------------------------------------------------------------
+
+
+def test_glob_through_a_symlink_to_the_root_itself_terminates(area: Area) -> None:
+    area.write({"index.html": "<img src=a.png>", "blog/post.html": "<img src=/a.png>", "a.png": b""})
+    (area.root / "blog" / "loop").symlink_to(area.root, target_is_directory=True)
+    manifest = build_manifest([f"{area.root}/**/*.html"], root=area.root)
+    assert [page.key for page in manifest.pages] == ["blog/post.html", "index.html"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pages.expand_pages uses glob.glob('**'), which follows directory symlinks: it lists "
+    "the outside directory and then fails the run (exit 2) on the page it found there",
+)
+def test_glob_does_not_follow_a_directory_symlink_outside(area: Area, file_spy: FileSpy) -> None:
+    area.write({"index.html": "<img src=a.png>", "a.png": b""})
+    (area.root / "vendor").symlink_to(area.outside, target_is_directory=True)
+    with file_spy.active():
+        manifest = build_manifest([f"{area.root}/**/*.html"], root=area.root)
+    assert [page.key for page in manifest.pages] == ["index.html"]
+    assert spy_lists_nothing_outside(area, file_spy)
+
+
+def spy_lists_nothing_outside(area: Area, spy: FileSpy) -> bool:
+    return not [a for a in spy.under(area.outside) if a.op in ("open", "list")]
+
+
+# -- every fixture site ----------------------------------------------------------------------
+
+
+def _fixture_sites() -> list[Path]:
+    candidates = [p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "cases"]
+    cases = FIXTURES / "cases"
+    if cases.is_dir():
+        candidates += [p for p in cases.iterdir() if p.is_dir()]
+    return sorted(p for p in candidates if any(p.rglob("*.html")))
+
+
+@pytest.mark.parametrize("site", _fixture_sites(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_fixture_site_is_crawled_inside_its_root(site: Path, file_spy: FileSpy) -> None:
+    with file_spy.active():
+        build_manifest([f"{site}/**/*.html"], root=site)
+    assert file_spy.under(site)
+    assert file_spy.escapes(FIXTURES, site) == []

@@ -1,0 +1,475 @@
+"""Render-aware pruning: selector matching at load, and which @font-face rules a page uses.
+
+What a browser fetches was checked in Chromium 156 (see ``fixtures/browser-render-*``): a
+``:hover`` background is not fetched, a ``::before`` background is, an ``autofocus`` input's
+``:focus`` background is; a font family is fetched only in the weight and style its elements
+compute, and after a generic family never.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from cssselect import HTMLTranslator
+
+from push_manifest.prune import FontUse, PageIndex, SelectorMatcher, font_face_used
+from push_manifest.scanners.css import parse_style_attribute, parse_stylesheet, scan_font_uses
+from push_manifest.scanners.html import parse_html
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head><title>t</title><link rel="stylesheet" href="s.css"></head>
+<body class="home">
+<header id="top" class="site-header">
+  <nav><a href="/" class="btn primary">Home</a> <a class="btn">No href</a></nav>
+</header>
+<main>
+  <p class="lead">Hi <b>there</b> <i class="fa-solid fa-user"></i></p>
+  <ul><li>one</li><li class="last">two</li></ul>
+  <form><input type="TEXT" placeholder="name"><input type="checkbox" checked>
+  <input type="radio"><input type="file"></form>
+  <dialog></dialog>
+</main>
+<template><div class="in-template"></div></template>
+<footer></footer>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def page() -> PageIndex:
+    return PageIndex(parse_html(PAGE))
+
+
+MATCHER = SelectorMatcher()
+
+
+def matches(selector: str, page: PageIndex) -> bool:
+    return MATCHER.any_match(selector, page)
+
+
+# --- PageIndex --------------------------------------------------------------------------------
+
+
+def test_page_index_knows_classes_ids_and_tags(page: PageIndex) -> None:
+    assert {"home", "btn", "primary", "lead", "fa-solid", "last"} <= page.by_class.keys()
+    assert "in-template" not in page.by_class  # <template> content is inert
+    assert page.by_id.keys() == {"top"}
+    assert len(page.by_class["btn"]) == 2
+    assert [element.tag for element in page.by_tag("li")] == ["li", "li"]
+    assert page.by_tag("table") == []
+    assert not page.quirks
+    assert not page.autofocus
+
+
+@pytest.mark.parametrize(
+    ("html", "quirks"),
+    [
+        ("<!DOCTYPE html><p>", False),
+        ("<!doctype html><p>", False),
+        ("<p>no doctype", True),
+        ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"><p>', True),
+    ],
+)
+def test_quirks_mode_is_inferred_from_the_doctype(html: str, quirks: bool) -> None:
+    assert PageIndex(parse_html(html)).quirks is quirks
+
+
+def test_quirks_mode_matches_classes_and_ids_case_insensitively() -> None:
+    html = '<html><body><div id="Main" class="Card Wide"><b>x</b></div></body></html>'
+    quirky = PageIndex(parse_html(html))
+    assert quirky.quirks
+    assert matches(".card.wide", quirky)
+    assert matches("#main > b", quirky)
+    assert matches("#MAIN", quirky)
+    strict = PageIndex(parse_html("<!doctype html>" + html))
+    assert not matches(".card", strict)
+    assert not matches("#main", strict)
+    assert matches(".Card.Wide", strict)
+
+
+# --- selectors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        (".btn", True),
+        (".btn.primary", True),
+        ("a.btn.lead", False),
+        ("nav .btn", True),
+        ("header > .btn", False),
+        ("header > nav > .btn", True),
+        ("#top ~ main li.last", True),
+        ("#top + main", True),
+        ("#top + footer", False),
+        ("ul > li + li", True),
+        ("li + li + li", False),
+        ("body > *", True),
+        (".missing", False),
+        ("#nope", False),
+        ("table", False),
+        ("body.home", True),
+        ("body.Home", False),
+        ("html > body > header a.btn", True),
+        ("p > b", True),
+        ("nav > b", False),
+        ("li:last-child", True),
+        ("li:nth-child(3)", False),
+        ("ul:empty", False),
+        ("footer:empty", True),
+        ("header:has(> nav)", True),
+        ("header:has(> p)", False),
+        (":is(.nope, .lead) b", True),
+        (":where(.nope) b", False),
+        (":root .btn", True),
+        ("a:link", True),
+        ("a.btn:not([href])", True),
+        ("p:not(.lead)", False),
+        ('input[type="text"]', True),  # type is matched case-insensitively in HTML
+        ('input[type="text" s]', False),
+        ('[lang|="en"]', True),
+        ('a[href^="/"]', True),
+        ("input:checked", True),
+        ("input[type=radio]:checked", False),
+        (".in-template", False),
+    ],
+)
+def test_selectors_match_like_a_browser(page: PageIndex, selector: str, expected: bool) -> None:
+    assert matches(selector, page) is expected
+
+
+@pytest.mark.parametrize(
+    "pseudo",
+    [
+        "::before",
+        "::after",
+        "::marker",
+        "::placeholder",
+        "::first-line",
+        "::first-letter",
+        "::backdrop",
+        "::file-selector-button",
+        "::selection",
+        "::-webkit-scrollbar",
+        "::part(label)",
+        ":before",
+        ":after",
+        ":first-line",
+        ":first-letter",
+    ],
+)
+def test_pseudo_elements_match_through_their_element(page: PageIndex, pseudo: str) -> None:
+    assert matches(f".lead{pseudo}", page)
+    assert not matches(f".nope{pseudo}", page)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "hover",
+        "focus",
+        "focus-visible",
+        "focus-within",
+        "active",
+        "visited",
+        "target",
+        "target-within",
+        "user-invalid",
+        "popover-open",
+        "fullscreen",
+        "modal",
+        "HOVER",
+    ],
+)
+def test_dynamic_pseudo_classes_never_match_at_load(page: PageIndex, state: str) -> None:
+    assert not matches(f"a:{state}", page)
+    assert not matches(f".lead:{state} b", page)
+    assert not matches(f".btn::before:{state}", page)
+    assert not matches(f".btn:{state}::after", page)
+    # Negated, the state is false: the rest decides.
+    assert matches(f"a:not(:{state})", page)
+    assert not matches(f"a:not(:{state}):not(.btn)", page)
+
+
+def test_a_list_matches_when_any_complex_selector_does(page: PageIndex) -> None:
+    assert matches("a:hover, .nope, .lead", page)
+    assert not matches("a:hover, .nope, table td", page)
+    assert matches(".nope, :unknown-thing", page)  # one doubtful member is enough
+
+
+def test_focus_matches_on_a_page_with_autofocus() -> None:
+    html = "<!doctype html><body><form class=f><input autofocus></form><a href=x>x</a></body>"
+    focused = PageIndex(parse_html(html))
+    assert focused.autofocus
+    assert matches("input:focus", focused)
+    assert matches(".f:focus-within", focused)
+    assert matches("input::before:focus", focused)
+    assert not matches("a:hover", focused)
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        ".lead:unknown-state",
+        ".lead:-moz-focusring",
+        "li:nth-child(2n of .last)",
+        ".lead:dir(ltr)",
+        "svg|rect",
+        ":is(.lead b)",
+        "a:not(:not(.btn))",
+        "@@@",
+        ".a, {",
+        ":host(.x)",
+        ":is(" * 3000 + "a" + ")" * 3000,
+    ],
+    ids=lambda s: s[:30],
+)
+def test_what_cssselect_cannot_evaluate_counts_as_matching(page: PageIndex, selector: str) -> None:
+    assert matches(selector, page)
+
+
+def test_unknown_parts_widen_never_narrow(page: PageIndex) -> None:
+    # Positive: the unknown part is dropped, the rest still has to match.
+    assert not matches(".nope:unknown-state", page)
+    # Inside :not(), the :not() is dropped: never "not unknown" → false.
+    assert matches("b:not(:unknown-state)", page)
+    assert matches("b:not(.x:unknown-state)", page)
+    assert not matches("table:not(:unknown-state)", page)
+
+
+def test_scope_is_doubt_not_the_document_root(page: PageIndex) -> None:
+    # What @scope gives without a root: the scoping root is the <style>'s parent.
+    assert matches(":scope > .lead", page)
+
+
+def test_each_selector_list_compiles_once_per_process(page: PageIndex) -> None:
+    first = SelectorMatcher().compile(".lead b, nav a:hover")
+    assert SelectorMatcher().compile(".lead b, nav a:hover") is first
+    assert MATCHER.compile(".lead b, nav a:hover") is first
+    assert len(first) == 2
+    other = PageIndex(parse_html("<!doctype html><p class=lead><b>x</b></p>"))
+    assert matches(".lead b, nav a:hover", page) and matches(".lead b, nav a:hover", other)
+    assert MATCHER.compile(".lead b, nav a:hover") is first
+
+
+_COMPOUNDS = ["*", "a", "li", "b", ".btn", ".lead", "#top", "a.btn", "[href]", "li:last-child"]
+_COMBINATORS = [" ", " > ", " + ", " ~ "]
+
+
+def _generated() -> list[str]:
+    singles = [f"{left}{combinator}{right}" for left, combinator, right in
+               itertools.product(_COMPOUNDS, _COMBINATORS, _COMPOUNDS)]  # fmt: skip
+    return [*_COMPOUNDS, *singles, *(f"body {s}" for s in singles[::7])]
+
+
+@pytest.mark.parametrize("selector", _generated())
+def test_fast_paths_agree_with_cssselect_on_plain_selectors(
+    page: PageIndex, selector: str
+) -> None:
+    reference = page.tree.xpath(HTMLTranslator().css_to_xpath(selector))
+    assert matches(selector, page) is bool(reference)
+    (complex_,) = MATCHER.compile(selector)
+    assert complex_.elements(page) == reference
+
+
+# --- font-face matching -------------------------------------------------------------------
+
+FA = "font awesome 6 free"
+FA_FACES = [("Font Awesome 6 Free", "400", "normal"), ("Font Awesome 6 Free", "900", "normal")]
+
+
+def used(face: tuple[str, str | None, str | None], uses: list[FontUse], faces: list) -> bool:  # type: ignore[type-arg]
+    return font_face_used(*face, uses, faces)
+
+
+def test_a_family_no_rule_names_is_unused() -> None:
+    faces = [("Inter", None, None), ("Unused", None, None)]
+    uses = [FontUse(("inter", "sans-serif"))]
+    assert used(faces[0], uses, faces)
+    assert not used(faces[1], uses, faces)
+    assert not used(faces[0], [], faces)
+
+
+def test_family_names_compare_case_insensitively() -> None:
+    faces = [("Open Sans", "400", "normal")]
+    assert used(faces[0], [FontUse(("open sans",))], faces)
+
+
+@pytest.mark.parametrize(
+    ("families", "used_faces"),
+    [
+        (("a", "b"), {"A", "B"}),  # a later web font is used for glyphs the first lacks
+        (("a", "serif", "b"), {"A"}),  # nothing after a generic family is ever used
+        (("arial", "b", "sans-serif", "a"), {"B"}),
+        (("serif",), set()),
+        (('"serif"', "a"), {"A"}),  # a quoted generic name is a family name
+        ((), {"A", "B"}),  # unknown (var(), inherit): every family
+    ],
+)
+def test_fallback_lists_and_generic_families(
+    families: tuple[str, ...], used_faces: set[str]
+) -> None:
+    faces = [("A", None, None), ("B", None, None)]
+    uses = [FontUse(families)]
+    assert {face[0] for face in faces if used(face, uses, faces)} == used_faces
+
+
+def test_weight_only_uses_name_no_family() -> None:
+    faces = [("A", None, None)]
+    assert not used(faces[0], [FontUse((), "700", family_declared=False)], faces)
+
+
+@pytest.mark.parametrize(
+    ("weight", "chosen"),
+    [
+        ("400", "400"),
+        ("normal", "400"),
+        ("900", "900"),
+        ("bold", "900"),  # above 500: heavier first
+        ("300", "400"),  # below 400: lighter first, none, then heavier
+        ("500", "400"),  # 400-500: up to 500, then lighter
+        ("600", "900"),
+        ("", None),  # not declared: any face
+        ("bolder", None),
+        ("var(--fa-style, 900)", None),
+    ],
+)
+def test_font_weight_matching_of_regular_and_solid(weight: str, chosen: str | None) -> None:
+    uses = [FontUse((FA,), weight)]
+    found = {face[1] for face in FA_FACES if used(face, uses, FA_FACES)}
+    assert found == ({"400", "900"} if chosen is None else {chosen})
+
+
+@pytest.mark.parametrize(
+    ("weight", "faces", "chosen"),
+    [
+        ("450", ["300", "480", "500", "600"], "480"),
+        ("450", ["300", "600"], "300"),
+        ("450", ["600", "700"], "600"),
+        ("300", ["100", "200", "400"], "200"),
+        ("300", ["400", "500"], "400"),
+        ("700", ["300", "800", "900"], "800"),
+        ("700", ["300", "600"], "600"),
+        ("700", ["100 400", "650 750"], "650 750"),  # a range containing the weight
+        ("500", ["100 300", "600 900"], "100 300"),  # then the nearest end below
+        ("700", ["auto", "400"], "auto"),
+        ("400", ["bold", "normal"], "normal"),
+    ],
+)
+def test_font_weight_matching_algorithm(weight: str, faces: list[str], chosen: str) -> None:
+    all_faces = [("F", face, None) for face in faces]
+    uses = [FontUse(("f",), weight)]
+    assert [face[1] for face in all_faces if used(face, uses, all_faces)] == [chosen]
+
+
+@pytest.mark.parametrize(
+    ("style", "available", "chosen"),
+    [
+        ("italic", ["italic", "normal"], "italic"),
+        ("normal", ["italic", "normal"], "normal"),
+        ("italic", ["oblique 10deg", "normal"], "oblique 10deg"),
+        ("italic", ["normal"], "normal"),
+        ("oblique 20deg", ["italic", "normal"], "italic"),
+        ("normal", ["italic", "oblique"], "oblique"),
+    ],
+)
+def test_font_style_matching(style: str, available: list[str], chosen: str) -> None:
+    faces = [("F", "400", face) for face in available]
+    uses = [FontUse(("f",), "400", style)]
+    assert [face[2] for face in faces if used(face, uses, faces)] == [chosen]
+
+
+def test_identical_faces_all_count() -> None:
+    # unicode-range subsets of one face share descriptors: all are fetched as needed.
+    faces = [("F", "400", None), ("F", "400", "normal"), ("F", "700", None)]
+    uses = [FontUse(("f",), "normal")]
+    assert [used(face, uses, faces) for face in faces] == [True, True, False]
+
+
+# --- font uses on a page: the approximate cascade -----------------------------------------
+
+FA_CSS = """
+.fa-solid, .fas, .fa-regular, .far { font-family: "Font Awesome 6 Free"; font-style: normal }
+.fa-brands { font-family: "Font Awesome 6 Brands"; font-weight: 400 }
+.fa-solid, .fas { font-weight: 900 }
+.fa-regular, .far { font-weight: 400 }
+.fa-user::before { content: "\\f007" }
+"""
+
+
+def fa_faces_used(body: str, css: str = FA_CSS) -> set[str]:
+    page = PageIndex(parse_html(f"<!doctype html><body>{body}</body>"))
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
+    return {face[1] for face in FA_FACES if used(face, list(uses), FA_FACES)}
+
+
+@pytest.mark.parametrize(
+    ("body", "weights"),
+    [
+        ('<i class="fa-solid fa-user"></i>', {"900"}),
+        ('<i class="fa-regular fa-user"></i>', {"400"}),
+        ('<i class="fa-solid fa-user"></i><i class="far fa-user"></i>', {"400", "900"}),
+        ('<i class="fa-brands fa-github"></i>', set()),
+        ("<p>no icons</p>", set()),
+    ],
+)
+def test_font_awesome_solid_and_regular(body: str, weights: set[str]) -> None:
+    assert fa_faces_used(body) == weights
+
+
+def test_weight_comes_from_the_element_not_the_page() -> None:
+    css = FA_CSS + "strong { font-weight: 400 } .light { font-weight: 300 }"
+    body = '<i class="fa-solid fa-user"></i><strong>x</strong><p class="light">y</p>'
+    assert fa_faces_used(body, css) == {"900"}
+
+
+def test_font_uses_inherit_and_resolve_bolder() -> None:
+    css = "body { font-family: Text; font-weight: 300 } h1 { font-weight: 700 } .x { font: 12px Y }"
+    html = "<!doctype html><body><p>a <b>bold</b></p><h1>t<em>i</em></h1></body>"
+    page = PageIndex(parse_html(html))
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    assert {(use.families, use.weight, use.style) for use in uses} == {
+        (("text",), "300", "normal"),  # body
+        (("text",), "400", "normal"),  # <b>: bolder than 300 (CSS Fonts 4 §2.2.1)
+        (("text",), "700", "normal"),  # h1
+        (("text",), "700", "italic"),  # em inside h1: UA italic, inherited weight
+    }
+    assert all(use.selector is None and use.family_declared for use in uses)
+
+
+def test_pseudo_element_rules_style_their_own_box() -> None:
+    css = """.icon::before { font-family: Icons; font-weight: 900 }
+             .icon { font-weight: 400 } .icon.light::before { font-weight: 300 }"""
+    page = PageIndex(parse_html('<!doctype html><span class="icon"></span>'))
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    assert {(use.families, use.weight) for use in uses} == {(("icons",), "900")}
+
+
+def test_author_rules_override_the_ua_for_bold_and_italic() -> None:
+    css = "body { font-family: T } b { font-weight: 600 } i { font-style: normal }"
+    page = PageIndex(parse_html("<!doctype html><body><b>x</b><i>y</i></body>"))
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    assert {(use.weight, use.style) for use in uses} == {("400", "normal"), ("600", "normal")}
+
+
+def test_unknown_values_and_elements_widen_the_uses() -> None:
+    css = ".a { font-family: var(--f); font-weight: var(--w) } .b { font-family: B }"
+    page = PageIndex(parse_html('<!doctype html><p class="a">x</p><p class="b">y</p>'))
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    assert FontUse((), "", "normal") in uses
+    # A style attribute: its element is not known, so any weight and style.
+    attribute = list(scan_font_uses(parse_style_attribute("font-family: S; font-weight: 800")))
+    uses = MATCHER.font_uses(attribute, page)
+    assert FontUse(("s",), "", "") in uses
+    faces = [("S", "100", None), ("S", "900", "italic")]
+    assert all(used(face, list(uses), faces) for face in faces)
+
+
+def test_selectors_that_match_nothing_use_no_font() -> None:
+    css = ".nope { font-family: X } a:hover { font-family: Y } .b::before { font-family: Z }"
+    page = PageIndex(parse_html('<!doctype html><a class="b">x</a>'))
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    assert {use.families for use in uses} == {("z",)}
