@@ -158,7 +158,7 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
 )
 @click.option(
     "--include-lazy/--no-include-lazy",
-    help="Also list loading=lazy images (browsers defer them).",
+    help="Also list what loads later or on demand: loading=lazy images, dynamic import(), workers.",
 )
 @click.option(
     "--viewport-width",

@@ -266,9 +266,7 @@ def _generated() -> list[str]:
 
 
 @pytest.mark.parametrize("selector", _generated())
-def test_fast_paths_agree_with_cssselect_on_plain_selectors(
-    page: PageIndex, selector: str
-) -> None:
+def test_fast_paths_agree_with_cssselect_on_plain_selectors(page: PageIndex, selector: str) -> None:
     reference = page.tree.xpath(HTMLTranslator().css_to_xpath(selector))
     assert matches(selector, page) is bool(reference)
     (complex_,) = MATCHER.compile(selector)
@@ -430,7 +428,7 @@ def test_font_uses_inherit_and_resolve_bolder() -> None:
     css = "body { font-family: Text; font-weight: 300 } h1 { font-weight: 700 } .x { font: 12px Y }"
     html = "<!doctype html><body><p>a <b>bold</b></p><h1>t<em>i</em></h1></body>"
     page = PageIndex(parse_html(html))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
     assert {(use.families, use.weight, use.style) for use in uses} == {
         (("text",), "300", "normal"),  # body
         (("text",), "400", "normal"),  # <b>: bolder than 300 (CSS Fonts 4 §2.2.1)
@@ -444,21 +442,21 @@ def test_pseudo_element_rules_style_their_own_box() -> None:
     css = """.icon::before { font-family: Icons; font-weight: 900 }
              .icon { font-weight: 400 } .icon.light::before { font-weight: 300 }"""
     page = PageIndex(parse_html('<!doctype html><span class="icon"></span>'))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
     assert {(use.families, use.weight) for use in uses} == {(("icons",), "900")}
 
 
 def test_author_rules_override_the_ua_for_bold_and_italic() -> None:
     css = "body { font-family: T } b { font-weight: 600 } i { font-style: normal }"
     page = PageIndex(parse_html("<!doctype html><body><b>x</b><i>y</i></body>"))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
     assert {(use.weight, use.style) for use in uses} == {("400", "normal"), ("600", "normal")}
 
 
 def test_unknown_values_and_elements_widen_the_uses() -> None:
     css = ".a { font-family: var(--f); font-weight: var(--w) } .b { font-family: B }"
     page = PageIndex(parse_html('<!doctype html><p class="a">x</p><p class="b">y</p>'))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
     assert FontUse((), "", "normal") in uses
     # A style attribute: its element is not known, so any weight and style.
     attribute = list(scan_font_uses(parse_style_attribute("font-family: S; font-weight: 800")))
@@ -471,5 +469,5 @@ def test_unknown_values_and_elements_widen_the_uses() -> None:
 def test_selectors_that_match_nothing_use_no_font() -> None:
     css = ".nope { font-family: X } a:hover { font-family: Y } .b::before { font-family: Z }"
     page = PageIndex(parse_html('<!doctype html><a class="b">x</a>'))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css)), page)
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
     assert {use.families for use in uses} == {("z",)}

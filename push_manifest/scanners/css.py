@@ -757,6 +757,9 @@ def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[F
     valid declaration of each property wins, ``font`` resetting all three; invalid values are
     dropped as browsers drop them. A system font (``font: menu``) leaves no web family: such a
     rule yields nothing unless a later ``font-family`` sets one. Never raises.
+
+    ``parsed`` must come from ``parse_stylesheet(…, keep_fonts=True)`` (or ``reduce=False``):
+    the default reduction blanks rules without references, font declarations included.
     """
     if parsed.declarations_only:
         use = _font_use(parsed.nodes, None, media)

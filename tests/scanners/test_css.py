@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from push_manifest.model import Kind, Reference, Viewport
 from push_manifest.scanners.css import (
+    FontUse,
     ParsedCss,
     might_have_references,
     parse_style_attribute,
@@ -19,6 +20,7 @@ from push_manifest.scanners.css import (
     parse_stylesheet_bytes,
     reduce_stylesheet,
     scan_css,
+    scan_font_uses,
 )
 
 DPR1 = Viewport()
@@ -855,3 +857,189 @@ def test_reduced_parse_agrees_on_every_generated_and_fixture_stylesheet(
         full = list(scan_css(parse_stylesheet_bytes(data, reduce=False), DPR1))
         fast = list(scan_css(parse_stylesheet_bytes(data), DPR1))
         assert fast == full, sheet
+
+
+# --- scan_font_uses: the font declarations of each rule --------------------------------------
+
+
+def font_uses(css: str) -> list[FontUse]:
+    return list(scan_font_uses(parse_stylesheet(css, keep_fonts=True)))
+
+
+def only_use(css: str) -> FontUse:
+    found = font_uses(css)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "families"),
+    [
+        ("font-family: 'Open Sans', Arial, sans-serif", ("open sans", "arial", "sans-serif")),
+        ("font-family: Font Awesome  6 Free", ("font awesome 6 free",)),
+        ('font-family: "Font Awesome 6 Free"', ("font awesome 6 free",)),
+        ('font-family: "serif", serif', ('"serif"', "serif")),
+        (
+            "font-family: system-ui, -apple-system, 'Segoe UI'",
+            ("system-ui", "-apple-system", "segoe ui"),
+        ),
+        ("font-family: inherit", ()),
+        ("font-family: var(--fa-style-family, 'Font Awesome 6 Free')", ()),
+        ("font-family: A; font-family: B", ("b",)),
+        ("font-family: B; font-family: inherit, X", ("b",)),  # invalid: dropped
+    ],
+)
+def test_font_family_declarations(declaration: str, families: tuple[str, ...]) -> None:
+    use = only_use(f".x {{ {declaration} }}")
+    assert use == FontUse(families, "", "", ".x", ())
+
+
+@pytest.mark.parametrize(
+    ("declarations", "weight", "style"),
+    [
+        ("font-weight: bold", "bold", ""),
+        ("font-weight: 900", "900", ""),
+        ("font-weight: 350.5", "350.5", ""),
+        ("font-weight: bolder; font-style: italic", "bolder", "italic"),
+        ("font-weight: heavy; font-weight: 300; font-weight: 1001", "300", ""),
+        ("font-weight: var(--fa-style, 900)", "var(--fa-style, 900)", ""),
+        ("font-weight: calc(100 * 3)", "calc(100 * 3)", ""),
+        ("font-style: oblique 10deg", "", "oblique 10deg"),
+        ("font-style: oblique 10px", "", ""),
+        ("font-style: INHERIT", "", "inherit"),
+    ],
+)
+def test_font_weight_and_style_declarations(declarations: str, weight: str, style: str) -> None:
+    found = font_uses(f".x {{ font-family: F; {declarations} }}")
+    assert [(use.weight, use.style) for use in found] == [(weight, style)]
+
+
+def test_a_rule_setting_only_weight_names_no_family() -> None:
+    use = only_use(".fa-solid, .fas { font-weight: 900 }")
+    assert use == FontUse((), "900", "", ".fa-solid, .fas", (), family_declared=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "families", "weight", "style"),
+    [
+        ("12px Inter", ("inter",), "normal", "normal"),
+        ("italic bold 12px/30px Georgia, serif", ("georgia", "serif"), "bold", "italic"),
+        (
+            "normal normal 900 1em/1 'Font Awesome 6 Free'",
+            ("font awesome 6 free",),
+            "900",
+            "normal",
+        ),
+        ("small-caps 300 condensed larger X", ("x",), "300", "normal"),
+        ("oblique 20deg 100% X", ("x",), "normal", "oblique 20deg"),
+        ("calc(1em + 2px) X", ("x",), "normal", "normal"),
+        ("700 0 X", ("x",), "700", "normal"),
+        ("inherit", (), "inherit", "inherit"),
+        ("var(--fa-font-solid)", (), "var(--fa-font-solid)", "var(--fa-font-solid)"),
+    ],
+)
+def test_font_shorthand(value: str, families: tuple[str, ...], weight: str, style: str) -> None:
+    use = only_use(f"a {{ font: {value} }}")
+    assert (use.families, use.weight, use.style, use.family_declared) == (
+        families,
+        weight,
+        style,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "value", ["12px", "bold X", "12px / X", "12px inherit", "1 2 3 4 5 12px X", "12px 'A', 7"]
+)
+def test_invalid_font_shorthand_is_dropped(value: str) -> None:
+    assert font_uses(f"a {{ font: {value} }}") == []
+
+
+@pytest.mark.parametrize("system", ["menu", "caption", "status-bar", "MESSAGE-BOX"])
+def test_system_fonts_yield_nothing(system: str) -> None:
+    assert font_uses(f"a {{ font: {system} }}") == []
+    assert only_use(f"a {{ font: {system}; font-family: X }}").families == ("x",)
+
+
+def test_longhands_after_the_shorthand_override_it() -> None:
+    use = only_use("a { font: italic 12px A; font-weight: 600; font-style: normal }")
+    assert (use.families, use.weight, use.style) == (("a",), "600", "normal")
+
+
+def test_font_uses_follow_the_walk_of_scan_css() -> None:
+    css = """
+    @media (min-width: 800px) { .wide { font-family: Wide } }
+    .card { color: red; & .title { font-weight: 700 } @media print { font-family: Print } }
+    @scope (.card) { font-style: italic }
+    @supports (display: grid) { @layer base { h1 { font: 700 2em Head } } }
+    @keyframes pulse { from { font-weight: 100 } }
+    @font-face { font-family: Face; font-weight: 400; src: url(a.woff2) }
+    @page { font-family: Paged }
+    .nothing { color: blue }
+    """
+    assert [
+        (use.selector, use.media, use.families, use.weight, use.style) for use in font_uses(css)
+    ] == [
+        (".wide", ("(min-width: 800px)",), ("wide",), "", ""),
+        (".card .title", (), (), "700", ""),
+        (".card", ("print",), ("print",), "", ""),
+        (".card", (), (), "", "italic"),
+        ("h1", (), ("head",), "700", "normal"),
+    ]
+
+
+def test_font_uses_of_a_style_attribute_have_no_selector() -> None:
+    parsed = parse_style_attribute("font-family: A; font-weight: 600; color: red")
+    assert list(scan_font_uses(parsed)) == [FontUse(("a",), "600", "", None, ())]
+    assert list(scan_font_uses(parse_style_attribute("color: red"))) == []
+
+
+def test_font_uses_carry_the_sheet_media() -> None:
+    parsed = parse_stylesheet("@media (x) { a { font-family: A } }", keep_fonts=True)
+    (use,) = scan_font_uses(parsed, ("screen",))
+    assert use.media == ("screen", "(x)")
+
+
+def test_font_uses_never_raise_on_deep_nesting() -> None:
+    css = "a{" * 5000 + "font-family: Deep"
+    assert font_uses(css)[-1].families == ("deep",)
+    assert font_uses("@media screen {" * 5000) == []
+
+
+@pytest.mark.parametrize("css", REDUCE_CASES)
+def test_reduce_keeping_fonts_finds_the_same_references_and_font_uses(css: str) -> None:
+    full = parse_stylesheet(css, reduce=False)
+    fast = parse_stylesheet(css, keep_fonts=True)
+    assert list(scan_css(fast, DPR1)) == list(scan_css(full, DPR1))
+    assert list(scan_font_uses(fast)) == list(scan_font_uses(full))
+
+
+def test_reduce_drops_font_rules_unless_asked() -> None:
+    css = "a { font-family: A }\nb { background: url(b.png) }\n"
+    assert list(scan_font_uses(parse_stylesheet(css))) == []
+    assert len(list(scan_font_uses(parse_stylesheet(css, keep_fonts=True)))) == 1
+    reduced = reduce_stylesheet(css, keep_fonts=True)
+    assert reduced is not None and "font-family" in reduced
+
+
+def test_reduced_parse_agrees_on_font_uses_of_generated_and_fixture_stylesheets(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(repo))
+    from bench.gen_site import generate_site
+
+    site = tmp_path_factory.mktemp("gen-fonts") / "s"
+    generate_site(site, 12, seed=5)
+    sheets = [*site.rglob("*.css"), *(repo / "fixtures").rglob("*.css")]
+    found = 0
+    for sheet in sheets:
+        data = sheet.read_bytes()
+        full = list(scan_font_uses(parse_stylesheet_bytes(data, reduce=False)))
+        fast = list(scan_font_uses(parse_stylesheet_bytes(data, keep_fonts=True)))
+        assert fast == full, sheet
+        found += len(full)
+    assert found > 10
