@@ -7,5 +7,5 @@ SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  chromium fonts-dejavu-core apache2 nginx nghttp2-client curl openssl >/dev/null
+  chromium fonts-dejavu-core fonts-liberation apache2 nginx nghttp2-client curl openssl >/dev/null
 python -m pip install -q --disable-pip-version-check -e '.[test,browser]'
