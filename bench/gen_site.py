@@ -36,7 +36,7 @@ import random
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -930,11 +930,6 @@ def ensure_site(cache: Path, pages: int, seed: int = 0) -> tuple[Path, SiteStats
     stats = generate_site(tmp, pages, seed)
     tmp.rename(root)
     return root, stats
-
-
-def iter_files(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
-    """Files under ``root`` with one of ``suffixes``, in a stable (sorted) order."""
-    return iter(sorted(p for p in root.rglob("*") if p.suffix in suffixes and p.is_file()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -69,8 +69,9 @@ def build_manifest(
 
     ``root`` defaults to the deepest directory containing every page. ``prune`` leaves out what
     the first render does not fetch; ``include_lazy`` keeps lazy images and imports. ``single``
-    selects the single-page JSON format; by default it is used when exactly one page is given. ``jobs`` is
-    the number of processes (``None``: every core); ``cache_dir`` enables the incremental cache.
+    selects the single-page JSON format; by default it is used when exactly one page is given.
+    ``jobs`` is the number of processes (``None``: every core); ``cache_dir`` enables the
+    incremental cache.
     The result is the same whatever ``jobs`` and the cache are. Raises :class:`InputError` when
     a page is missing or outside the root, or the root is unusable; never prints.
     """

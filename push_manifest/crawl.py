@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
+from lxml import etree
+
 from push_manifest.cache import Cache, Snapshot, content_digest
 from push_manifest.classify import Fetch, classify, cors_state
 from push_manifest.decode import decode_html, decode_problem
@@ -38,12 +40,15 @@ from push_manifest.model import (
     WarningCode,
 )
 from push_manifest.priority import Weight, cap, weigh
+from push_manifest.prune import PageIndex, SelectorMatcher, font_face_used
 from push_manifest.scanners.css import (
+    FontUse,
     ParsedCss,
     parse_style_attribute,
     parse_stylesheet,
     parse_stylesheet_bytes,
     scan_css,
+    scan_font_uses,
 )
 from push_manifest.scanners.html import parse_html, scan_html
 from push_manifest.scanners.js import js_syntax_errors, scan_js
@@ -86,6 +91,8 @@ class _Doc:
     items: tuple[HtmlItem, ...]
     encoding: str = "utf-8"
     warnings: tuple[CrawlWarning, ...] = ()
+    font_uses: tuple[FontUse, ...] = ()
+    """CSS only, when pruning: the font declarations of its rules."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +146,17 @@ class _PageWalk:
     import_map: ImportMap = field(default_factory=ImportMap)
     warnings: dict[tuple[WarningCode, str, str], CrawlWarning] = field(default_factory=dict)
     dependencies: dict[str, Snapshot] = field(default_factory=dict)
+    index: PageIndex | None = None
+    """The page's tree, prepared for selector matching (when pruning)."""
+    font_uses: list[FontUse] = field(default_factory=list)
+    font_docs: set[int] = field(default_factory=set)
+    pending_fonts: list[tuple[str, _Entry]] = field(default_factory=list)
+    pruned: dict[str, str] = field(default_factory=dict)
+    counter: int = 0
+
+    def next_order(self) -> int:
+        self.counter += 1
+        return self.counter
 
     def warn(
         self, code: WarningCode, document: str, message: str, *, reference: str = "", line: int = 0
@@ -179,13 +197,18 @@ class Crawler:
         self._docs: dict[tuple[str, Path, str], tuple[_Doc, Snapshot]] = {}
         self._inline: dict[tuple[str, InlineKind], _Doc] = {}
         self._located: dict[str, Located] = {}
+        self._tree: tuple[Path, etree._Element] | None = None
+        self._loading: Path | None = None
 
     def page(self, path: Path) -> PageResult:
         """Crawl the page at ``path`` (a file inside the root)."""
         key = self.site.relative_key(path)
         page_url = self.site.url_for(path)
         walk = _PageWalk(page_url)
-        doc = self._document(walk, "html", Path(os.path.realpath(path)), key, "utf-8")
+        real = Path(os.path.realpath(path))
+        doc = self._document(walk, "html", real, key, "utf-8")
+        if self.options.prune:
+            walk.index = PageIndex(self._page_tree(real))
         # The walk recurses a few frames per nested document; Python 3.11 keeps pure-Python
         # recursion off the C stack, so a deeper limit is safe, and MAX_DEPTH bounds it.
         limit = sys.getrecursionlimit()
@@ -194,12 +217,52 @@ class Crawler:
             self._walk_html(walk, doc, page_url, Weight.HEAD_STYLESHEET, depth=1)
         finally:
             sys.setrecursionlimit(limit)
+        self._settle_fonts(walk)
+        pruned = tuple((url, why) for url, why in walk.pruned.items() if url not in walk.entries)
         manifest = PageManifest(
-            key=key, url=manifest_key(page_url), resources=self._resources(walk)
+            key=key, url=manifest_key(page_url), resources=self._resources(walk), pruned=pruned
         )
         return PageResult(
             manifest, tuple(walk.warnings.values()), tuple(sorted(walk.dependencies.items()))
         )
+
+    def _page_tree(self, path: Path) -> etree._Element:
+        """The page's parsed tree: the one just scanned, or parsed again (cached scan)."""
+        tree, self._tree = self._tree, None
+        if tree is not None and tree[0] == path:
+            return tree[1]
+        try:
+            text, _ = decode_html(self.site.read(path))
+        except OSError:
+            text = ""
+        return parse_html(text)
+
+    def _settle_fonts(self, walk: _PageWalk) -> None:
+        """Keep the ``@font-face`` sources that some element's computed font selects (CSS Fonts
+        4 §5.2, approximated by :mod:`push_manifest.prune`)."""
+        if not walk.pending_fonts or walk.index is None:
+            return
+        applied = _MATCHER.font_uses(walk.font_uses, walk.index)
+        faces = [
+            (entry.ref.attr("family") or "", entry.ref.attr("weight"), entry.ref.attr("style"))
+            for _, entry in walk.pending_fonts
+        ]
+        for key, entry in walk.pending_fonts:
+            family = entry.ref.attr("family") or ""
+            if font_face_used(family, entry.ref.attr("weight"), entry.ref.attr("style"),
+                              applied, faces):  # fmt: skip
+                walk.add(key, entry)
+            else:
+                walk.pruned.setdefault(key, f"no element renders with font-family {family!r}")
+
+    def _collect_font_uses(self, walk: _PageWalk, doc: _Doc, scope: tuple[str, ...]) -> None:
+        if walk.index is None or id(doc) in walk.font_docs:
+            return
+        walk.font_docs.add(id(doc))
+        viewport = self.options.viewport
+        for use in doc.font_uses:
+            if all(media_matches(query, viewport) for query in scope + use.media):
+                walk.font_uses.append(use)
 
     # -- documents -------------------------------------------------------------------------
 
@@ -235,6 +298,7 @@ class Crawler:
             if isinstance(cached, _Doc):
                 return cached, snapshot
         scan: Callable[[bytes, str, str], _Doc] = getattr(self, _SCANNERS[language])
+        self._loading = path
         doc = scan(data, document, fallback)
         if self.cache is not None:
             self.new_documents.append((cache_key, doc))
@@ -242,14 +306,19 @@ class Crawler:
 
     def _scan_html(self, data: bytes, document: str, fallback: str) -> _Doc:
         text, encoding = decode_html(data)
-        items = tuple(scan_html(parse_html(text), self.options.viewport))
+        tree = parse_html(text)
+        if self._loading is not None:
+            self._tree = (self._loading, tree)
+        items = tuple(scan_html(tree, self.options.viewport))
         return _Doc(items, encoding, _decode_warnings(data, encoding, document))
 
     def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
-        parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback)
+        prune = self.options.prune
+        parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback, keep_fonts=prune)
         refs = tuple(scan_css(parsed, self.options.viewport))
         warnings = _decode_warnings(data, parsed.encoding, document, stylesheet=True)
-        return _Doc(refs, parsed.encoding, warnings + _css_warnings(parsed, document))
+        uses = tuple(scan_font_uses(parsed)) if prune else ()
+        return _Doc(refs, parsed.encoding, warnings + _css_warnings(parsed, document), uses)
 
     def _scan_js(self, data: bytes, document: str, fallback: str) -> _Doc:
         return _Doc(tuple(scan_js(data)), "utf-8", _js_warnings(data, document))
@@ -263,14 +332,14 @@ class Crawler:
             if item.kind is InlineKind.MODULE_SCRIPT:
                 doc = _Doc(tuple(scan_js(item.text)), warnings=_js_warnings(item.text, ""))
             else:
-                parse = (
-                    parse_style_attribute
-                    if item.kind is InlineKind.STYLE_ATTRIBUTE
-                    else parse_stylesheet
-                )
-                parsed = parse(item.text)
+                prune = self.options.prune
+                if item.kind is InlineKind.STYLE_ATTRIBUTE:
+                    parsed = parse_style_attribute(item.text)
+                else:
+                    parsed = parse_stylesheet(item.text, keep_fonts=prune)
                 refs = tuple(scan_css(parsed, self.options.viewport))
-                doc = _Doc(refs, warnings=_css_warnings(parsed, ""))
+                uses = tuple(scan_font_uses(parsed)) if prune else ()
+                doc = _Doc(refs, warnings=_css_warnings(parsed, ""), font_uses=uses)
             if len(self._inline) < 100_000:
                 self._inline[key] = doc
         for relative in doc.warnings:
@@ -303,7 +372,8 @@ class Crawler:
                 walk.warn(WarningCode.JS_PARSE, context.document, problem, line=item.line)
             walk.import_map = merge_import_maps(walk.import_map, new)
             return
-        refs = self._inline_doc(walk, item, context.document).items
+        inline = self._inline_doc(walk, item, context.document)
+        refs = inline.items
         if item.kind is InlineKind.MODULE_SCRIPT:
             crossorigin = _inline_cors(item)
             inner = replace(context, cap=cap(Weight.DEFERRED_SCRIPT + 1, context.cap),
@@ -311,6 +381,13 @@ class Crawler:
         else:
             style_cap = Weight.HEAD_STYLESHEET if item.in_head else Weight.BODY_STYLESHEET
             inner = replace(context, cap=cap(style_cap, context.cap), media=item.media)
+            self._collect_font_uses(
+                walk,
+                self._inline[(item.text, item.kind)]
+                if (item.text, item.kind) in self._inline
+                else _Doc(()),
+                inner.media,
+            )
         self._visit_all(walk, refs, inner)
 
     def _visit_all(self, walk: _PageWalk, refs: Iterable[HtmlItem], context: _Context) -> None:
@@ -383,6 +460,18 @@ class Crawler:
         scope = context.media + ref.media
         matches = all(media_matches(query, self.options.viewport) for query in scope)
         if not matches and self.options.prune and ref.kind in _RENDER_DEPENDENT:
+            walk.pruned.setdefault(
+                key, f"media {' and '.join(scope)!r} does not match the viewport"
+            )
+            return
+        selector = ref.attr("selector")
+        if (
+            walk.index is not None
+            and selector is not None
+            and ref.kind in _RENDER_DEPENDENT
+            and not _MATCHER.any_match(selector, walk.index)
+        ):
+            walk.pruned.setdefault(key, f"no element matches {selector!r}")
             return
         below = context.cap - 1 if ref.kind in _MODULE_SPECIFIERS else context.cap
         weight = cap(weigh(ref, fetch, media_matches=matches), below)
@@ -405,7 +494,11 @@ class Crawler:
                 f"{key} {what} under the root; listed anyway",
                 reference=ref.url, line=ref.line,
             )  # fmt: skip
-        walk.add(key, _Entry(len(walk.entries), fetch, weight, ref, context, scope))
+        entry = _Entry(walk.next_order(), fetch, weight, ref, context, scope)
+        if ref.kind is Kind.CSS_FONT_FACE and walk.index is not None:
+            walk.pending_fonts.append((key, entry))
+        else:
+            walk.add(key, entry)
         if located.path is None or located.state is not FileState.FILE:
             return
         self._follow(walk, ref, fetch, url, located.path, replace(
@@ -428,6 +521,7 @@ class Crawler:
         if ref.kind in _FOLLOWED_AS_CSS:
             walk.followed[url] = inner.cap
             css = self._document(walk, "css", path, document, inner.encoding)
+            self._collect_font_uses(walk, css, inner.media)
             inner = replace(inner, base=url, document=document, encoding=css.encoding)
             self._visit_all(walk, css.items, inner)
         elif ref.kind is Kind.HTML_IMPORT:
@@ -514,6 +608,9 @@ def _js_warnings(
         ),
     )
 
+
+_MATCHER = SelectorMatcher()
+"""Selectors are compiled once per process and shared by every page."""
 
 _SCANNERS: dict[str, str] = {"html": "_scan_html", "css": "_scan_css", "js": "_scan_js"}
 """Document language → the :class:`Crawler` method that scans its bytes into a :class:`_Doc`."""

@@ -206,6 +206,9 @@ class PageManifest:
     url: str
     """The page's root-absolute URL path (``/blog/post.html``)."""
     resources: tuple[Resource, ...]
+    pruned: tuple[tuple[str, str], ...] = ()
+    """``(url, why)`` of what the crawl found but left out because this page's first render
+    does not fetch it (render-aware pruning)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,10 +155,15 @@ class _Complex:
         if self.never:
             return []
         tags, ids, classes = self.required
-        if not (ids <= page.by_id.keys() and classes <= page.by_class.keys()):
-            return []
-        if any(not page.by_tag(tag) for tag in tags):
-            return []
+        for name in classes:
+            if name not in page.by_class:
+                return []
+        for name in ids:
+            if name not in page.by_id:
+                return []
+        for tag in tags:
+            if not page.by_tag(tag):
+                return []
         tags, ids, classes = self.rightmost
         lists = [
             *(page.by_id[name] for name in ids),
@@ -173,11 +178,13 @@ class _Complex:
         candidates = self._candidates(page)
         if candidates is not None and (not candidates or self.decided):
             return bool(candidates)
-        if candidates is None or self.condition is None or len(candidates) > page.size // 10:
-            return bool(self._xpath(f"boolean({self.path})")(page.tree))
-        return bool(
-            self._xpath(f"boolean($c[{self.condition}])")(page.tree, c=cast(Any, candidates))
-        )
+        try:
+            if candidates is None or self.condition is None or len(candidates) > page.size // 10:
+                return bool(self._xpath(f"boolean({self.path})")(page.tree))
+            test = self._xpath(f"boolean($c[{self.condition}])")
+            return bool(test(page.tree, c=cast(Any, candidates)))
+        except etree.XPathError:
+            return True
 
     def elements(self, page: PageIndex) -> list[etree._Element] | None:
         """The elements it matches on ``page``, in document order; None when undecided (any
@@ -187,10 +194,13 @@ class _Complex:
         candidates = self._candidates(page)
         if candidates is not None and (not candidates or self.decided):
             return candidates
-        if candidates is None or self.condition is None:
-            found = self._xpath(self.path)(page.tree)
-        else:
-            found = self._xpath(f"$c[{self.condition}]")(page.tree, c=cast(Any, candidates))
+        try:
+            if candidates is None or self.condition is None:
+                found = self._xpath(self.path)(page.tree)
+            else:
+                found = self._xpath(f"$c[{self.condition}]")(page.tree, c=cast(Any, candidates))
+        except etree.XPathError:
+            return None
         return list(found)  # type: ignore[arg-type]
 
 
@@ -310,6 +320,16 @@ class _Translator(HTMLTranslator):
 
     def xpath_relation(self, relation: Relation) -> XPathExpr:
         return self._nested_call(super().xpath_relation, relation)
+
+    def xpath_checked_pseudo(self, xpath: XPathExpr) -> XPathExpr:
+        """WHATWG HTML §4.16.3 ``:checked``: checked checkboxes and radio buttons, and selected
+        options; a select with no ``selected`` option selects one anyway, so any option may
+        match."""
+        kind = _lowered("@type")
+        return xpath.add_condition(
+            f"name(.) = 'option' or (name(.) = 'input' and @checked"
+            f" and ({kind} = 'checkbox' or {kind} = 'radio'))"
+        )
 
     def xpath_attrib(self, selector: Attrib) -> XPathExpr:
         if (
@@ -447,7 +467,8 @@ def _compile_one(selector: Selector, quirks: bool) -> _Complex:
             translator.never,
             translator.focus,
         )
-    except (SelectorError, _Doubt, RecursionError, etree.XPathError):
+    except (SelectorError, _Doubt, RecursionError, etree.XPathError, ValueError):
+        # ValueError: lxml refuses control characters (a class name escaped as \\b).
         return _DOUBT
 
 
@@ -542,16 +563,18 @@ class SelectorMatcher:
         combinations: every declaration whose selector matches an element counts (no
         specificity or order), values inherit from the parent element (a pseudo-element from
         its element), ``bolder``/``lighter`` resolve against the parent (CSS Fonts 4 §2.2.1),
-        and the UA's ``b``, ``strong``, ``h1`` to ``h6``, ``th`` (bold) and ``i``, ``em``, ``cite``,
-        ``var``, ``dfn``, ``address`` (italic) count where no author rule sets the property.
-        Uses without a selector (``style`` attributes), or with one that cannot be evaluated,
-        apply to an unknown element: their families count with any weight and style, and their
-        weights and styles join every combination.
+        and the UA's ``b``, ``strong``, ``h1`` to ``h6``, ``th`` (bold) and ``i``, ``em``,
+        ``cite``, ``var``, ``dfn``, ``address`` (italic) count where no author rule sets the
+        property. ``var()`` takes each value that a custom property declaration matching some
+        element gives it, and its fallback (:meth:`FontUse.substitute`). Uses without a
+        selector (``style`` attributes), or with one that cannot be evaluated, apply to an
+        unknown element: their families count with any weight and style, and their weights
+        and styles join every combination.
         """
         return _Cascade(self, page).run(uses)
 
 
-# -- the approximate cascade for fonts ----------------------------------------------------------
+# -- the approximate cascade for fonts -------------------------------------------------------
 
 _Target = tuple[etree._Element, str | None]
 _UA_WEIGHT: Final = {
@@ -581,10 +604,21 @@ class _Cascade:
         self.declared: dict[_Target, _Declared] = {}
         self.unknown = _Declared()
         self.memo: dict[tuple[str, _Target], _Values] = {}
+        self.targets: dict[str, list[_Target] | None] = {}
 
     def run(self, uses: Iterable[FontUse]) -> tuple[FontUse, ...]:
+        uses = list(uses)
+        custom: dict[str, set[str]] = {}
         for use in uses:
-            self._place(use)
+            if use.custom and (
+                use.selector is None or self.matcher.any_match(use.selector, self.page)
+            ):
+                for name, value in use.custom:
+                    custom.setdefault(name, set()).add(value)
+        for use in uses:
+            for concrete in use.substitute(custom) if use.pending else (use,):
+                if concrete.family_declared or concrete.weight or concrete.style:
+                    self._place(concrete)
         targets: list[_Target] = list(self.declared)
         for element in self.page.tree.iter(*_UA_WEIGHT, *_UA_STYLE):
             targets.append((element, None))
@@ -606,18 +640,28 @@ class _Cascade:
         return tuple(sorted(found, key=lambda use: (use.families, use.weight, use.style)))
 
     def _place(self, use: FontUse) -> None:
-        if use.selector is not None:
-            targets: list[_Target] = []
-            for complex_ in self.matcher.compile(use.selector, quirks=self.page.quirks):
-                elements = complex_.elements(self.page)
-                if elements is None:
-                    break
-                targets.extend((element, complex_.pseudo) for element in elements)
-            else:
-                for target in targets:
-                    _add(self.declared.setdefault(target, _Declared()), use)
-                return
-        _add(self.unknown, use)
+        targets = None if use.selector is None else self._targets(use.selector)
+        if targets is None:
+            _add(self.unknown, use)
+        for target in targets or ():
+            _add(self.declared.setdefault(target, _Declared()), use)
+
+    def _targets(self, selector: str) -> list[_Target] | None:
+        """What ``selector`` styles on the page; None when that cannot be known."""
+        known = self.targets.get(selector, _MISSING)
+        if known is not _MISSING:
+            return known  # type: ignore[return-value]
+        found: list[_Target] = []
+        targets: list[_Target] | None = found
+        for complex_ in self.matcher.compile(selector, quirks=self.page.quirks):
+            elements = complex_.elements(self.page)
+            if elements is None:
+                targets = None
+                break
+            pseudo = complex_.pseudo
+            found.extend((element, pseudo) for element in elements)
+        self.targets[selector] = targets
+        return targets
 
     def _computed(self, prop: str, target: _Target) -> _Values:
         """The possible computed values of ``prop`` on ``target``: walks up to the nearest

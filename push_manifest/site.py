@@ -70,14 +70,20 @@ class Site:
         return real == str(self.root) or real.startswith(self._prefix)
 
     def relative_key(self, path: Path) -> str:
-        """The page key of a file inside the root: its root-relative path with ``/`` separators."""
-        real = Path(os.path.realpath(path))
-        return real.relative_to(self.root).as_posix()
+        """The page key of a file inside the root: its root-relative path with ``/`` separators.
+
+        Bytes of a file name that are not UTF-8 read as U+FFFD, so the key can be written out.
+        """
+        return os.fsencode(self._relative(path)).decode("utf-8", "replace")
 
     def url_for(self, path: Path) -> str:
         """The absolute URL (under :data:`ORIGIN`) a browser requests ``path`` by."""
-        key = self.relative_key(path)
+        # Bytes, so a file name that is not UTF-8 is percent-encoded byte for byte.
+        key = os.fsencode(self._relative(path))
         return URL("/" + quote(key, safe=_PATH_SAFE), base=ORIGIN).href
+
+    def _relative(self, path: Path) -> str:
+        return Path(os.path.realpath(path)).relative_to(self.root).as_posix()
 
     def locate(self, url: str) -> Located:
         """Map an absolute same-origin URL to the file it names.

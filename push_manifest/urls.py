@@ -96,9 +96,17 @@ def _climbs(reference: str, base_path: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def manifest_key(url: str) -> str:
-    """The manifest key of an absolute local URL: its path and query (``/a/b.css?v=2``)."""
+    """The manifest key of an absolute local URL: its path and query (``/a/b.css?v=2``).
+
+    A path that starts with ``//`` (``..//cdn.example/x.css`` from ``/sub/``) would read as a
+    scheme-relative URL, another host, wherever the key is used as a URL (``Link`` headers), so
+    its leading slashes collapse to one: the file a static server maps it to anyway.
+    """
     parsed = URL(url)
-    return str(parsed.pathname) + str(parsed.search)
+    path = str(parsed.pathname)
+    if path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    return path + str(parsed.search)
 
 
 def absolute(reference: str, base: str) -> str | None:

@@ -17,7 +17,7 @@ from push_manifest import Destination, build_manifest, render
 
 from .conftest import FIXTURES
 
-SITES = sorted(p for p in (FIXTURES / "cases").iterdir() if p.is_dir()) + [FIXTURES / "demo"]
+SITES = [*sorted(p for p in (FIXTURES / "cases").iterdir() if p.is_dir()), FIXTURES / "demo"]
 COMPAT = FIXTURES / "npm-compat"
 
 
@@ -37,7 +37,9 @@ def test_site_matches_expected_manifest(site: Path) -> None:
 
 
 def test_output_is_identical_across_runs() -> None:
-    runs = {render(build_manifest([f"{site}/**/*.html"], root=site)) for site in SITES for _ in (0, 1)}
+    runs = {
+        render(build_manifest([f"{site}/**/*.html"], root=site)) for site in SITES for _ in (0, 1)
+    }
     assert len(runs) == len(SITES)
 
 

@@ -12,6 +12,8 @@ import itertools
 
 import pytest
 from cssselect import HTMLTranslator
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from push_manifest.prune import FontUse, PageIndex, SelectorMatcher, font_face_used
 from push_manifest.scanners.css import parse_style_attribute, parse_stylesheet, scan_font_uses
@@ -134,6 +136,8 @@ def test_quirks_mode_matches_classes_and_ids_case_insensitively() -> None:
         ('a[href^="/"]', True),
         ("input:checked", True),
         ("input[type=radio]:checked", False),
+        ("input:not(:checked)", True),
+        ("option:checked", False),
         (".in-template", False),
     ],
 )
@@ -200,6 +204,13 @@ def test_a_list_matches_when_any_complex_selector_does(page: PageIndex) -> None:
     assert matches(".nope, :unknown-thing", page)  # one doubtful member is enough
 
 
+def test_the_first_option_of_a_select_may_be_checked_without_an_attribute() -> None:
+    html = "<!doctype html><select><option>a</option><option>b</option></select>"
+    assert matches("option:checked", PageIndex(parse_html(html)))
+    assert matches("input:not(:checked)", PageIndex(parse_html('<input type="CHECKBOX">')))
+    assert matches("input:checked", PageIndex(parse_html('<input type="CHECKBOX" checked>')))
+
+
 def test_focus_matches_on_a_page_with_autofocus() -> None:
     html = "<!doctype html><body><form class=f><input autofocus></form><a href=x>x</a></body>"
     focused = PageIndex(parse_html(html))
@@ -253,6 +264,26 @@ def test_each_selector_list_compiles_once_per_process(page: PageIndex) -> None:
     other = PageIndex(parse_html("<!doctype html><p class=lead><b>x</b></p>"))
     assert matches(".lead b, nav a:hover", page) and matches(".lead b, nav a:hover", other)
     assert MATCHER.compile(".lead b, nav a:hover") is first
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(".#:()[]=~+>*, abli-\"'\\\x00nothv")), max_size=40))
+def test_any_selector_text_gives_an_answer(selector: str) -> None:
+    page = PageIndex(parse_html(PAGE))
+    assert MATCHER.any_match(selector, page) in (True, False)
+    for complex_ in MATCHER.compile(selector):
+        assert complex_.elements(page) is None or isinstance(complex_.elements(page), list)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("{}:;,.()! abfilntw-\"'0479")), max_size=80))
+def test_any_stylesheet_gives_font_uses(css: str) -> None:
+    page = PageIndex(parse_html(PAGE))
+    parsed = parse_stylesheet("b { font-family: F } " + css, keep_fonts=True)
+    uses = MATCHER.font_uses(scan_font_uses(parsed), page)
+    assert all(use.selector is None for use in uses)
+    faces = [("F", "400", None), ("F", "700", "italic")]
+    assert any(used(face, list(uses), faces) for face in faces)
 
 
 _COMPOUNDS = ["*", "a", "li", "b", ".btn", ".lead", "#top", "a.btn", "[href]", "li:last-child"]
@@ -457,13 +488,40 @@ def test_unknown_values_and_elements_widen_the_uses() -> None:
     css = ".a { font-family: var(--f); font-weight: var(--w) } .b { font-family: B }"
     page = PageIndex(parse_html('<!doctype html><p class="a">x</p><p class="b">y</p>'))
     uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
-    assert FontUse((), "", "normal") in uses
+    # var() with no value and no fallback: unset, so the family is inherited (not known here).
+    assert FontUse((), "400", "normal") in uses
+    assert FontUse(("b",), "400", "normal") in uses
     # A style attribute: its element is not known, so any weight and style.
     attribute = list(scan_font_uses(parse_style_attribute("font-family: S; font-weight: 800")))
     uses = MATCHER.font_uses(attribute, page)
     assert FontUse(("s",), "", "") in uses
     faces = [("S", "100", None), ("S", "900", "italic")]
     assert all(used(face, list(uses), faces) for face in faces)
+
+
+FA_VAR_CSS = """
+.fa { font-family: var(--fa-style-family, "Font Awesome 6 Free");
+      font-weight: var(--fa-style, 900) }
+:root { --fa-style-family-classic: "Font Awesome 6 Free" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra_css", "body", "weights"),
+    [
+        ("", '<i class="fa fa-user"></i>', {"900"}),  # Font Awesome 6 never sets --fa-style
+        (".fa-regular { --fa-style: 400 }", '<i class="fa fa-user"></i>', {"900"}),
+        (".fa-regular { --fa-style: 400 }", '<i class="fa fa-regular"></i>', {"400", "900"}),
+        (":root { --fa-style: 400 }", '<i class="fa"></i>', {"400", "900"}),
+        (":root { --fa-style: var(--other) }", '<i class="fa"></i>', {"400", "900"}),
+        (":root { --fa-style-family: Other }", '<i class="fa"></i>', {"900"}),
+        (":root { --fa-style-family: Other }", "<p>no icon</p>", set()),
+    ],
+)
+def test_var_takes_declared_values_and_the_fallback(
+    extra_css: str, body: str, weights: set[str]
+) -> None:
+    assert fa_faces_used(body, FA_VAR_CSS + extra_css) == weights
 
 
 def test_selectors_that_match_nothing_use_no_font() -> None:

@@ -25,13 +25,15 @@ Custom properties (``--x: url(a.png)``) are scanned too: the browser fetches the
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import tinycss2
 import webencodings
+from tinycss2.ast import FunctionBlock
 from tinycss2.bytes import decode_stylesheet_bytes
 from tinycss2.serializer import serialize_identifier
 
@@ -110,7 +112,9 @@ _STRUCTURE: Final = re.compile(
     re.VERBOSE | re.DOTALL | re.IGNORECASE,
 )
 _RELEVANT: Final = re.compile(r"url\(|@import|image-set\(|src\(|\\", re.IGNORECASE)
-_RELEVANT_WITH_FONTS: Final = re.compile(r"url\(|@import|image-set\(|src\(|\\|font", re.IGNORECASE)
+_RELEVANT_WITH_FONTS: Final = re.compile(
+    r"url\(|@import|image-set\(|src\(|\\|font|--", re.IGNORECASE
+)
 _IMPORT: Final = re.compile(r"@import", re.IGNORECASE)
 _PLACEHOLDER: Final = "_{}"
 
@@ -130,8 +134,8 @@ def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
     sure (an unterminated comment or string, unbalanced braces, a backslash anywhere).
 
     A rule is kept when it contains ``url(``, ``image-set(``, ``src(`` or ``@import`` (or, with
-    ``keep_fonts``, ``font``), or comes before the last ``@import`` (what precedes an
-    ``@import`` decides whether it is valid).
+    ``keep_fonts``, ``font`` or ``--``, a custom property), or comes before the last
+    ``@import`` (what precedes an ``@import`` decides whether it is valid).
     Syntax errors inside blanked rules go unseen; line breaks are kept, so line numbers hold.
     Comments, strings and url tokens are skipped as CSS Syntax 3 §4 tokenizes them, so braces
     inside them are not structure.
@@ -737,7 +741,11 @@ class FontUse:
       ``"oblique 10deg"``, ``"var(--w)"``); ``""`` when the rule does not declare them (the
       element takes them from another rule or its parent).
     - ``selector``: as :func:`scan_css` gives it; ``None`` for a ``style`` attribute.
-    - ``family_declared``: False for a rule that sets only ``font-weight``/``font-style``.
+    - ``family_declared``: False for a rule that sets only ``font-weight``/``font-style`` (or
+      only custom properties).
+    - ``custom``: the rule's custom property declarations, ``(name, value)`` as written.
+    - ``pending``: when a font declaration uses ``var()``, the rule's font declarations as
+      written, ``(property, value)`` in order, for :meth:`substitute`.
     """
 
     families: tuple[str, ...]
@@ -746,11 +754,50 @@ class FontUse:
     selector: str | None = None
     media: tuple[str, ...] = ()
     family_declared: bool = True
+    custom: tuple[tuple[str, str], ...] = ()
+    pending: tuple[tuple[str, str], ...] = ()
+
+    def substitute(self, custom: Mapping[str, Collection[str]]) -> tuple[FontUse, ...]:
+        """The uses this one can compute to, ``var()`` substituted (CSS Variables 1 §3) with
+        each value in ``custom`` (custom property name → the values rules that apply declare),
+        and with the fallback, for elements no such rule reaches. ``(self,)`` when nothing is
+        pending, or when too many combinations or a nested unknown ``var()`` leave it unknown.
+        A ``var()`` with neither value nor fallback makes its declaration ``unset``.
+        """
+        if not self.pending:
+            return (self,)
+        names = sorted({name for _, text in self.pending for name in _var_names(text)})
+        options = [[*sorted(custom.get(name, ())), None] for name in names]
+        if len(names) > _MAX_VARS or any(len(values) > _MAX_VALUES for values in options):
+            return (self,)
+        found: dict[FontUse, None] = {}
+        for choice in itertools.product(*options):
+            values = dict(zip(names, choice, strict=True))
+            declarations = []
+            for name, text in self.pending:
+                tokens = _substitute(tinycss2.parse_component_value_list(text), values, 0)
+                if tokens is _UNKNOWN:
+                    return (self,)
+                declarations.append((name, tokens or _UNSET))
+            families, weight, style = _combine(declarations)
+            if families == _SYSTEM:
+                families = None
+            use = replace(
+                self,
+                families=families or (),
+                weight=weight or "",
+                style=style or "",
+                family_declared=families is not None,
+                pending=(),
+            )
+            found[use] = None
+        return tuple(found)
 
 
 def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[FontUse]:
     """Yield one :class:`FontUse` per rule that declares ``font-family``, ``font-weight``,
-    ``font-style`` or the ``font`` shorthand (CSS Fonts 4 §2.8), in source order.
+    ``font-style`` or the ``font`` shorthand (CSS Fonts 4 §2.8), or custom properties (which a
+    ``var()`` in a font declaration may read), in source order.
 
     Rules are walked as :func:`scan_css` walks them (group rules, ``@scope``, CSS Nesting;
     ``@media`` lists accumulate in ``media``); keyframes are skipped. Within one rule the last
@@ -797,10 +844,11 @@ def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[F
 
 
 def _may_declare_fonts(tokens: Sequence[Node]) -> bool:
-    """False when a rule's body provably declares no font property and nests no rule."""
+    """False when a rule's body provably declares no font or custom property and nests no
+    rule."""
     for token in tokens:
         kind = token.type
-        if kind == "ident" and token.lower_value.startswith("font"):
+        if kind == "ident" and token.lower_value.startswith(("font", "--")):
             return True
         if kind == "{} block" or kind == "at-keyword":
             return True
@@ -809,33 +857,35 @@ def _may_declare_fonts(tokens: Sequence[Node]) -> bool:
 
 _SYSTEM: Final = ("<system>",)
 """``font: menu``: a system font, never a web font."""
+_FONT_PROPERTIES: Final = frozenset({"font-family", "font-weight", "font-style", "font"})
+_MAX_VARS: Final = 2
+_MAX_VALUES: Final = 9
+_UNKNOWN: Final[list[Node]] = []
+_UNSET: Final = tinycss2.parse_component_value_list("unset")
 
 
 def _font_use(
     nodes: Iterable[Node], selector: str | None, media: tuple[str, ...]
 ) -> FontUse | None:
-    families: tuple[str, ...] | None = None
-    weight: str | None = None
-    style: str | None = None
+    declarations: list[tuple[str, Sequence[Node]]] = []
+    custom: list[tuple[str, str]] = []
     for node in nodes:
         if node.type != "declaration":
             continue
-        name = node.lower_name
-        if name == "font-family":
-            declared = _font_families(node.value)
-            families = families if declared is None else declared
-        elif name == "font-weight":
-            weight = _font_weight(node.value) or weight
-        elif name == "font-style":
-            style = _font_style(node.value) or style
-        elif name == "font":
-            shorthand = _font_shorthand(node.value)
-            if shorthand is not None:
-                families, weight, style = shorthand
+        if node.name.startswith("--"):
+            custom.append((node.name, _text(node.value)))
+        elif node.lower_name in _FONT_PROPERTIES:
+            declarations.append((node.lower_name, node.value))
+    families, weight, style = _combine(declarations)
     if families == _SYSTEM:
+        families = None
+        if not custom:
+            return None
+    if families is None and weight is None and style is None and not custom:
         return None
-    if families is None and weight is None and style is None:
-        return None
+    pending: tuple[tuple[str, str], ...] = ()
+    if any(_substituted(value) for _, value in declarations):
+        pending = tuple((name, _text(value)) for name, value in declarations)
     return FontUse(
         families or (),
         weight or "",
@@ -843,7 +893,104 @@ def _font_use(
         selector,
         media,
         family_declared=families is not None,
+        custom=tuple(custom),
+        pending=pending,
     )
+
+
+def _combine(
+    declarations: Iterable[tuple[str, Sequence[Node]]],
+) -> tuple[tuple[str, ...] | None, str | None, str | None]:
+    """The family, weight and style a rule's font declarations set (None: not set); the last
+    valid one wins, ``font`` setting all three."""
+    families: tuple[str, ...] | None = None
+    weight: str | None = None
+    style: str | None = None
+    for name, value in declarations:
+        if name == "font-family":
+            declared = _font_families(value)
+            families = families if declared is None else declared
+        elif name == "font-weight":
+            weight = _font_weight(value) or weight
+        elif name == "font-style":
+            style = _font_style(value) or style
+        elif name == "font" and _inherits(value):
+            families = weight = style = None
+        elif name == "font":
+            shorthand = _font_shorthand(value)
+            if shorthand is not None:
+                families, weight, style = shorthand
+    return families, weight, style
+
+
+def _inherits(value: Sequence[Node]) -> bool:
+    """True for ``inherit``, ``unset``, ``revert`` (…): the font properties all inherit, so
+    such a declaration computes to the parent's values, as if the rule did not set them."""
+    tokens = _significant(value)
+    return _is_wide_keyword(tokens) and tokens[0].lower_value != "initial"
+
+
+def _var_names(text: str) -> set[str]:
+    """The custom properties ``var()`` names in a value, nested ones included."""
+    names = set()
+    for token in _preorder(tinycss2.parse_component_value_list(text)):
+        if token.type == "function" and token.lower_name == "var":
+            name = next((arg for arg in token.arguments if arg.type != "whitespace"), None)
+            if name is not None and name.type == "ident":
+                names.add(name.value)
+    return names
+
+
+def _substitute(tokens: Sequence[Node], values: Mapping[str, str | None], depth: int) -> list[Node]:
+    """``tokens`` with each ``var()`` replaced by ``values[name]`` or its fallback (None in
+    ``values``: not set); ``[]`` when invalid at computed-value time, :data:`_UNKNOWN` when a
+    name is not in ``values`` or substitution nests too deep."""
+    out: list[Node] = []
+    for token in tokens:
+        if token.type == "function" and token.lower_name == "var":
+            replacement = _var_value(token, values)
+            if replacement is None:
+                return []
+            if replacement is _UNKNOWN or depth > 8:
+                return _UNKNOWN
+            replacement = _substitute(replacement, values, depth + 1)
+            if not replacement:
+                return replacement
+            out.extend(replacement)
+        elif token.type == "function" and _substituted(token.arguments):
+            arguments = _substitute(token.arguments, values, depth)
+            if not arguments:
+                return arguments
+            out.append(FunctionBlock(token.source_line, token.source_column, token.name, arguments))
+        else:
+            out.append(token)
+    return out
+
+
+def _var_value(function: Node, values: Mapping[str, str | None]) -> list[Node] | None:
+    """The tokens ``var(--name, fallback)`` stands for: the value, the fallback (None when
+    there is none), or :data:`_UNKNOWN`."""
+    head, _, fallback = _partition_comma(function.arguments)
+    names = [token for token in head if token.type != "whitespace"]
+    if len(names) != 1 or names[0].type != "ident" or names[0].value not in values:
+        return _UNKNOWN
+    value = values[names[0].value]
+    if value is not None:
+        return list(tinycss2.parse_component_value_list(value))
+    return fallback
+
+
+def _partition_comma(tokens: Sequence[Node]) -> tuple[list[Node], bool, list[Node] | None]:
+    """Split at the first top-level comma; the part after it without surrounding whitespace."""
+    for index, token in enumerate(tokens):
+        if token.type == "literal" and token.value == ",":
+            after = list(tokens[index + 1 :])
+            while after and after[0].type == "whitespace":
+                after.pop(0)
+            while after and after[-1].type == "whitespace":
+                after.pop()
+            return list(tokens[:index]), True, after
+    return list(tokens), False, None
 
 
 _GENERIC_FAMILIES: Final = frozenset(
@@ -895,7 +1042,9 @@ def _font_families(value: Sequence[Node]) -> tuple[str, ...] | None:
         return ()
     items = [_significant(item) for item in _split_commas(value)]
     if len(items) == 1 and _is_wide_keyword(items[0]):
-        return ()
+        # font-family inherits: inherit/unset/revert take the parent's value, as if the rule
+        # did not set it; initial is the UA's default, a generic family.
+        return ("serif",) if items[0][0].lower_value == "initial" else None
     families = []
     for item in items:
         if len(item) == 1 and item[0].type == "string":
@@ -921,9 +1070,9 @@ def _font_weight(value: Sequence[Node]) -> str | None:
     if len(tokens) != 1:
         return None
     token = tokens[0]
-    if token.type == "ident" and (
-        token.lower_value in _WEIGHT_KEYWORDS or token.lower_value in _CSS_WIDE_KEYWORDS
-    ):
+    if token.type == "ident" and token.lower_value in _CSS_WIDE_KEYWORDS:
+        return "normal" if token.lower_value == "initial" else None  # inherited: as unset
+    if token.type == "ident" and token.lower_value in _WEIGHT_KEYWORDS:
         return token.lower_value  # type: ignore[no-any-return]
     if token.type == "number" and 1 <= token.value <= 1000:
         return _number(token.value)
@@ -944,7 +1093,9 @@ def _font_style(value: Sequence[Node]) -> str | None:
     if not tokens or tokens[0].type != "ident":
         return None
     keyword: str = tokens[0].lower_value
-    if len(tokens) == 1 and (keyword in _STYLE_VALUES or keyword in _CSS_WIDE_KEYWORDS):
+    if len(tokens) == 1 and keyword in _CSS_WIDE_KEYWORDS:
+        return "normal" if keyword == "initial" else None  # inherited: as unset
+    if len(tokens) == 1 and keyword in _STYLE_VALUES:
         return keyword
     if keyword == "oblique" and len(tokens) == 2 and _is_angle(tokens[1]):
         return f"oblique {tokens[1].serialize()}"

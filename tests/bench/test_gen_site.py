@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -96,6 +97,15 @@ def test_same_seed_gives_same_bytes(site: Path, tmp_path: Path) -> None:
     generate_site(again, PAGES, seed=7)
     assert _digest(again) == _digest(site)
     assert len(_digest(site)) > 100
+
+
+def test_same_bytes_whatever_the_hash_seed(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hashed"
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    cmd = [sys.executable, "-m", "bench.gen_site", str(out), "--pages", str(PAGES), "--seed", "7"]
+    subprocess.run(cmd, cwd=repo, env=env, check=True, capture_output=True)
+    assert _digest(out) == _digest(site)
 
 
 def test_other_seed_gives_other_site(site: Path, tmp_path: Path) -> None:

@@ -25,18 +25,32 @@ from hypothesis import HealthCheck, settings
 
 # -- hypothesis profiles ---------------------------------------------------------------------
 
+# The autouse ``_elsewhere`` fixture only changes directory: harmless to share across examples.
+_SHARED_FIXTURE = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 settings.register_profile(
-    "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=25, deadline=None, suppress_health_check=_SHARED_FIXTURE
 )
-settings.register_profile("dev", max_examples=150, deadline=None)
 settings.register_profile(
-    "long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "dev", max_examples=150, deadline=None, suppress_health_check=_SHARED_FIXTURE
+)
+settings.register_profile(
+    "long", max_examples=5000, deadline=None, suppress_health_check=_SHARED_FIXTURE
 )
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 FUZZ = settings.get_profile(PROFILE)
 """The settings the fuzz tests run with: ``ci`` when ``CI`` is set, ``dev`` by default,
 ``HYPOTHESIS_PROFILE=long`` for a long local run. Applied per test, not loaded globally, so the
 other suites keep their own settings."""
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for a child ``python``: this checkout's package first on the path, so a
+    child runs the code under test even where the installed copy lives elsewhere."""
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), path]))}
+
 
 # -- the spy ---------------------------------------------------------------------------------
 

@@ -25,12 +25,6 @@ GOOD = {"good.css": "p { background: url(img/good.png) }", "img/good.png": b"png
 GOOD_LINKS = "<link rel=stylesheet href=good.css>"
 GOOD_KEYS = ["/good.css", "/img/good.png"]
 
-DECODE_WARNING = pytest.mark.xfail(
-    strict=True,
-    reason="crawl does not report decoding problems: call decode.decode_problem(data, encoding"
-    "[, stylesheet=True]) in Crawler._scan_html/_scan_css and add a WarningCode.DECODE warning",
-)
-
 
 def crawl(area: Area, files: dict[str, str | bytes], *pages: str) -> Manifest:
     area.write(files)
@@ -61,7 +55,6 @@ def test_invalid_utf8_finishes_with_replacement_characters(area: Area) -> None:
                               "/%EF%BF%BD%EF%BF%BD.png"]  # fmt: skip
 
 
-@DECODE_WARNING
 def test_invalid_utf8_is_warned(area: Area) -> None:
     manifest = crawl(area, {**INVALID_UTF8, "index.html": INVALID_UTF8["index.html"]
                             + b"<link rel=stylesheet href=bad.css>"})  # fmt: skip
@@ -78,7 +71,6 @@ def test_mixed_encodings_finish_with_the_valid_part_intact(area: Area) -> None:
                               GOOD_KEYS[1]]  # fmt: skip
 
 
-@DECODE_WARNING
 def test_mixed_encodings_are_warned(area: Area) -> None:
     manifest = crawl(area, {"index.html": MIXED + GOOD_LINKS.encode(), **GOOD})
     assert warned(manifest, "index.html", WarningCode.DECODE)
@@ -110,7 +102,6 @@ def test_bom_overriding_a_declaration_finishes_with_the_bom_winning(area: Area) 
     assert keys(manifest) == ["/s.css", "/%C3%A9.png", "/%C3%BC.png"]
 
 
-@DECODE_WARNING
 def test_bom_overriding_a_declaration_is_warned(area: Area) -> None:
     manifest = crawl(area, BOM_VERSUS_DECLARATION)
     assert warned(manifest, "index.html", WarningCode.DECODE)
@@ -133,7 +124,9 @@ def test_charset_and_meta_charset_disagreeing_follow_css_syntax(area: Area) -> N
 
 # -- binary, empty, truncated ----------------------------------------------------------------
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(random.Random(1).randrange(256) for _ in range(4096))
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(
+    random.Random(1).randrange(256) for _ in range(4096)
+)
 
 
 def test_binary_files_named_html_and_css_finish(area: Area) -> None:
@@ -146,10 +139,10 @@ def test_binary_files_named_html_and_css_finish(area: Area) -> None:
     assert keys(manifest, 1) == []
 
 
-@DECODE_WARNING
 def test_binary_files_named_html_and_css_are_warned(area: Area) -> None:
     manifest = crawl(area, {
-        "index.html": "<link rel=stylesheet href=binary.css>", "binary.css": PNG, "binary.html": PNG,
+        "index.html": "<link rel=stylesheet href=binary.css>",
+        "binary.css": PNG, "binary.html": PNG,
     }, "index.html", "binary.html")  # fmt: skip
     assert warned(manifest, "binary.css", WarningCode.DECODE)
     assert warned(manifest, "binary.html", WarningCode.DECODE)
@@ -164,7 +157,6 @@ def test_empty_files_finish(area: Area) -> None:
     assert keys(manifest, 1) == []
 
 
-@DECODE_WARNING
 def test_empty_files_are_warned(area: Area) -> None:
     manifest = crawl(area, {"index.html": "<link rel=stylesheet href=empty.css>", "empty.css": b"",
                             "empty.html": b""}, "index.html", "empty.html")  # fmt: skip
@@ -215,19 +207,25 @@ def test_unterminated_css_finishes_with_what_came_before(area: Area, sheet: str)
     assert keys(manifest) == [f"/{sheet}", *GOOD_KEYS[:1], "/ok.png", *expected, GOOD_KEYS[1]]
 
 
+UNTERMINATED_COMMENT = pytest.mark.xfail(
+    strict=True,
+    reason="tinycss2 reports no error for EOF in a comment (CSS Syntax 3 §4.3.2 calls it a "
+    "parse error): scanners/css.py could add one when the text ends inside a comment",
+)
+
+
 @pytest.mark.parametrize(
     "sheet",
     [
         "string.css",
         "url.css",
-        pytest.param("comment.css", marks=pytest.mark.xfail(strict=True, reason=(
-            "tinycss2 reports no error for EOF in a comment (CSS Syntax 3 §4.3.2 calls it a "
-            "parse error): scanners/css.py could add one when the text ends inside a comment"
-        ))),  # fmt: skip
+        pytest.param("comment.css", marks=UNTERMINATED_COMMENT),
     ],
 )
 def test_unterminated_css_is_warned(area: Area, sheet: str) -> None:
-    manifest = crawl(area, {"index.html": f"<link rel=stylesheet href={sheet}>", **UNTERMINATED_CSS})
+    manifest = crawl(
+        area, {"index.html": f"<link rel=stylesheet href={sheet}>", **UNTERMINATED_CSS}
+    )
     assert warned(manifest, sheet, WarningCode.CSS_PARSE)
 
 
@@ -297,15 +295,6 @@ def test_deep_css_nesting(area: Area) -> None:
     assert keys(manifest) == ["/deep.css", *GOOD_KEYS[:1], "/deep.png", GOOD_KEYS[1]]
 
 
-CHAIN_RECURSION = pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="Crawler._visit -> _follow -> _visit_all recurse once per document: a 1,000-deep "
-    "chain exceeds Python's recursion limit. Walk with an explicit stack (or cap the depth with "
-    "a warning)",
-)
-
-
 def _import_chain(depth: int) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {"index.html": f"<link rel=stylesheet href=c0.css>{GOOD_LINKS}"}
     for i in range(depth):
@@ -314,15 +303,16 @@ def _import_chain(depth: int) -> dict[str, str | bytes]:
     return {**files, **GOOD}
 
 
-@pytest.mark.parametrize("depth", [100, pytest.param(1000, marks=CHAIN_RECURSION)])
+@pytest.mark.parametrize("depth", [100, 1000])
 def test_import_chain_deep(area: Area, depth: int) -> None:
     manifest = crawl(area, _import_chain(depth))
     found = keys(manifest)
     assert found[: depth + 1] == [f"/c{i}.css" for i in range(depth + 1)]
-    assert {"/end.png", *GOOD_KEYS, *(f"/i{i}.png" for i in range(depth))} == set(found[depth + 1 :])
+    assert {"/end.png", *GOOD_KEYS, *(f"/i{i}.png" for i in range(depth))} == set(
+        found[depth + 1 :]
+    )
 
 
-@CHAIN_RECURSION
 def test_html_import_chain_a_thousand_deep(area: Area) -> None:
     files: dict[str, str | bytes] = {"index.html": "<link rel=import href=h0.html>"}
     for i in range(1000):
@@ -348,7 +338,9 @@ def test_import_chain_a_thousand_deep_through_the_cli_gives_no_traceback(area: A
 def test_import_cycles_of_every_length_terminate(area: Area, length: int) -> None:
     files: dict[str, str | bytes] = {"index.html": "<link rel=stylesheet href=c0.css>"}
     for i in range(length):
-        files[f"c{i}.css"] = f"@import 'c{(i + 1) % length}.css'; .x {{ background: url(i{i}.png) }}"
+        files[f"c{i}.css"] = (
+            f"@import 'c{(i + 1) % length}.css'; .x {{ background: url(i{i}.png) }}"
+        )
     manifest = crawl(area, files)
     assert keys(manifest) == [*(f"/c{i}.css" for i in range(length)),
                               *(f"/i{i}.png" for i in reversed(range(length)))]  # fmt: skip
@@ -394,8 +386,47 @@ def test_directory_named_like_a_stylesheet(area: Area) -> None:
                                           "<link rel=import href=dir.html>", **GOOD})  # fmt: skip
     assert keys(manifest) == ["/x.css", *GOOD_KEYS[:1], "/dir.html", GOOD_KEYS[1]]
     assert [w.reference for w in manifest.warnings if "directory" in w.message] == [
-        "x.css", "dir.html"
+        "x.css",
+        "dir.html",
     ]
+
+
+def _non_utf8_names(area: Area) -> None:
+    root = os.fsencode(area.root)
+    files = {b"\xff.css": b"a { background: url(%FE.png) }", b"\xfe.png": b"",
+             b"p\xff.html": b"<link rel=stylesheet href=%FF.css>"}  # fmt: skip
+    for name, content in files.items():
+        with open(os.path.join(root, name), "wb") as handle:
+            handle.write(content)
+
+
+def _run_cli(area: Area, out: Path, *options: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["-f", f"{area.root}/*.html", "--root", str(area.root), "-m", str(out), *options],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert '"p\ufffd.html"' in out.read_text(encoding="utf-8")
+
+
+def test_file_names_that_are_not_utf8(area: Area, tmp_path: Path) -> None:
+    _non_utf8_names(area)
+    manifest = build_manifest([f"{area.root}/*.html"], root=area.root)
+    assert [page.key for page in manifest.pages] == ["p\ufffd.html"]
+    assert keys(manifest) == ["/%FF.css", "/%FE.png"]
+    assert manifest.warnings == ()
+    _run_cli(area, tmp_path / "m.json", "--no-cache")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cache.Cache._write binds paths with lone surrogates (undecodable file names) as "
+    "SQLite text: UnicodeEncodeError, an internal error. Store os.fsencode(path) as a BLOB, or "
+    "catch UnicodeEncodeError there and skip caching that page",
+)
+def test_file_names_that_are_not_utf8_with_the_cache(area: Area, tmp_path: Path) -> None:
+    _non_utf8_names(area)
+    _run_cli(area, tmp_path / "m.json", "--cache-dir", str(tmp_path / "cache"))
 
 
 def _deny(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import push_manifest.cli
 from push_manifest.cli import cli
 
-from .conftest import Area
+from .conftest import Area, subprocess_env
 
 
 def run(*args: str | os.PathLike[str]) -> click.testing.Result:
@@ -94,11 +94,6 @@ def test_unwritable_output_directory(site: Path, tmp_path: Path, where: str) -> 
     assert not target.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._write lets os.replace's IsADirectoryError through as an internal error (exit "
-    "3); check path.is_dir() first and raise OutputError('cannot write X: it is a directory')",
-)
 def test_output_path_that_is_a_directory(site: Path, tmp_path: Path) -> None:
     result = run("-f", site / "index.html", "-m", tmp_path)
     one_line_error(result, "directory")
@@ -176,17 +171,11 @@ def test_config_file_that_does_not_exist(site: Path) -> None:
     one_line_error(result, "missing.toml")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="click prints 'Usage: …' and 'Try … --help' before a usage error's 'Error:' line; "
-    "the issue asks for one line. E.g. in cli.main, run cli(standalone_mode=False) and print "
-    "only 'Error: ' + error.format_message() for a click.UsageError (exit 2)",
-)
 @pytest.mark.parametrize("args", [("--quiet", "--verbose"), ("--jobs", "0")], ids=str)
 def test_usage_errors_are_one_line(site: Path, args: tuple[str, ...]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "push_manifest", "-f", str(site / "index.html"), *args],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env=subprocess_env(),
     )  # fmt: skip
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1, result.stderr
@@ -224,7 +213,7 @@ def test_ctrl_c_is_one_line_not_a_traceback(site: Path, monkeypatch: pytest.Monk
 def test_bad_invocation_as_a_real_process(site: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "push_manifest", "-f", str(site / "missing.html")],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env=subprocess_env(),
     )  # fmt: skip
     assert result.returncode == 2
     assert result.stdout == ""
