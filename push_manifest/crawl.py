@@ -206,7 +206,7 @@ class Crawler:
         page_url = self.site.url_for(path)
         walk = _PageWalk(page_url)
         real = Path(os.path.realpath(path))
-        doc = self._document(walk, "html", real, key, "utf-8")
+        doc = self._document(walk, "html", real, key, "utf-8", remember=False)
         if self.options.prune:
             walk.index = PageIndex(self._page_tree(real))
         # The walk recurses a few frames per nested document; Python 3.11 keeps pure-Python
@@ -267,14 +267,24 @@ class Crawler:
     # -- documents -------------------------------------------------------------------------
 
     def _document(
-        self, walk: _PageWalk, language: str, path: Path, document: str, fallback: str
+        self,
+        walk: _PageWalk,
+        language: str,
+        path: Path,
+        document: str,
+        fallback: str,
+        *,
+        remember: bool = True,
     ) -> _Doc:
-        """Read and scan a document once per run (``language``: html, css or js)."""
+        """Read and scan a document once per run (``language``: html, css or js). Pages are
+        not remembered (``remember=False``): each is crawled once, and 10,000 of them would
+        not fit in memory."""
         memo = (language, path, fallback)
         known = self._docs.get(memo)
         if known is None:
             known = self._load(language, path, document, fallback)
-            self._docs[memo] = known
+            if remember:
+                self._docs[memo] = known
         doc, snapshot = known
         walk.uses(doc, path, snapshot)
         return doc
@@ -340,7 +350,7 @@ class Crawler:
                 refs = tuple(scan_css(parsed, self.options.viewport))
                 uses = tuple(scan_font_uses(parsed)) if prune else ()
                 doc = _Doc(refs, warnings=_css_warnings(parsed, ""), font_uses=uses)
-            if len(self._inline) < 100_000:
+            if len(self._inline) < 20_000:
                 self._inline[key] = doc
         for relative in doc.warnings:
             line = relative.line + max(item.line - 1, 0)

@@ -488,8 +488,9 @@ def test_unknown_values_and_elements_widen_the_uses() -> None:
     css = ".a { font-family: var(--f); font-weight: var(--w) } .b { font-family: B }"
     page = PageIndex(parse_html('<!doctype html><p class="a">x</p><p class="b">y</p>'))
     uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
-    # var() with no value and no fallback: unset, so the family is inherited (not known here).
-    assert FontUse((), "400", "normal") in uses
+    # var() with no value and no fallback: unset, so the family is inherited: the root's
+    # default, which is no web font.
+    assert FontUse((), "400", "normal") not in uses
     assert FontUse(("b",), "400", "normal") in uses
     # A style attribute: its element is not known, so any weight and style.
     attribute = list(scan_font_uses(parse_style_attribute("font-family: S; font-weight: 800")))

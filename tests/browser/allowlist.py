@@ -7,10 +7,6 @@ crawler bug to fix, not a row to add.
 
 from __future__ import annotations
 
-_UNMATCHED_SELECTOR = (
-    "CSS image in a rule whose selector matches no element: Chrome fetches background images "
-    "only for rendered elements; the crawler does no selector matching, by design (SPEC §3)"
-)
 _HTML_IMPORT = (
     "HTML Imports were removed in Chrome 73, so the browser never fetches <link rel=import> "
     "or what the import references; SPEC §3 keeps them for legacy (Polymer) sites"
@@ -30,17 +26,11 @@ ALLOW: dict[tuple[str, str, str], str] = {
     ("browser-html", "index.html", "/parts/widget.html"): _HTML_IMPORT,
     ("browser-html", "index.html", "/parts/widget.css"): _HTML_IMPORT,
     ("browser-html", "index.html", "/img/widget.png"): _HTML_IMPORT,
-    ("browser-css", "index.html", "/fonts/unused.woff2"): (
-        "a font face no element uses: Chrome fetches a web font only when text needs its "
-        "glyphs; the crawler lists every @font-face it finds (SPEC §3)"
-    ),
-    ("browser-css", "index.html", "/img/unmatched.png"): _UNMATCHED_SELECTOR,
     ("browser-css", "index.html", "/css/unsupported.css"): (
         "@import with a supports() condition Chrome evaluates false: deciding it needs Chrome's "
         "table of every property and value it supports, so the crawler takes supports() as "
         "true (never prune on doubt)"
     ),
-    ("browser-css", "pages/about.html", "/img/cycle.png"): _UNMATCHED_SELECTOR,
     ("browser-images", "index.html", "/img/lazy-near.png"): (
         "loading=lazy image near the viewport: Chrome loads it at once, but SPEC §3 leaves "
         "lazy images out unless asked for (their position needs layout)"

@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from push_manifest import Manifest, build_manifest
+
 # -- hypothesis profiles ---------------------------------------------------------------------
 
 # The autouse ``_elsewhere`` fixture only changes directory: harmless to share across examples.
@@ -204,6 +206,12 @@ def _patch(spy: FileSpy) -> list[tuple[Any, str, Any]]:
 def file_spy() -> Iterator[FileSpy]:
     """A fresh :class:`FileSpy`; enter ``file_spy.active()`` around the code under watch."""
     yield FileSpy()
+
+
+def crawl_all(pages: list[Any], root: Path, **options: Any) -> Manifest:
+    """``build_manifest`` without render-aware pruning: every reference found is listed and
+    followed, so these tests watch the whole crawl, not the selector and font matching."""
+    return build_manifest(pages, root, prune=False, **options)
 
 
 # -- a site with a secret beside it ---------------------------------------------------------

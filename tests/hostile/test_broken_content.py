@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from push_manifest import Manifest, WarningCode, build_manifest, render
+from push_manifest import Manifest, WarningCode, render
 from push_manifest.cli import cli
 
-from .conftest import Area
+from .conftest import Area, crawl_all
 
 GOOD = {"good.css": "p { background: url(img/good.png) }", "img/good.png": b"png"}
 GOOD_LINKS = "<link rel=stylesheet href=good.css>"
@@ -28,7 +28,7 @@ GOOD_KEYS = ["/good.css", "/img/good.png"]
 
 def crawl(area: Area, files: dict[str, str | bytes], *pages: str) -> Manifest:
     area.write(files)
-    return build_manifest([area.root / page for page in pages or ("index.html",)], root=area.root)
+    return crawl_all([area.root / page for page in pages or ("index.html",)], root=area.root)
 
 
 def keys(manifest: Manifest, page: int = 0) -> list[str]:
@@ -402,7 +402,8 @@ def _non_utf8_names(area: Area) -> None:
 
 def _run_cli(area: Area, out: Path, *options: str) -> None:
     result = CliRunner().invoke(
-        cli, ["-f", f"{area.root}/*.html", "--root", str(area.root), "-m", str(out), *options],
+        cli, ["-f", f"{area.root}/*.html", "--root", str(area.root), "-m", str(out), "--no-prune",
+              *options],
         catch_exceptions=False,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -411,7 +412,7 @@ def _run_cli(area: Area, out: Path, *options: str) -> None:
 
 def test_file_names_that_are_not_utf8(area: Area, tmp_path: Path) -> None:
     _non_utf8_names(area)
-    manifest = build_manifest([f"{area.root}/*.html"], root=area.root)
+    manifest = crawl_all([f"{area.root}/*.html"], root=area.root)
     assert [page.key for page in manifest.pages] == ["p\ufffd.html"]
     assert keys(manifest) == ["/%FF.css", "/%FE.png"]
     assert manifest.warnings == ()
@@ -453,7 +454,7 @@ def test_unreadable_files(area: Area, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("locked.css", "locked.html", "page.html"):
         (area.root / name).chmod(0)
     _deny(monkeypatch, "locked.css", "locked.html", "page.html")
-    manifest = build_manifest([area.root / "index.html", area.root / "page.html"], root=area.root)
+    manifest = crawl_all([area.root / "index.html", area.root / "page.html"], root=area.root)
     assert keys(manifest) == ["/locked.css", *GOOD_KEYS[:1], "/locked.html", GOOD_KEYS[1]]
     assert keys(manifest, 1) == []
     unreadable = {w.document for w in manifest.warnings if w.code is WarningCode.UNREADABLE}
@@ -476,7 +477,7 @@ def test_unreadable_directory(area: Area, monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.setattr(os, "lstat", denying_lstat)
         _deny(monkeypatch, "private")
     try:
-        manifest = build_manifest([area.root / "index.html"], root=area.root)
+        manifest = crawl_all([area.root / "index.html"], root=area.root)
     finally:
         (area.root / "private").chmod(0o755)
     assert keys(manifest) == ["/private/a.css", *GOOD_KEYS]
@@ -497,12 +498,12 @@ def test_all_broken_content_at_once_through_the_cli(area: Area, tmp_path: Path) 
     (area.root / "x.css").mkdir()
     out = tmp_path / "manifest.json"
     result = CliRunner().invoke(
-        cli, ["-f", f"{area.root}/*.html", "--root", str(area.root), "-m", str(out)],
+        cli, ["-f", f"{area.root}/*.html", "--root", str(area.root), "-m", str(out), "--no-prune"],
         catch_exceptions=False,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     assert all(line.startswith("warning: ") for line in result.stderr.splitlines())
-    pages = render(build_manifest([f"{area.root}/*.html"], root=area.root))
+    pages = render(crawl_all([f"{area.root}/*.html"], root=area.root))
     assert out.read_text() == pages
     assert "/img/good.png" in out.read_text()

@@ -19,12 +19,12 @@ from push_manifest.cli import cli
 from push_manifest.site import FileState, Site
 
 from ..conftest import FIXTURES
-from .conftest import Area, FileSpy
+from .conftest import Area, FileSpy, crawl_all
 
 
 def crawl(area: Area, spy: FileSpy, page: str = "index.html", **kwargs: object) -> Manifest:
     with spy.active():
-        manifest = build_manifest([area.root / page], root=area.root, **kwargs)  # type: ignore[arg-type]
+        manifest = crawl_all([area.root / page], root=area.root, **kwargs)
     return manifest
 
 
@@ -294,8 +294,8 @@ def test_root_that_is_a_symlink(area: Area, file_spy: FileSpy) -> None:
     link = area.base / "root-link"
     link.symlink_to(area.root, target_is_directory=True)
     with file_spy.active():
-        via_link = build_manifest([link / "index.html"], root=link)
-    direct = build_manifest([area.root / "index.html"], root=area.root)
+        via_link = crawl_all([link / "index.html"], root=link)
+    direct = crawl_all([area.root / "index.html"], root=area.root)
     assert render(via_link) == render(direct)
     assert keys(via_link) == ["/css/a.css", "/css/b.css"]
     assert outside_warnings(via_link) == ["../outside/secret.css"]
@@ -308,7 +308,7 @@ def test_absolute_symlink_through_the_root_link_is_followed(area: Area, file_spy
     area.write({"index.html": "<link rel=stylesheet href=alias.css>", "real.css": "a{}"})
     (area.root / "alias.css").symlink_to(link / "real.css")
     with file_spy.active():
-        manifest = build_manifest([link / "index.html"], root=link)
+        manifest = crawl_all([link / "index.html"], root=link)
     assert keys(manifest) == ["/alias.css"]
     assert manifest.warnings == ()
     assert_confined(area, file_spy, allowed=(link,))
@@ -373,7 +373,7 @@ def test_glob_through_a_symlink_to_the_root_itself_terminates(area: Area) -> Non
         {"index.html": "<img src=a.png>", "blog/post.html": "<img src=/a.png>", "a.png": b""}
     )
     (area.root / "blog" / "loop").symlink_to(area.root, target_is_directory=True)
-    manifest = build_manifest([f"{area.root}/**/*.html"], root=area.root)
+    manifest = crawl_all([f"{area.root}/**/*.html"], root=area.root)
     assert [page.key for page in manifest.pages] == ["blog/post.html", "index.html"]
 
 
@@ -381,7 +381,7 @@ def test_glob_does_not_follow_a_directory_symlink_outside(area: Area, file_spy: 
     area.write({"index.html": "<img src=a.png>", "a.png": b""})
     (area.root / "vendor").symlink_to(area.outside, target_is_directory=True)
     with file_spy.active():
-        manifest = build_manifest([f"{area.root}/**/*.html"], root=area.root)
+        manifest = crawl_all([f"{area.root}/**/*.html"], root=area.root)
     assert [page.key for page in manifest.pages] == ["index.html"]
     assert spy_lists_nothing_outside(area, file_spy)
 
@@ -438,7 +438,7 @@ def test_planted_cache_neither_runs_code_nor_reads_outside(
 
     area.write({"index.html": "<link rel=stylesheet href=a.css>", "a.css": "a{}"})
     cache = tmp_path / "repo-cache"
-    build_manifest([area.root / "index.html"], root=area.root, cache_dir=cache, jobs=1)
+    crawl_all([area.root / "index.html"], root=area.root, cache_dir=cache, jobs=1)
     [database] = cache.glob("*.sqlite")
     marker = tmp_path / "code-ran"
     with sqlite3.connect(database) as db:
@@ -448,6 +448,6 @@ def test_planted_cache_neither_runs_code_nor_reads_outside(
         db.execute("UPDATE pages SET result = ?, deps = ?", (pickle.dumps(_Payload(marker)), deps))
         db.execute("UPDATE docs SET data = ?", (pickle.dumps(_Payload(marker)),))
     with file_spy.active():
-        build_manifest([area.root / "index.html"], root=area.root, cache_dir=cache, jobs=1)
+        crawl_all([area.root / "index.html"], root=area.root, cache_dir=cache, jobs=1)
     assert not marker.exists()
     assert not [a for a in file_spy.under(area.outside) if a.op == "open"]

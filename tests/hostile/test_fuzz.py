@@ -103,9 +103,10 @@ def _encode(text: str, codec: str) -> bytes:
     sheet_b=CSS,
     codec=ENCODED,
     bom=st.booleans(),
+    prune=st.booleans(),
 )
 def test_fuzzed_site_never_raises_never_escapes_and_is_deterministic(
-    index: str, page: str, sheet_a: str, sheet_b: str, codec: str, bom: bool
+    index: str, page: str, sheet_a: str, sheet_b: str, codec: str, bom: bool, prune: bool
 ) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         area = make_area(Path(scratch))
@@ -122,8 +123,8 @@ def test_fuzzed_site_never_raises_never_escapes_and_is_deterministic(
         pages = [area.root / "index.html", area.root / "sub" / "page.html"]
         spy = FileSpy()
         with spy.active():
-            first = build_manifest(pages, root=area.root, jobs=1)
-        again = build_manifest(pages, root=area.root, jobs=1)
+            first = build_manifest(pages, root=area.root, jobs=1, prune=prune)
+        again = build_manifest(pages, root=area.root, jobs=1, prune=prune)
         assert render(first) == render(again)
         assert first.warnings == again.warnings
         assert spy.under(area.outside) == []

@@ -883,7 +883,6 @@ def only_use(css: str) -> FontUse:
             "font-family: system-ui, -apple-system, 'Segoe UI'",
             ("system-ui", "-apple-system", "segoe ui"),
         ),
-        ("font-family: inherit", ()),
         ("font-family: var(--fa-style-family, 'Font Awesome 6 Free')", ()),
         ("font-family: A; font-family: B", ("b",)),
         ("font-family: B; font-family: inherit, X", ("b",)),  # invalid: dropped
@@ -906,12 +905,26 @@ def test_font_family_declarations(declaration: str, families: tuple[str, ...]) -
         ("font-weight: calc(100 * 3)", "calc(100 * 3)", ""),
         ("font-style: oblique 10deg", "", "oblique 10deg"),
         ("font-style: oblique 10px", "", ""),
-        ("font-style: INHERIT", "", "inherit"),
+        ("font-style: INHERIT", "", ""),
+        ("font-weight: bold; font-weight: unset", "bold", ""),
     ],
 )
 def test_font_weight_and_style_declarations(declarations: str, weight: str, style: str) -> None:
     found = font_uses(f".x {{ font-family: F; {declarations} }}")
     assert [(use.weight, use.style) for use in found] == [(weight, style)]
+
+
+@pytest.mark.parametrize("keyword", ["inherit", "unset", "revert", "INHERIT"])
+def test_inherited_font_keywords_declare_nothing(keyword: str) -> None:
+    """font-family, -weight and -style inherit: the keyword computes to the parent's value, as
+    if the rule did not set them, so it is no use of its own."""
+    assert font_uses(f".x {{ font-family: {keyword} }}") == []
+    assert font_uses(f".x {{ font: {keyword} }}") == []
+    assert font_uses(".x { font-family: A; font: inherit }") == []
+
+
+def test_initial_font_family_is_the_default_generic() -> None:
+    assert only_use(".x { font-family: initial }").families == ("serif",)
 
 
 def test_unquoted_family_names_must_be_identifiers() -> None:
@@ -938,7 +951,6 @@ def test_a_rule_setting_only_weight_names_no_family() -> None:
         ("oblique 20deg 100% X", ("x",), "normal", "oblique 20deg"),
         ("calc(1em + 2px) X", ("x",), "normal", "normal"),
         ("700 0 X", ("x",), "700", "normal"),
-        ("inherit", (), "inherit", "inherit"),
         ("var(--fa-font-solid)", (), "var(--fa-font-solid)", "var(--fa-font-solid)"),
     ],
 )
@@ -1082,7 +1094,7 @@ def test_font_declarations_with_var_are_pending() -> None:
         (
             "a { font: var(--fa-font-solid) }",
             {"--fa-font-solid": {"normal 900 1em/1 'Font Awesome 6 Free'"}},
-            {(("font awesome 6 free",), "900"), ((), "unset")},
+            {(("font awesome 6 free",), "900"), ((), "")},  # without the var: unset, inherited
         ),
         ("a { font-weight: calc(var(--w, 300) + 100) }", {}, {((), "calc(300 + 100)")}),
         (
