@@ -8,23 +8,72 @@ as unchanged (as git's index does); otherwise its bytes are hashed again.
 
 The cache is a hint, never trusted blindly: a file that is not a SQLite database, a schema or
 fingerprint (tool version, options) that differs, or any database error means the cache is
-discarded and rebuilt. Entries are pickles written by this tool only, inside a directory the user
-chose; the file is created with mode 0600.
+discarded and rebuilt. Entries are pickles, and a pickle can run code when loaded, so every
+entry is signed (HMAC-SHA256) with a key private to the user, kept outside the repository
+(``$XDG_CACHE_HOME/http2-push-manifest/key``, mode 0600): an entry that is not signed with that
+key, such as one planted in a cache committed to a repository, is never unpickled.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_SCHEMA = 1
+_SCHEMA = 2
+_SIGNATURE = 32
+
+
+def _user_key() -> bytes:
+    """The user's private signing key, created on first use (mode 0600)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "http2-push-manifest" / "key"
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        return key
+    with contextlib.suppress(OSError):
+        stored = path.read_bytes()
+        if len(stored) >= 32:
+            return stored
+    return key  # an unwritable home: this run's entries are unreadable by the next one
+
+
+def _key_bytes(text: str) -> bytes:
+    """A key that may hold undecodable file names (lone surrogates), as bytes for SQLite."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _seal(key: bytes, value: object) -> bytes:
+    data = pickle.dumps(value, protocol=5)
+    return hmac.new(key, data, hashlib.sha256).digest() + data
+
+
+def _open(key: bytes, blob: bytes) -> object:
+    """The value a signed blob holds; ``ValueError`` for a blob this user did not sign."""
+    signature, data = blob[:_SIGNATURE], blob[_SIGNATURE:]
+    if len(signature) != _SIGNATURE or not hmac.compare_digest(
+        signature, hmac.new(key, data, hashlib.sha256).digest()
+    ):
+        raise ValueError("cache entry not signed by this user")
+    return pickle.loads(data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +113,12 @@ def observe(path: str, *, content: bool) -> Snapshot:
 class Cache:
     """A page and document cache in one SQLite file; every failure degrades to a miss."""
 
-    def __init__(self, directory: Path, fingerprint: str) -> None:
+    def __init__(self, directory: Path, fingerprint: str, inside: str = "") -> None:
+        """``inside``: only dependency paths under this directory (the site root) are ever
+        looked at; an entry naming another path is stale."""
         self.path = directory / "cache.sqlite"
+        self._key = _user_key()
+        self._inside = inside.rstrip(os.sep) + os.sep if inside else ""
         self._db: sqlite3.Connection | None = None
         self._states: dict[tuple[str, bool], Snapshot] = {}
         with contextlib.suppress(OSError, sqlite3.Error):
@@ -90,8 +143,8 @@ class Cache:
             if row is None or row[0] != expected:
                 db.executescript(
                     "DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS docs;"
-                    "CREATE TABLE pages (path TEXT PRIMARY KEY, deps BLOB, result BLOB);"
-                    "CREATE TABLE docs (digest TEXT PRIMARY KEY, data BLOB);"
+                    "CREATE TABLE pages (path BLOB PRIMARY KEY, deps BLOB, result BLOB);"
+                    "CREATE TABLE docs (digest BLOB PRIMARY KEY, data BLOB);"
                 )
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (expected,))
             return db
@@ -102,8 +155,8 @@ class Cache:
             db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
             db.executescript(
                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
-                "CREATE TABLE pages (path TEXT PRIMARY KEY, deps BLOB, result BLOB);"
-                "CREATE TABLE docs (digest TEXT PRIMARY KEY, data BLOB);"
+                "CREATE TABLE pages (path BLOB PRIMARY KEY, deps BLOB, result BLOB);"
+                "CREATE TABLE docs (digest BLOB PRIMARY KEY, data BLOB);"
             )
             db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (f"{_SCHEMA}:{fingerprint}",))
             return db
@@ -132,16 +185,20 @@ class Cache:
             return None
         try:
             row = self._db.execute(
-                "SELECT deps, result FROM pages WHERE path=?", (path,)
+                "SELECT deps, result FROM pages WHERE path=?", (os.fsencode(path),)
             ).fetchone()
             if row is None:
                 return None
-            deps: Mapping[str, Snapshot] = pickle.loads(row[0])
+            deps = _open(self._key, row[0])
+            if not isinstance(deps, dict):
+                return None
             for dep, recorded in deps.items():
+                if not isinstance(recorded, Snapshot) or not str(dep).startswith(self._inside):
+                    return None
                 current = self.state(dep, recorded)
                 if current.kind != recorded.kind or current.digest != recorded.digest:
                     return None
-            return pickle.loads(row[1])
+            return _open(self._key, row[1])
         except Exception:
             return None
 
@@ -150,7 +207,7 @@ class Cache:
         self._write(
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
             (
-                (p, pickle.dumps(dict(d), protocol=5), pickle.dumps(r, protocol=5))
+                (os.fsencode(p), _seal(self._key, dict(d)), _seal(self._key, r))
                 for p, d, r in rows
             ),
         )
@@ -160,8 +217,10 @@ class Cache:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT data FROM docs WHERE digest=?", (digest,)).fetchone()
-            return None if row is None else pickle.loads(row[0])
+            row = self._db.execute(
+                "SELECT data FROM docs WHERE digest=?", (_key_bytes(digest),)
+            ).fetchone()
+            return None if row is None else _open(self._key, row[0])
         except Exception:
             return None
 
@@ -169,7 +228,7 @@ class Cache:
         """Record scanned documents by content hash."""
         self._write(
             "INSERT OR REPLACE INTO docs VALUES (?, ?)",
-            ((d, pickle.dumps(v, protocol=5)) for d, v in rows),
+            ((_key_bytes(d), _seal(self._key, v)) for d, v in rows),
         )
 
     def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import signal
 import sys
 import tempfile
 from collections import defaultdict
@@ -427,6 +428,15 @@ def _write(target: str, text: str) -> None:
     path = Path(target)
     if path.is_dir():
         raise OutputError(f"cannot write {target!r}: it is a directory; give -m a file name")
+    if path.exists() and not path.is_file():
+        # A device or FIFO (-m /dev/stdout, /dev/null): write into it; renaming over it would
+        # replace the device with a regular file.
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as error:
+            raise OutputError(f"cannot write {target!r}: {error.strerror}") from error
+        return
     try:
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             return
@@ -446,6 +456,12 @@ def _write(target: str, text: str) -> None:
         else:
             os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
+        with contextlib.suppress(OSError):
+            directory_fd = os.open(directory, os.O_RDONLY)
+            try:
+                os.fsync(directory_fd)  # the rename itself survives a power cut
+            finally:
+                os.close(directory_fd)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -467,8 +483,14 @@ def _umask() -> int:
     return mask
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    """SIGTERM: unwind like Ctrl-C, so temporary files are removed and workers stopped."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point: click's usage errors become one line, exit 2."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="http2-push-manifest", standalone_mode=False)
     except click.UsageError as error:

@@ -420,6 +420,9 @@ class Crawler:
                         reference=ref.url, line=ref.line,
                     )  # fmt: skip
                 return None
+            if target == absolute(ref.url, context.base):
+                # Not remapped: resolve as written, so '../' above the root is caught.
+                return resolve(ref.url, context.base)
             return resolve(target, target)
         if ref.kind is Kind.JS_WORKER and ref.attr("base") == "document":
             return resolve(ref.url, context.page_base)

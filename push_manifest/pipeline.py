@@ -12,8 +12,8 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from push_manifest.cache import Cache
@@ -42,7 +42,7 @@ def crawl_pages(
     """Crawl ``pages`` with ``jobs`` processes (default: every core), reusing the cache in
     ``cache_dir`` when given. Returns the page manifests in input order and the warnings."""
     fingerprint = f"{_code_digest()}|{site.root}|{options!r}"
-    cache = Cache(cache_dir, fingerprint) if cache_dir is not None else None
+    cache = Cache(cache_dir, fingerprint, str(site.root)) if cache_dir is not None else None
     results: list[PageResult | None] = [None] * len(pages)
     stale: list[int] = []
     for index, page in enumerate(pages):
@@ -68,13 +68,13 @@ def crawl_pages(
     else:
         chunk = max(1, min(64, len(stale) // (workers * 8)))
         chunks = [stale[i : i + chunk] for i in range(0, len(stale), chunk)]
-        with ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_start_worker,
-            initargs=(site.root, options, cache_dir, fingerprint),
+        context = multiprocessing.get_context("fork")
+        # Pool, not ProcessPoolExecutor: leaving the block (an error, Ctrl-C, SIGTERM turned
+        # into SystemExit by the CLI) terminates the workers instead of waiting for them.
+        with context.Pool(
+            workers, _start_worker, (site.root, options, cache_dir, fingerprint)
         ) as pool:
-            batches = pool.map(_crawl_chunk, [[(i, pages[i]) for i in c] for c in chunks])
+            batches = pool.imap(_crawl_chunk, [[(i, pages[i]) for i in c] for c in chunks])
             for batch, documents in batches:
                 for index, result in batch:
                     results[index] = result
@@ -118,7 +118,9 @@ def _start_worker(
     root: Path, options: CrawlOptions, cache_dir: Path | None, fingerprint: str
 ) -> None:
     global _worker
-    cache = Cache(cache_dir, fingerprint) if cache_dir is not None else None
+    # Ctrl-C reaches the whole process group: the parent handles it and terminates the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cache = Cache(cache_dir, fingerprint, str(root)) if cache_dir is not None else None
     _worker = Crawler(Site(root), options, cache)
 
 

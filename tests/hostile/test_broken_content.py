@@ -419,12 +419,6 @@ def test_file_names_that_are_not_utf8(area: Area, tmp_path: Path) -> None:
     _run_cli(area, tmp_path / "m.json", "--no-cache")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cache.Cache._write binds paths with lone surrogates (undecodable file names) as "
-    "SQLite text: UnicodeEncodeError, an internal error. Store os.fsencode(path) as a BLOB, or "
-    "catch UnicodeEncodeError there and skip caching that page",
-)
 def test_file_names_that_are_not_utf8_with_the_cache(area: Area, tmp_path: Path) -> None:
     _non_utf8_names(area)
     _run_cli(area, tmp_path / "m.json", "--cache-dir", str(tmp_path / "cache"))

@@ -204,12 +204,6 @@ def test_sigint_to_the_main_process_only_mid_crawl(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="SIGTERM kills the main process at once (no handler), so its --jobs worker processes "
-    "are orphaned and keep running. In cli.main, install a SIGTERM handler that raises "
-    "KeyboardInterrupt (or SystemExit(143)) so the pool is shut down and temp files cleaned",
-)
 def test_sigterm_to_the_main_process_only_mid_crawl_leaves_no_orphans(
     large_site: Path, manifest: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
@@ -228,18 +222,11 @@ def test_sigterm_to_the_main_process_only_mid_crawl_leaves_no_orphans(
 # -- interrupted while writing ---------------------------------------------------------------
 
 
-SIGTERM_CLEANUP = pytest.mark.xfail(
-    strict=True,
-    reason="SIGTERM while writing leaves the temporary file: the CLI has no SIGTERM handler; "
-    "one that raises KeyboardInterrupt or SystemExit lets _write's cleanup run",
-)
-
-
 @pytest.mark.parametrize(
     "sig",
     [
         pytest.param(signal.SIGINT, id="SIGINT"),
-        pytest.param(signal.SIGTERM, id="SIGTERM", marks=SIGTERM_CLEANUP),
+        pytest.param(signal.SIGTERM, id="SIGTERM"),
         pytest.param(signal.SIGKILL, id="SIGKILL"),
     ],
 )
@@ -311,12 +298,6 @@ def test_crash_during_the_crawl_keeps_the_previous_manifest(
 # -- what the write replaces -------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._write renames a temporary file over any existing path: '-m /dev/null' run as "
-    "root replaced the device with a regular file. For an existing target that is not a "
-    "regular file (device, FIFO), open it and write to it instead of replacing it",
-)
 def test_manifest_target_that_is_not_a_regular_file_is_written_into(
     small_site: Path, tmp_path: Path
 ) -> None:
