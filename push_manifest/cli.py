@@ -233,7 +233,7 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
     "--verbose",
     is_flag=True,
     help="List every resource of every page with why it is there (construct, referring file), "
-    "and what the filters cut.",
+    "what the filters cut, and what pruning left out and why.",
 )
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.version_option(__version__, "-v", "--version", prog_name="http2-push-manifest")
@@ -395,6 +395,8 @@ def _explain(manifest: Manifest, cuts: Sequence[Cut]) -> None:
             )
         for cut in dropped:
             click.echo(f"  cut {cut.resource.url}: {cut.detail} [{cut.reason}]", err=True)
+        for url, why in page.pruned:
+            click.echo(f"  pruned {url}: {why}", err=True)
 
 
 def _check(target: str, text: str) -> bool:

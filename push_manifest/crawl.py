@@ -253,7 +253,8 @@ class Crawler:
                               applied, faces):  # fmt: skip
                 walk.add(key, entry)
             else:
-                walk.pruned.setdefault(key, f"no element renders with font-family {family!r}")
+                face = f"{family!r} {entry.ref.attr('weight') or 'normal'}"
+                walk.pruned.setdefault(key, f"no element's font selects the face {face}")
 
     def _collect_font_uses(self, walk: _PageWalk, doc: _Doc, scope: tuple[str, ...]) -> None:
         if walk.index is None or id(doc) in walk.font_docs:

@@ -1,0 +1,71 @@
+"""Render-aware pruning through the crawl: what the first render does not fetch is left out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from push_manifest import build_manifest
+from push_manifest.cli import cli
+
+SiteMaker = Callable[[dict[str, str | bytes]], Path]
+
+CSS = """
+@font-face { font-family: Icons; font-weight: 400; src: url(icons-regular.woff2) format("woff2"); }
+@font-face { font-family: Icons; font-weight: 900; src: url(icons-solid.woff2) format("woff2"); }
+@font-face { font-family: Unused; src: url(unused.woff2) format("woff2"); }
+.icon { font-family: Icons; }
+.solid { font-weight: 900; }
+.hero { background: url(hero.png); }
+.missing { background: url(nobody.png); }
+a:hover { background: url(hover.png); }
+.note::before { content: ""; background: url(before.png); }
+@media (min-width: 2000px) { .hero { background: url(huge.png); } }
+@media print { .hero { background: url(print.png); } }
+"""
+PAGE = """<!doctype html><html><head><link rel="stylesheet" href="site.css"></head>
+<body><div class="hero"><a href="/">home</a></div><p class="note">n</p>
+<i class="icon solid">&#xf001;</i></body></html>"""
+
+
+def _urls(root: Path, **options: object) -> set[str]:
+    manifest = build_manifest([root / "index.html"], **options)  # type: ignore[arg-type]
+    return {r.url for r in manifest.pages[0].resources}
+
+
+def test_pruning_keeps_what_renders_and_drops_the_rest(make_site: SiteMaker) -> None:
+    root = make_site({"index.html": PAGE, "site.css": CSS})
+    assert _urls(root) == {"/site.css", "/hero.png", "/before.png", "/icons-solid.woff2"}
+
+
+def test_no_prune_lists_every_reference(make_site: SiteMaker) -> None:
+    root = make_site({"index.html": PAGE, "site.css": CSS})
+    assert _urls(root, prune=False) == {
+        "/site.css", "/hero.png", "/before.png", "/nobody.png", "/hover.png", "/huge.png",
+        "/print.png", "/icons-regular.woff2", "/icons-solid.woff2", "/unused.woff2",
+    }  # fmt: skip
+
+
+def test_a_narrow_viewport_changes_what_applies(make_site: SiteMaker) -> None:
+    from push_manifest.model import Viewport
+
+    css = "@media (max-width: 600px) { .hero { background: url(small.png) } }"
+    root = make_site({"index.html": PAGE.replace("site.css", "m.css"), "m.css": css})
+    assert "/small.png" not in _urls(root)
+    assert "/small.png" in _urls(root, viewport=Viewport(375, 667, 2.0))
+
+
+def test_verbose_says_what_was_pruned_and_why(make_site: SiteMaker) -> None:
+    root = make_site({"index.html": PAGE, "site.css": CSS})
+    result = CliRunner().invoke(
+        cli, ["-f", str(root / "index.html"), "-m", "-", "--verbose", "--no-cache"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert "pruned /nobody.png: no element matches '.missing'" in result.stderr
+    assert "pruned /hover.png: no element matches 'a:hover'" in result.stderr
+    assert "pruned /print.png: media 'print' does not match the viewport" in result.stderr
+    assert "pruned /icons-regular.woff2: no element's font selects the face 'Icons' 400" in (
+        result.stderr
+    )
