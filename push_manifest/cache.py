@@ -206,10 +206,7 @@ class Cache:
         """Record page results with their dependencies."""
         self._write(
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
-            (
-                (os.fsencode(p), _seal(self._key, dict(d)), _seal(self._key, r))
-                for p, d, r in rows
-            ),
+            ((os.fsencode(p), _seal(self._key, dict(d)), _seal(self._key, r)) for p, d, r in rows),
         )
 
     def document(self, digest: str) -> Any | None:
