@@ -41,7 +41,10 @@ def crawl_pages(
 ) -> tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]]:
     """Crawl ``pages`` with ``jobs`` processes (default: every core), reusing the cache in
     ``cache_dir`` when given. Returns the page manifests in input order and the warnings."""
-    fingerprint = f"{_code_digest()}|{site.root}|{options!r}"
+    viewport = options.viewport
+    settings = (float(viewport.width), float(viewport.height), float(viewport.dpr),
+                options.include_lazy, options.uniform_weights, options.prune)  # fmt: skip
+    fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
     cache = Cache(cache_dir, fingerprint, str(site.root)) if cache_dir is not None else None
     results: list[PageResult | None] = [None] * len(pages)
     stale: list[int] = []

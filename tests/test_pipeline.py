@@ -84,4 +84,4 @@ def test_cache_from_other_options_is_not_reused(site: Path, tmp_path: Path) -> N
     assert _run(site, jobs=1, cache_dir=cache) == _run(site, jobs=1)
     with sqlite3.connect(cache / "cache.sqlite") as db:
         (fingerprint,) = db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
-    assert "uniform_weights=False" in fingerprint
+    assert "1.0, False, False, True)" in fingerprint
