@@ -50,7 +50,7 @@ from push_manifest.scanners.css import (
     scan_css,
     scan_font_uses,
 )
-from push_manifest.scanners.html import parse_html, scan_html
+from push_manifest.scanners.html import parse_html, scan_html, truncation
 from push_manifest.scanners.js import js_syntax_errors, scan_js
 from push_manifest.scanners.srcset import parse_srcset
 from push_manifest.site import FileState, Located, Site
@@ -321,7 +321,12 @@ class Crawler:
         if self._loading is not None:
             self._tree = (self._loading, tree)
         items = tuple(scan_html(tree, self.options.viewport))
-        return _Doc(items, encoding, _decode_warnings(data, encoding, document))
+        warnings = _decode_warnings(data, encoding, document)
+        cut = truncation(text)
+        if cut is not None:
+            message = f"{cut}; what follows is lost, as in a browser"
+            warnings += (CrawlWarning(WarningCode.HTML_PARSE, document, message),)
+        return _Doc(items, encoding, warnings)
 
     def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
         prune = self.options.prune

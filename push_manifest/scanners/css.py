@@ -98,7 +98,12 @@ def parse_stylesheet(text: str, *, reduce: bool = True, keep_fonts: bool = False
     rules = tinycss2.parse_stylesheet(
         text if reduced is None else reduced, skip_comments=True, skip_whitespace=True
     )
-    return ParsedCss(tuple(rules), _errors(rules))
+    errors = _errors(rules)
+    if (reduced is None or not reduce) and _OPEN_COMMENT.search(text):
+        # tinycss2 reports nothing for EOF inside a comment; CSS Syntax 3 §4.3.2 calls it a
+        # parse error, and everything after the "/*" is lost.
+        errors += ((text.count("\n", 0, text.rfind("/*")) + 1, "EOF in comment"),)
+    return ParsedCss(tuple(rules), errors)
 
 
 _STRUCTURE: Final = re.compile(
@@ -116,6 +121,7 @@ _RELEVANT_WITH_FONTS: Final = re.compile(
     r"url\(|@import|image-set\(|src\(|\\|font|--", re.IGNORECASE
 )
 _IMPORT: Final = re.compile(r"@import", re.IGNORECASE)
+_OPEN_COMMENT: Final = re.compile(r"/\*(?:(?!\*/).)*\Z", re.DOTALL)
 _PLACEHOLDER: Final = "_{}"
 
 

@@ -615,3 +615,16 @@ _HANDLERS: dict[str, _Handler] = {
     "video": _video,
 }
 """Tag → handler. Tags are lowercase: libxml2 lowercases HTML and SVG names alike."""
+
+
+def truncation(text: str) -> str | None:
+    """Why ``text`` ends in the middle of markup (inside a comment, a tag or an attribute
+    value), or ``None``. What is cut off is lost, as a browser loses it (WHATWG HTML §13.2.5:
+    "eof-in-tag" and "eof-in-comment" parse errors)."""
+    opened = text.rfind("<!--")
+    if opened != -1 and text.find("-->", opened + 4) == -1:
+        return "the page ends inside a comment"
+    lt, gt = text.rfind("<"), text.rfind(">")
+    if lt > gt and lt + 1 < len(text) and (text[lt + 1].isalpha() or text[lt + 1] in "/!"):
+        return "the page ends inside a tag"
+    return None

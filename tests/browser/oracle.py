@@ -38,7 +38,7 @@ def page_url(key: str) -> str:
     return "/" + quote(key)
 
 
-def crawl(site: Path, pages: Sequence[str]) -> Manifest:
+def crawl(site: Path, pages: Sequence[str], *, prune: bool = True) -> Manifest:
     """The manifest of ``pages`` (keys under ``site``), crawled together as the CLI would, for
     the browser's viewport (1280x800 CSS px, device pixel ratio 1)."""
     # Imported here so that the recorder works while the crawler does not import.
@@ -46,7 +46,7 @@ def crawl(site: Path, pages: Sequence[str]) -> Manifest:
     from push_manifest.model import Viewport
 
     viewport = Viewport(VIEWPORT["width"], VIEWPORT["height"], DEVICE_SCALE_FACTOR)
-    return build_manifest([site / key for key in pages], root=site, viewport=viewport)
+    return build_manifest([site / key for key in pages], root=site, viewport=viewport, prune=prune)
 
 
 def record(
@@ -75,6 +75,7 @@ def check_site(
     allow: AllowList = {},  # noqa: B006 - read only
     quiet_ms: int = QUIET_MS,
     timeout_s: float = TIMEOUT_S,
+    prune: bool = True,
 ) -> list[PageComparison]:
     """Compare the browser and the manifest on ``pages`` of ``site`` (default: every page).
 
@@ -82,7 +83,7 @@ def check_site(
     """
     site = site.resolve()
     keys = list(pages) if pages is not None else site_pages(site)
-    manifest = crawl(site, keys)
+    manifest = crawl(site, keys, prune=prune)
     by_key = {page.key: page for page in manifest.pages}
     recordings = record(browser, site, keys, quiet_ms=quiet_ms, timeout_s=timeout_s)
     return [

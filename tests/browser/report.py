@@ -36,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quiet-ms", type=int, default=QUIET_MS, help="quiet period after load")
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds per page")
     parser.add_argument("--no-allow", action="store_true", help="ignore the fixtures' allow-list")
+    parser.add_argument(
+        "--no-prune", action="store_true", help="crawl without render-aware pruning"
+    )
     args = parser.parse_args(argv)
     if not args.site.is_dir():
         parser.error(f"not a directory: {args.site}")
@@ -55,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             allow={} if args.no_allow else ALLOW,
             quiet_ms=args.quiet_ms,
             timeout_s=args.timeout,
+            prune=not args.no_prune,
         )
         browser.close()
     for comparison in comparisons:

@@ -179,11 +179,6 @@ def test_truncated_markup_finishes_with_what_came_before(area: Area, page: str) 
     assert keys(manifest) == GOOD_KEYS  # a browser does not load the truncated element either
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nothing reports a page that ends inside a tag or comment: the HTML scanner could "
-    "read libxml2's error log (or the tokenizer state at EOF) and the crawl warn HTML_PARSE",
-)
 @pytest.mark.parametrize("page", ["in-attribute.html", "in-tag.html", "in-comment.html"])
 def test_truncated_markup_is_warned(area: Area, page: str) -> None:
     manifest = crawl(area, {**TRUNCATED_HTML, **GOOD}, page)
@@ -207,19 +202,12 @@ def test_unterminated_css_finishes_with_what_came_before(area: Area, sheet: str)
     assert keys(manifest) == [f"/{sheet}", *GOOD_KEYS[:1], "/ok.png", *expected, GOOD_KEYS[1]]
 
 
-UNTERMINATED_COMMENT = pytest.mark.xfail(
-    strict=True,
-    reason="tinycss2 reports no error for EOF in a comment (CSS Syntax 3 §4.3.2 calls it a "
-    "parse error): scanners/css.py could add one when the text ends inside a comment",
-)
-
-
 @pytest.mark.parametrize(
     "sheet",
     [
         "string.css",
         "url.css",
-        pytest.param("comment.css", marks=UNTERMINATED_COMMENT),
+        "comment.css",
     ],
 )
 def test_unterminated_css_is_warned(area: Area, sheet: str) -> None:

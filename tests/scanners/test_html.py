@@ -610,3 +610,21 @@ def test_legacy_background_attribute_is_an_image_reference(tag: str) -> None:
         html = '<body background="bg.png">x</body>'
     refs = [i for i in scan_html(parse_html(html), Viewport()) if isinstance(i, Reference)]
     assert [(r.url, r.kind) for r in refs] == [("bg.png", Kind.HTML_BACKGROUND)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('<p>ok</p><img src="never-closed.png', "the page ends inside a tag"),
+        ("<p>ok</p><img src=x.png", "the page ends inside a tag"),
+        ("<p>ok</p><!-- <img src=commented.png>", "the page ends inside a comment"),
+        ("<p>ok</p><!-- closed -->", None),
+        ("<p>1 < 2 is true</p>", None),
+        ("<p>ok</p>", None),
+        ("", None),
+    ],
+)
+def test_truncation_names_markup_cut_off_at_the_end(text: str, expected: str | None) -> None:
+    from push_manifest.scanners.html import truncation
+
+    assert truncation(text) == expected
