@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -55,6 +56,10 @@ from push_manifest.scanners.js import js_syntax_errors, scan_js
 from push_manifest.scanners.srcset import parse_srcset
 from push_manifest.site import FileState, Located, Site
 from push_manifest.urls import absolute, manifest_key, resolve
+
+MAX_REMEMBERED = 4096
+"""Scanned documents kept in memory (least recently used first out): shared stylesheets stay,
+a 10,000-page site's page-specific ones do not pile up."""
 
 MAX_DEPTH = 2000
 """Documents nested deeper than this (an @import or HTML import chain) are not followed."""
@@ -194,7 +199,7 @@ class Crawler:
         self.options = options or CrawlOptions()
         self.cache = cache
         self.new_documents: list[tuple[str, _Doc]] = []
-        self._docs: dict[tuple[str, Path, str], tuple[_Doc, Snapshot]] = {}
+        self._docs: OrderedDict[tuple[str, Path, str], tuple[_Doc, Snapshot]] = OrderedDict()
         self._inline: dict[tuple[str, InlineKind], _Doc] = {}
         self._located: dict[str, Located] = {}
         self._tree: tuple[Path, etree._Element] | None = None
@@ -286,6 +291,10 @@ class Crawler:
             known = self._load(language, path, document, fallback)
             if remember:
                 self._docs[memo] = known
+                if len(self._docs) > MAX_REMEMBERED:
+                    self._docs.popitem(last=False)
+        else:
+            self._docs.move_to_end(memo)
         doc, snapshot = known
         walk.uses(doc, path, snapshot)
         return doc
@@ -497,6 +506,8 @@ class Crawler:
 
         located = self._located.get(url)
         if located is None:
+            if len(self._located) >= MAX_REMEMBERED * 16:
+                self._located.clear()
             located = self._located[url] = self.site.locate(url)
         if located.path is not None and located.state is not FileState.FILE:
             walk.dependencies.setdefault(str(located.path), Snapshot(located.state.value))

@@ -14,9 +14,10 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from push_manifest.cache import Cache
+from push_manifest.cache import Cache, Snapshot
 from push_manifest.crawl import Crawler, CrawlOptions, PageResult
 from push_manifest.model import CrawlWarning, PageManifest
 from push_manifest.site import Site
@@ -59,15 +60,16 @@ def crawl_pages(
         progress(done, len(pages))
 
     workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
-    new_documents: list[tuple[str, object]] = []
+    store = _Store(cache, pages)
     if workers <= 1:
         crawler = Crawler(site, options, cache)
         for index in stale:
-            results[index] = crawler.page(pages[index])
+            results[index] = store.page(index, crawler.page(pages[index]))
+            store.documents(crawler.new_documents)
+            crawler.new_documents.clear()
             done += 1
             if progress is not None and done % 16 == 0:
                 progress(done, len(pages))
-        new_documents.extend(crawler.new_documents)
     else:
         chunk = max(1, min(64, len(stale) // (workers * 8)))
         chunks = [stale[i : i + chunk] for i in range(0, len(stale), chunk)]
@@ -80,19 +82,14 @@ def crawl_pages(
             batches = pool.imap(_crawl_chunk, [[(i, pages[i]) for i in c] for c in chunks])
             for batch, documents in batches:
                 for index, result in batch:
-                    results[index] = result
-                new_documents.extend(documents)
+                    results[index] = store.page(index, result)
+                store.documents(documents)
                 done += len(batch)
                 if progress is not None:
                     progress(done, len(pages))
+    store.close()
 
     final = [result for result in results if result is not None]
-    if cache is not None:
-        cache.store_pages(
-            (os.path.realpath(pages[i]), dict(final[i].dependencies), final[i]) for i in stale
-        )
-        cache.store_documents(new_documents)
-        cache.close()
     if progress is not None:
         progress(len(pages), len(pages))
     return tuple(r.manifest for r in final), _merge_warnings(final)
@@ -107,6 +104,38 @@ def _code_digest() -> str:
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+class _Store:
+    """Writes fresh results to the cache as they arrive, so that memory holds only what the
+    output needs (a page's dependencies are dropped once stored)."""
+
+    def __init__(self, cache: Cache | None, pages: Sequence[Path]) -> None:
+        self.cache = cache
+        self.pages = pages
+        self._rows: list[tuple[str, dict[str, Snapshot], PageResult]] = []
+
+    def page(self, index: int, result: PageResult) -> PageResult:
+        if self.cache is None:
+            return replace(result, dependencies=())
+        self._rows.append((os.path.realpath(self.pages[index]), dict(result.dependencies), result))
+        if len(self._rows) >= 256:
+            self._flush()
+        return replace(result, dependencies=())
+
+    def documents(self, documents: Sequence[tuple[str, object]]) -> None:
+        if self.cache is not None and documents:
+            self.cache.store_documents(documents)
+
+    def _flush(self) -> None:
+        if self.cache is not None and self._rows:
+            self.cache.store_pages(self._rows)
+        self._rows = []
+
+    def close(self) -> None:
+        self._flush()
+        if self.cache is not None:
+            self.cache.close()
 
 
 def _merge_warnings(results: Sequence[PageResult]) -> tuple[CrawlWarning, ...]:

@@ -191,7 +191,8 @@ def site(make_site: SiteMaker) -> Path:
             "index.html": '<link rel="stylesheet" href="css/app.css"><script src="js/app.js">'
             '</script><img src="img/hero.png"><img src="img/logo.png">',
             "css/app.css": '@import "base.css"; body { background: url(../img/bg.png) }',
-            "css/base.css": "@font-face { font-family: x; src: url(../f.woff2) format('woff2') }",
+            "css/base.css": "@font-face { font-family: x; src: url(../f.woff2) format('woff2') }"
+            " html { font-family: x }",
             "js/app.js": "x" * 3000,
             "img/hero.png": "x" * 5000,
             "img/logo.png": "x" * 100,
@@ -299,7 +300,7 @@ def test_verbose_explains_every_resource_and_every_cut(site: Path) -> None:
     assert "  256 style    /css/base.css  (css-import in css/app.css)" in lines
     assert "  112 image    /img/bg.png  (css-url in css/app.css)" in lines
     assert (
-        "  cut /f.woff2: 1000 bytes do not fit in the 898 bytes left of --budget 1024 [budget]"
+        "  cut /f.woff2: 1000 bytes do not fit in the 874 bytes left of --budget 1024 [budget]"
         in lines
     )
     assert sum(line.startswith("  cut ") for line in lines) == 3

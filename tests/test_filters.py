@@ -191,7 +191,8 @@ def test_depth_from_a_real_crawl(make_site: SiteMaker) -> None:
         {
             "index.html": '<link rel="stylesheet" href="a.css"><img src="i.png">',
             "a.css": '@import "b.css"; body { background: url(bg.png) }',
-            "b.css": "@font-face { font-family: x; src: url(f.woff2) format('woff2') }",
+            "b.css": "@font-face { font-family: x; src: url(f.woff2) format('woff2') }"
+            " body { font-family: x }",
             "i.png": "",
             "bg.png": "",
             "f.woff2": "",
