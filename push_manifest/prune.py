@@ -41,7 +41,7 @@ from cssselect.parser import (
 from cssselect.xpath import XPathExpr
 from lxml import etree
 
-from push_manifest.scanners.css import FontUse
+from push_manifest.scanners.css import GENERIC_FAMILIES, FontUse
 
 __all__ = ["FontUse", "PageIndex", "SelectorMatcher", "font_face_used"]
 
@@ -796,25 +796,7 @@ def _style_category(value: str) -> str | None:
 
 # -- font matching ----------------------------------------------------------------------------
 
-_GENERIC: Final = frozenset(
-    {
-        "serif",
-        "sans-serif",
-        "monospace",
-        "cursive",
-        "fantasy",
-        "system-ui",
-        "ui-serif",
-        "ui-sans-serif",
-        "ui-monospace",
-        "ui-rounded",
-        "math",
-        "emoji",
-        "fangsong",
-        "-webkit-body",
-        "-webkit-pictograph",
-    }
-)
+_GENERIC: Final = GENERIC_FAMILIES
 
 _Face = tuple[tuple[float, float], str]
 """A face's weight range and style category."""

@@ -999,7 +999,7 @@ def _partition_comma(tokens: Sequence[Node]) -> tuple[list[Node], bool, list[Nod
     return list(tokens), False, None
 
 
-_GENERIC_FAMILIES: Final = frozenset(
+GENERIC_FAMILIES: Final = frozenset(  # CSS Fonts 4 §2.1.1 generic families, and WebKit's
     {
         "serif",
         "sans-serif",
@@ -1055,7 +1055,7 @@ def _font_families(value: Sequence[Node]) -> tuple[str, ...] | None:
     for item in items:
         if len(item) == 1 and item[0].type == "string":
             name = item[0].value.lower()
-            families.append(f'"{name}"' if name in _GENERIC_FAMILIES else name)
+            families.append(f'"{name}"' if name in GENERIC_FAMILIES else name)
         elif item and all(token.type == "ident" for token in item):
             if len(item) == 1 and item[0].lower_value in _CSS_WIDE_KEYWORDS:
                 return None
