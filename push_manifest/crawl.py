@@ -403,6 +403,8 @@ class Crawler:
             crossorigin = _inline_cors(item)
             inner = replace(context, cap=cap(Weight.DEFERRED_SCRIPT + 1, context.cap),
                             crossorigin=crossorigin)  # fmt: skip
+            if self._module_graph_fails(walk, inline, inner):
+                return
         else:
             style_cap = Weight.HEAD_STYLESHEET if item.in_head else Weight.BODY_STYLESHEET
             inner = replace(context, cap=cap(style_cap, context.cap), media=item.media)
@@ -425,13 +427,13 @@ class Crawler:
         if ref.kind in _MODULE_SPECIFIERS:
             target = resolve_module(ref.url, context.base, walk.import_map)
             if target is None:
-                if absolute(ref.url, "about:blank") is None and not ref.url.startswith(
-                    ("/", "./", "../")
-                ):
+                # A static import that fails fails its whole module graph: that is warned
+                # about (and obeyed) in _module_graph_fails; a failing import() only itself.
+                if ref.kind is Kind.JS_DYNAMIC_IMPORT:
                     walk.warn(
                         WarningCode.UNMAPPED_SPECIFIER, context.document,
-                        "bare module specifier that no import map maps; a browser fails the "
-                        "import (add it to <script type=importmap>)",
+                        "bare module specifier in import() that no import map maps; the "
+                        "import fails (add it to <script type=importmap>)",
                         reference=ref.url, line=ref.line,
                     )  # fmt: skip
                 return None
@@ -510,7 +512,8 @@ class Crawler:
                 self._located.clear()
             located = self._located[url] = self.site.locate(url)
         if located.path is not None and located.state is not FileState.FILE:
-            walk.dependencies.setdefault(str(located.path), Snapshot(located.state.value))
+            seen = "dir" if located.state is FileState.DIRECTORY else "missing"
+            walk.dependencies.setdefault(str(located.path), Snapshot(seen))
         if located.state is FileState.OUTSIDE:
             walk.warn(
                 WarningCode.OUTSIDE_ROOT, context.document, "resolves outside the root; excluded",
