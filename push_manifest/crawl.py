@@ -1,7 +1,8 @@
 """The crawl: from each page, follow what a browser loads, inside the root.
 
-Every file is read and parsed at most once per run (documents are cached across pages); each
-reference is resolved, filtered, classified and weighed here, once, centrally. Cycles end
+Each stylesheet, script and HTML import is read and parsed once per process and shared by every
+page (an LRU of :data:`MAX_REMEMBERED` documents bounds the memory); each reference is
+resolved, filtered, classified and weighed here, once, centrally. Cycles end
 because a document is followed again for a page only when reached with a higher weight cap,
 and caps never rise along a path.
 """
@@ -86,7 +87,8 @@ class CrawlOptions:
     """Weight 1 everywhere, as the npm tool wrote."""
     prune: bool = True
     """Leave out what this page's first render does not fetch: CSS images and fonts under media
-    queries that do not match the viewport."""
+    queries that do not match the viewport, CSS images of rules no element matches, and
+    ``@font-face`` sources no element's font selects."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,8 @@ class _PageWalk:
     index: PageIndex | None = None
     """The page's tree, prepared for selector matching (when pruning)."""
     font_uses: list[FontUse] = field(default_factory=list)
-    font_docs: set[int] = field(default_factory=set)
+    font_docs: dict[int, _Doc] = field(default_factory=dict)
+    """Documents whose font uses were collected, by identity (held so ids stay unique)."""
     pending_fonts: list[tuple[str, _Entry]] = field(default_factory=list)
     pruned: dict[str, str] = field(default_factory=dict)
     counter: int = 0
@@ -166,14 +169,16 @@ class _PageWalk:
     def warn(
         self, code: WarningCode, document: str, message: str, *, reference: str = "", line: int = 0
     ) -> None:
-        key = (code, document, reference)
-        if key not in self.warnings:
-            self.warnings[key] = CrawlWarning(code, document, message, reference, line)
+        self.note(CrawlWarning(code, document, message, reference, line))
+
+    def note(self, warning: CrawlWarning) -> None:
+        """Record ``warning`` unless one about the same document and reference is known."""
+        self.warnings.setdefault((warning.code, warning.document, warning.reference), warning)
 
     def uses(self, doc: _Doc, path: Path, snapshot: Snapshot) -> None:
         self.dependencies[str(path)] = snapshot
         for warning in doc.warnings:
-            self.warnings.setdefault((warning.code, warning.document, warning.reference), warning)
+            self.note(warning)
 
     def add(self, key: str, entry: _Entry) -> None:
         known = self.entries.get(key)
@@ -202,8 +207,8 @@ class Crawler:
         self._docs: OrderedDict[tuple[str, Path, str], tuple[_Doc, Snapshot]] = OrderedDict()
         self._inline: dict[tuple[str, InlineKind], _Doc] = {}
         self._located: dict[str, Located] = {}
-        self._tree: tuple[Path, etree._Element] | None = None
-        self._loading: Path | None = None
+        self._tree: etree._Element | None = None
+        """The tree :meth:`_scan_html` parsed last; :meth:`page` takes its page's."""
 
     def page(self, path: Path) -> PageResult:
         """Crawl the page at ``path`` (a file inside the root)."""
@@ -211,6 +216,7 @@ class Crawler:
         page_url = self.site.url_for(path)
         walk = _PageWalk(page_url)
         real = Path(os.path.realpath(path))
+        self._tree = None
         doc = self._document(walk, "html", real, key, "utf-8", remember=False)
         if self.options.prune:
             walk.index = PageIndex(self._page_tree(real))
@@ -234,8 +240,8 @@ class Crawler:
     def _page_tree(self, path: Path) -> etree._Element:
         """The page's parsed tree: the one just scanned, or parsed again (cached scan)."""
         tree, self._tree = self._tree, None
-        if tree is not None and tree[0] == path:
-            return tree[1]
+        if tree is not None:
+            return tree
         try:
             text, _ = decode_html(self.site.read(path))
         except OSError:
@@ -264,7 +270,7 @@ class Crawler:
     def _collect_font_uses(self, walk: _PageWalk, doc: _Doc, scope: tuple[str, ...]) -> None:
         if walk.index is None or id(doc) in walk.font_docs:
             return
-        walk.font_docs.add(id(doc))
+        walk.font_docs[id(doc)] = doc
         viewport = self.options.viewport
         for use in doc.font_uses:
             if all(media_matches(query, viewport) for query in scope + use.media):
@@ -318,7 +324,6 @@ class Crawler:
             if isinstance(cached, _Doc):
                 return cached, snapshot
         scan: Callable[[bytes, str, str], _Doc] = getattr(self, _SCANNERS[language])
-        self._loading = path
         doc = scan(data, document, fallback)
         if self.cache is not None:
             self.new_documents.append((cache_key, doc))
@@ -326,9 +331,7 @@ class Crawler:
 
     def _scan_html(self, data: bytes, document: str, fallback: str) -> _Doc:
         text, encoding = decode_html(data)
-        tree = parse_html(text)
-        if self._loading is not None:
-            self._tree = (self._loading, tree)
+        tree = self._tree = parse_html(text)
         items = tuple(scan_html(tree, self.options.viewport))
         warnings = _decode_warnings(data, encoding, document)
         cut = truncation(text)
@@ -369,8 +372,7 @@ class Crawler:
                 self._inline[key] = doc
         for relative in doc.warnings:
             line = relative.line + max(item.line - 1, 0)
-            warning = replace(relative, document=document, line=line)
-            walk.warnings.setdefault((warning.code, warning.document, warning.reference), warning)
+            walk.note(replace(relative, document=document, line=line))
         return doc
 
     # -- walking ---------------------------------------------------------------------------
@@ -408,13 +410,7 @@ class Crawler:
         else:
             style_cap = Weight.HEAD_STYLESHEET if item.in_head else Weight.BODY_STYLESHEET
             inner = replace(context, cap=cap(style_cap, context.cap), media=item.media)
-            self._collect_font_uses(
-                walk,
-                self._inline[(item.text, item.kind)]
-                if (item.text, item.kind) in self._inline
-                else _Doc(()),
-                inner.media,
-            )
+            self._collect_font_uses(walk, inline, inner.media)
         self._visit_all(walk, refs, inner)
 
     def _visit_all(self, walk: _PageWalk, refs: Iterable[HtmlItem], context: _Context) -> None:
@@ -609,37 +605,21 @@ def _decode_warnings(
     return (CrawlWarning(WarningCode.DECODE, document, f"{problem}; decoded as browsers do"),)
 
 
-def _css_warnings(
-    parsed: ParsedCss, document: str, line_offset: int = 0
-) -> tuple[CrawlWarning, ...]:
+def _css_warnings(parsed: ParsedCss, document: str) -> tuple[CrawlWarning, ...]:
     if not parsed.errors:
         return ()
     line, message = parsed.errors[0]
     more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
-    return (
-        CrawlWarning(
-            WarningCode.CSS_PARSE,
-            document,
-            f"CSS syntax error: {message}{more}; browsers skip the broken part",
-            line=line + max(line_offset - 1, 0),
-        ),
-    )
+    text = f"CSS syntax error: {message}{more}; browsers skip the broken part"
+    return (CrawlWarning(WarningCode.CSS_PARSE, document, text, line=line),)
 
 
-def _js_warnings(
-    source: str | bytes, document: str, line_offset: int = 0
-) -> tuple[CrawlWarning, ...]:
+def _js_warnings(source: str | bytes, document: str) -> tuple[CrawlWarning, ...]:
     errors = js_syntax_errors(source)
     if not errors:
         return ()
-    return (
-        CrawlWarning(
-            WarningCode.JS_PARSE,
-            document,
-            "JavaScript syntax error; a browser would not run this module",
-            line=errors[0] + max(line_offset - 1, 0),
-        ),
-    )
+    text = "JavaScript syntax error; a browser would not run this module"
+    return (CrawlWarning(WarningCode.JS_PARSE, document, text, line=errors[0]),)
 
 
 _MATCHER = SelectorMatcher()
