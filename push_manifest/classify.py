@@ -115,6 +115,8 @@ class Fetch:
     type: Destination
     crossorigin: CrossOrigin | None
     module: bool = False
+    nomodule: bool = False
+    """A classic ``<script nomodule>``: browsers that run modules skip it."""
 
 
 def extension_type(url_path: str) -> Destination:
@@ -170,4 +172,5 @@ def classify(ref: Reference, url_path: str) -> Fetch | None:
     crossorigin = cors_state(ref.attr("crossorigin"))
     if crossorigin is None and (module or dest in (Destination.FONT, Destination.FETCH)):
         crossorigin = CrossOrigin.ANONYMOUS
-    return Fetch(dest, crossorigin, module)
+    nomodule = ref.kind is Kind.HTML_SCRIPT and not module and ref.has("nomodule")
+    return Fetch(dest, crossorigin, module, nomodule)

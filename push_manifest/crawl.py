@@ -582,9 +582,7 @@ class Crawler:
                 weight=1 if uniform else entry.weight,
                 crossorigin=entry.fetch.crossorigin,
                 module=entry.fetch.module,
-                nomodule=entry.ref.kind is Kind.HTML_SCRIPT
-                and entry.ref.has("nomodule")
-                and not entry.fetch.module,
+                nomodule=entry.fetch.nomodule,
                 media=entry.media[-1] if len(entry.media) == 1 else "",
                 image_srcset=_absolute_srcset(entry.ref, entry.context.base),
                 image_sizes=_image_sizes(entry.ref),

@@ -94,7 +94,7 @@ def weigh(ref: Reference, fetch: Fetch, *, media_matches: bool = True) -> int:
 
 
 def _script_weight(ref: Reference, fetch: Fetch) -> int:
-    if ref.has("nomodule") and not fetch.module:
+    if fetch.nomodule:
         return Weight.NOMODULE
     if fetch.module or ref.has("async") or ref.has("defer"):
         return Weight.DEFERRED_SCRIPT
