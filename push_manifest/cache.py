@@ -23,7 +23,8 @@ import os
 import pickle
 import secrets
 import sqlite3
-from collections.abc import Iterable, Mapping
+import stat
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,29 @@ def _user_key() -> bytes:
     return key  # an unwritable home: this run's entries are unreadable by the next one
 
 
+_TABLES = (
+    "DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS docs;"
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE pages (path BLOB PRIMARY KEY, deps BLOB, result BLOB);"
+    "CREATE TABLE docs (digest BLOB PRIMARY KEY, data BLOB);"
+)
+
+
+def _reset(db: sqlite3.Connection, fingerprint: str) -> None:
+    """Empty tables, stamped with ``fingerprint``."""
+    db.executescript(_TABLES)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+
+
+def _read_regular(path: str) -> bytes:
+    """Read a regular file without following a final symlink or blocking on a FIFO."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        return handle.read()
+
+
 def _key_bytes(text: str) -> bytes:
     """A key that may hold undecodable file names (lone surrogates), as bytes for SQLite."""
     return text.encode("utf-8", "surrogatepass")
@@ -81,7 +105,8 @@ class Snapshot:
     """What a crawl saw of one path: absent, a directory, or a file with its content hash."""
 
     kind: str
-    """``"file"``, ``"dir"`` or ``"missing"``."""
+    """``"file"``, ``"dir"``, ``"missing"``, or ``"other"`` (a link, FIFO or device now stands
+    there: never read, and equal to nothing recorded)."""
     size: int = -1
     mtime_ns: int = -1
     digest: str = ""
@@ -92,31 +117,21 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def observe(path: str, *, content: bool) -> Snapshot:
-    """The current state of ``path``; with ``content``, a file's bytes are hashed."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return Snapshot("missing")
-    if os.path.isdir(path):
-        return Snapshot("dir")
-    if not content:
-        return Snapshot("file")
-    try:
-        with open(path, "rb") as handle:
-            digest = content_digest(handle.read())
-    except OSError:
-        return Snapshot("missing")
-    return Snapshot("file", st.st_size, st.st_mtime_ns, digest)
-
-
 class Cache:
     """A page and document cache in one SQLite file; every failure degrades to a miss."""
 
-    def __init__(self, directory: Path, fingerprint: str, inside: str = "") -> None:
+    def __init__(
+        self,
+        directory: Path,
+        fingerprint: str,
+        inside: str = "",
+        read: Callable[[str], bytes] | None = None,
+    ) -> None:
         """``inside``: only dependency paths under this directory (the site root) are ever
-        looked at; an entry naming another path is stale."""
+        looked at, an entry naming another path is stale; ``read``: how a changed file is read
+        again to hash it (the site's confined reader, :meth:`Site.read`)."""
         self.path = directory / "cache.sqlite"
+        self._read = read or _read_regular
         self._key = _user_key()
         self._inside = inside.rstrip(os.sep) + os.sep if inside else ""
         self._db: sqlite3.Connection | None = None
@@ -132,6 +147,7 @@ class Cache:
 
     def _open(self, fingerprint: str) -> sqlite3.Connection:
         fresh = not self.path.exists()
+        expected = f"{_SCHEMA}:{fingerprint}"
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
         if fresh:
             os.chmod(self.path, 0o600)
@@ -139,45 +155,45 @@ class Cache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             row = db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
-            expected = f"{_SCHEMA}:{fingerprint}"
             if row is None or row[0] != expected:
-                db.executescript(
-                    "DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS docs;"
-                    "CREATE TABLE pages (path BLOB PRIMARY KEY, deps BLOB, result BLOB);"
-                    "CREATE TABLE docs (digest BLOB PRIMARY KEY, data BLOB);"
-                )
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (expected,))
+                _reset(db, expected)
             return db
         except sqlite3.Error:
             db.close()
             # Not ours, or corrupt: start over.
             self.path.unlink(missing_ok=True)
             db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            db.executescript(
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
-                "CREATE TABLE pages (path BLOB PRIMARY KEY, deps BLOB, result BLOB);"
-                "CREATE TABLE docs (digest BLOB PRIMARY KEY, data BLOB);"
-            )
-            db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (f"{_SCHEMA}:{fingerprint}",))
+            _reset(db, expected)
             return db
 
     def state(self, path: str, recorded: Snapshot) -> Snapshot:
         """The current state of ``path``, compared the way ``recorded`` was taken: a file with a
-        digest is re-hashed only when its size or mtime changed."""
+        digest is read and hashed again only when its size or mtime changed. Paths are looked at
+        with ``lstat`` (never followed) and read only through the confined reader."""
         key = (path, bool(recorded.digest))
         current = self._states.get(key)
         if current is None:
-            current = observe(path, content=False)
-            if recorded.digest and current.kind == "file":
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    current = Snapshot("missing")
-                else:
-                    unchanged = (st.st_size, st.st_mtime_ns) == (recorded.size, recorded.mtime_ns)
-                    current = recorded if unchanged else observe(path, content=True)
-            self._states[key] = current
+            current = self._states[key] = self._observe(path, recorded)
         return current
+
+    def _observe(self, path: str, recorded: Snapshot) -> Snapshot:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return Snapshot("missing")
+        if stat.S_ISDIR(st.st_mode):
+            return Snapshot("dir")
+        if not stat.S_ISREG(st.st_mode):
+            return Snapshot("other")
+        if not recorded.digest:
+            return Snapshot("file")
+        if (st.st_size, st.st_mtime_ns) == (recorded.size, recorded.mtime_ns):
+            return recorded
+        try:
+            data = self._read(path)
+        except (OSError, ValueError):
+            return Snapshot("other")
+        return Snapshot("file", st.st_size, st.st_mtime_ns, content_digest(data))
 
     def page(self, path: str) -> Any | None:
         """The cached result for page ``path`` if none of its dependencies changed, else None."""

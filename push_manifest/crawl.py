@@ -507,9 +507,9 @@ class Crawler:
             if len(self._located) >= MAX_REMEMBERED * 16:
                 self._located.clear()
             located = self._located[url] = self.site.locate(url)
-        if located.path is not None and located.state is not FileState.FILE:
-            seen = "dir" if located.state is FileState.DIRECTORY else "missing"
-            walk.dependencies.setdefault(str(located.path), Snapshot(seen))
+        if located.path is not None:
+            # A leaf that appears, disappears or turns into a directory changes the warnings.
+            walk.dependencies.setdefault(str(located.path), Snapshot(_SEEN[located.state]))
         if located.state is FileState.OUTSIDE:
             walk.warn(
                 WarningCode.OUTSIDE_ROOT, context.document, "resolves outside the root; excluded",
@@ -619,6 +619,9 @@ def _js_warnings(source: str | bytes, document: str) -> tuple[CrawlWarning, ...]
     text = "JavaScript syntax error; a browser would not run this module"
     return (CrawlWarning(WarningCode.JS_PARSE, document, text, line=errors[0]),)
 
+
+_SEEN = {FileState.FILE: "file", FileState.DIRECTORY: "dir", FileState.MISSING: "missing"}
+"""How a located path is recorded among a page's dependencies (:class:`Snapshot` kinds)."""
 
 _MATCHER = SelectorMatcher()
 """Selectors are compiled once per process and shared by every page."""

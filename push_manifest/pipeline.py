@@ -46,7 +46,7 @@ def crawl_pages(
     settings = (float(viewport.width), float(viewport.height), float(viewport.dpr),
                 options.include_lazy, options.uniform_weights, options.prune)  # fmt: skip
     fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
-    cache = Cache(cache_dir, fingerprint, str(site.root)) if cache_dir is not None else None
+    cache = _cache(cache_dir, fingerprint, site)
     results: list[PageResult | None] = [None] * len(pages)
     stale: list[int] = []
     for index, page in enumerate(pages):
@@ -146,14 +146,20 @@ def _merge_warnings(results: Sequence[PageResult]) -> tuple[CrawlWarning, ...]:
     return tuple(merged.values())
 
 
+def _cache(directory: Path | None, fingerprint: str, site: Site) -> Cache | None:
+    if directory is None:
+        return None
+    return Cache(directory, fingerprint, str(site.root), lambda path: site.read(Path(path)))
+
+
 def _start_worker(
     root: Path, options: CrawlOptions, cache_dir: Path | None, fingerprint: str
 ) -> None:
     global _worker
     # Ctrl-C reaches the whole process group: the parent handles it and terminates the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cache = Cache(cache_dir, fingerprint, str(root)) if cache_dir is not None else None
-    _worker = Crawler(Site(root), options, cache)
+    site = Site(root)
+    _worker = Crawler(site, options, _cache(cache_dir, fingerprint, site))
 
 
 def _crawl_chunk(

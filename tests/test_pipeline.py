@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -85,3 +86,23 @@ def test_cache_from_other_options_is_not_reused(site: Path, tmp_path: Path) -> N
     with sqlite3.connect(cache / "cache.sqlite") as db:
         (fingerprint,) = db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
     assert "1.0, False, False, True)" in fingerprint
+
+
+def test_a_deleted_image_invalidates_the_cached_page(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"index.html": '<img src="a.png">', "a.png": "x"})
+    cache = tmp_path / "cache"
+    first = build_manifest([root / "index.html"], cache_dir=cache)
+    assert not first.warnings
+    (root / "a.png").unlink()
+    second = build_manifest([root / "index.html"], cache_dir=cache)
+    assert [w.reference for w in second.warnings] == ["a.png"]
+
+
+def test_a_fifo_where_a_cached_stylesheet_was_is_never_read(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"index.html": '<link rel="stylesheet" href="a.css">', "a.css": "a{}"})
+    cache = tmp_path / "cache"
+    build_manifest([root / "index.html"], cache_dir=cache)
+    (root / "a.css").unlink()
+    os.mkfifo(root / "a.css")
+    manifest = build_manifest([root / "index.html"], cache_dir=cache)  # must not block
+    assert [r.url for r in manifest.pages[0].resources] == ["/a.css"]
