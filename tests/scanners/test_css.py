@@ -813,6 +813,20 @@ REDUCE_CASES = [
     "a{b:'unterminated\n}c{background:url(c.png)}",
     "a{b:\\75rl(esc.png)}",
     "/* open comment a{background:url(x.png)}",
+    "a{color:red;background:url(a.png);margin:0}\nb{font-size:1px;font-family:F;--x:1;color:b}",
+    "a{x:f(a;b);background:url(p.png)}\nb{grid:[a;b] url(g.png)}",
+    "a{x:f(a;b url(in.png));y:1}",
+    "@font-face{font-family:X;src:url(x.woff2);font-display:swap}",
+    "a{color:red; b{background:url(n.png)} font-family:F; c:url(after.png)}",
+    "a{5px;background:url(x.png)}\nb{;;background:url(y.png);;}",
+    'a{content:"\\f007";background:url(x.png)}\nb{content:"}"}',
+    "A{COLOR:RED;BACKGROUND:URL(A.PNG);FONT-FAMILY:F;Font-Weight:700}",
+    "@media screen{a{color:red;background:url(m.png)}\n b{c:d}}",
+    "@keyframes k{from{color:red;background:url(k.png)}to{c:d}}",
+    "a{color:red/*;background:url(no.png)*/;background:url(yes.png)}",
+    "a{b:url(x.png) calc(1px/2);c:d}",
+    "@import url(a.css) supports(display:flex;);\nb{c:url(b.png)}",
+    ";{src:url(f.woff2)}\na;b{c:url(c.png)}",
 ]
 
 
@@ -821,6 +835,71 @@ def test_reduced_parse_finds_the_same_references(css: str) -> None:
     full = list(scan_css(parse_stylesheet(css, reduce=False), DPR1))
     fast = list(scan_css(parse_stylesheet(css), DPR1))
     assert fast == full
+
+
+def test_reduce_blanks_the_declarations_that_hold_nothing() -> None:
+    css = "a {\n color: red;\n background: url(a.png);\n font-size: 2px;\n font-family: F\n}\n"
+    plain = reduce_stylesheet(css)
+    fonts = reduce_stylesheet(css, keep_fonts=True)
+    assert plain is not None and fonts is not None
+    assert "color" not in plain and "font-size" not in plain and "font-family" not in plain
+    assert "background: url(a.png)" in plain
+    assert "font-family: F" in fonts and "font-size" not in fonts
+    assert plain.count("\n") == fonts.count("\n") == css.count("\n")
+    (ref,) = scan_css(parse_stylesheet(css), DPR1)
+    assert ref.line == 3
+
+
+def test_reduce_never_splits_inside_parentheses_or_brackets() -> None:
+    css = "a { x: f(a; b); y: [c; d]; background: url(a.png) }"
+    reduced = reduce_stylesheet(css)
+    assert reduced is not None
+    assert reduced == "a { background: url(a.png) }"
+    assert reduce_stylesheet("a { x: (}); background: url(a.png) }") is None
+    assert reduce_stylesheet("a { x: [{]; background: url(a.png) }") is None
+
+
+def test_reduce_keeps_at_rule_blocks_whole() -> None:
+    css = "@font-face { font-family: X; src: url(x.woff2); font-display: swap }"
+    assert reduce_stylesheet(css) == css
+
+
+_CSS_FRAGMENTS = [
+    *"a b & ( ) [ ] { } ; : , ' \" / * \n",
+    " ",
+    "\\",
+    "color:red",
+    "background:url(x.png)",
+    "url(u.png)",
+    "image-set('s.png' 1x)",
+    "font-family:F",
+    "font-weight:700",
+    "font-style:italic",
+    "font:italic 9px G",
+    "font-size:1px",
+    "--v:H",
+    "var(--v)",
+    "@media screen{",
+    "@import 'i.css';",
+    "@font-face{",
+    "src:url(f.woff2)",
+    "@keyframes k{",
+    "from{",
+    "/*",
+    "*/",
+    "x:",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CSS_FRAGMENTS), max_size=60).map("".join))
+def test_reduced_parse_agrees_with_the_full_parse_on_any_text(css: str) -> None:
+    full = parse_stylesheet(css, reduce=False)
+    for keep_fonts in (False, True):
+        fast = parse_stylesheet(css, keep_fonts=keep_fonts)
+        assert list(scan_css(fast, DPR1)) == list(scan_css(full, DPR1))
+        if keep_fonts:
+            assert list(scan_font_uses(fast)) == list(scan_font_uses(full))
 
 
 def test_reduce_keeps_line_numbers_and_blanks_irrelevant_rules() -> None:
