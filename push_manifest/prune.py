@@ -183,7 +183,8 @@ class _Complex:
                 return bool(self._xpath(f"boolean({self.path})")(page.tree))
             test = self._xpath(f"boolean($c[{self.condition}])")
             return bool(test(page.tree, c=cast(Any, candidates)))
-        except etree.XPathError:
+        except (etree.XPathError, ValueError):
+            # ValueError: lxml refuses control characters (a class name escaped as \\b).
             return True
 
     def elements(self, page: PageIndex) -> list[etree._Element] | None:
@@ -199,7 +200,7 @@ class _Complex:
                 found = self._xpath(self.path)(page.tree)
             else:
                 found = self._xpath(f"$c[{self.condition}]")(page.tree, c=cast(Any, candidates))
-        except etree.XPathError:
+        except (etree.XPathError, ValueError):
             return None
         return list(found)  # type: ignore[arg-type]
 
@@ -443,9 +444,6 @@ def _pseudo_element(selector: Selector) -> str | None:
     return str(getattr(pseudo, "name", pseudo)).lower()
 
 
-_EMPTY: Final = etree.fromstring("<html/>")
-
-
 def _compile_one(selector: Selector, quirks: bool) -> _Complex:
     tree = selector.parsed_tree
     translator = _Translator(quirks)
@@ -453,10 +451,8 @@ def _compile_one(selector: Selector, quirks: bool) -> _Complex:
         path = translator.selector_to_xpath(selector)
         condition = translator.condition(tree)
         rightmost = tree.subselector if isinstance(tree, CombinedSelector) else tree
-        # A namespace prefix or another libxml2 refusal shows when run: doubt.
-        etree.XPath(path)(_EMPTY)
-        if condition is not None:
-            etree.XPath(f"$c[{condition}]")(_EMPTY, c=[_EMPTY])
+        # A namespace prefix or another libxml2 refusal shows when the XPath first runs, which
+        # then answers "doubt" (most selectors never get that far: the prefilter decides).
         return _Complex(
             _features(tree, quirks),
             _features(rightmost, quirks),
@@ -467,8 +463,7 @@ def _compile_one(selector: Selector, quirks: bool) -> _Complex:
             translator.never,
             translator.focus,
         )
-    except (SelectorError, _Doubt, RecursionError, etree.XPathError, ValueError):
-        # ValueError: lxml refuses control characters (a class name escaped as \\b).
+    except (SelectorError, _Doubt, RecursionError, ValueError):
         return _DOUBT
 
 

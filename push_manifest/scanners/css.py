@@ -25,10 +25,8 @@ Custom properties (``--x: url(a.png)``) are scanned too: the browser fetches the
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
-import string
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -40,6 +38,7 @@ from tinycss2.bytes import decode_stylesheet_bytes
 from tinycss2.serializer import serialize_identifier
 
 from push_manifest.model import Attrs, Kind, Reference, Viewport, attrs
+from push_manifest.scanners.reduce import FONT_PROPERTIES, reduce_stylesheet
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
 
 __all__ = [
@@ -108,204 +107,7 @@ def parse_stylesheet(text: str, *, reduce: bool = True, keep_fonts: bool = False
     return ParsedCss(tuple(rules), errors)
 
 
-_STRUCTURE: Final = re.compile(
-    r"""
-      \((?:[^(){}\[\];"'/\\]|/(?!\*))*\)          # a () block with no structure inside
-    | /\*.*?(?:\*/|\Z)                          # a comment; unterminated: to the end
-    | "(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\Z)         # a string; unterminated: to the newline
-    | '(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\Z)
-    | url\([ \t\n\r\f]*(?=[^"'\s])(?:[^)\\]|\\.)*\)?   # an unquoted url token
-    | [{};\\()\[\]]
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-"""The tokens that make structure, matched in ASCII-lowercased text."""
-_REFERENCE_HINT: Final = re.compile(r"url\(|@import|image-set\(|src\(")
-"""What may start a reference, in ASCII-lowercased text."""
-_FONT_HINTS: Final = (re.compile(r"font(?:-family|-weight|-style)?(?![\w-])"), re.compile("--"))
-"""What may start a font or a custom property declaration, in ASCII-lowercased text (two
-patterns, each with a literal prefix, which ``re`` searches fast)."""
-_IMPORT: Final = "@import"
-_ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-"""CSS keywords are ASCII case-insensitive; the mapping keeps every offset."""
-_DECLARATION_NAME: Final = re.compile(r"[ \t\n\r\f]*(-?-?[a-z_][\w-]*)[ \t\n\r\f]*:")
-_AT_RULE_PRELUDE: Final = re.compile(r"(?:[ \t\n\r\f]|/\*.*?\*/)*@", re.DOTALL)
 _OPEN_COMMENT: Final = re.compile(r"/\*(?:(?!\*/).)*\Z", re.DOTALL)
-
-
-def _closed(token: str) -> bool:
-    """False for an unterminated comment or string."""
-    if token[0] in "\"'":
-        return len(token) >= 2 and token[-1] == token[0]
-    if token.startswith("/*"):
-        return len(token) >= 4 and token.endswith("*/")
-    return True
-
-
-def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
-    """``text`` with what provably holds no reference blanked out, or ``None`` when the
-    structure is not plain enough to be sure (an unterminated comment or string, unbalanced
-    braces, a brace inside parentheses, a backslash anywhere).
-
-    Two levels, both keeping every line break so that line numbers hold:
-
-    - a top-level rule is removed unless it contains ``url(``,
-      ``image-set(``, ``src(`` or ``@import`` (or, with ``keep_fonts``, the word ``font``,
-      ``font-family``, ``font-weight`` or ``font-style``, or ``--``), or comes before the last
-      ``@import`` (what precedes an ``@import`` decides whether it is valid);
-    - inside a kept rule, each innermost block of a style rule (no block nested in it; not an
-      at-rule's own block such as ``@font-face``) keeps only the declarations that hold such a
-      reference (or, with ``keep_fonts``, that declare a font property
-      :func:`scan_font_uses` reads, or a custom property). A part between semicolons that does
-      not start like a declaration (``name:``) is kept.
-
-    Syntax errors inside what is blanked go unseen. Comments, strings and url tokens are skipped
-    as CSS Syntax 3 §4 tokenizes them, and semicolons inside ``()`` and ``[]`` do not separate
-    (§5.4.8 *consume a simple block*), so what is inside them is not structure.
-    """
-    lowered = text.translate(_ASCII_LOWER)
-    chunks: list[tuple[int, int, list[_FlatBlock]]] = []
-    blocks: list[_FlatBlock] = []
-    brackets: list[str] = []
-    depth = 0
-    start = 0
-    statement = 0  # where the current rule's prelude or declaration starts
-    prelude = -1  # the prelude start of the innermost open block, while none is nested in it
-    body = 0
-    semicolons: list[int] = []
-    for match in _STRUCTURE.finditer(lowered):
-        first = lowered[match.start()]
-        if first == ";":
-            if brackets:
-                continue
-            if depth == 0:
-                if not _AT_RULE_PRELUDE.match(lowered, start, match.start()):
-                    continue  # part of a qualified rule's prelude (CSS Syntax 3 §5.4.3)
-                chunks.append((start, match.end(), blocks))
-                blocks, start = [], match.end()
-            elif prelude >= 0:
-                semicolons.append(match.start())
-            statement = match.end()
-        elif first == "(":
-            if match.end() - match.start() == 1:
-                brackets.append(")")
-        elif first == "{":
-            if brackets:
-                return None
-            depth += 1
-            prelude, body, semicolons = statement, match.end(), []
-            statement = match.end()
-        elif first == "}":
-            if brackets:
-                return None
-            depth -= 1
-            if depth < 0:
-                return None
-            if prelude >= 0:
-                blocks.append(_FlatBlock(prelude, body, tuple(semicolons), match.start()))
-                prelude = -1
-            statement = match.end()
-            if depth == 0:
-                chunks.append((start, match.end(), blocks))
-                blocks, start = [], match.end()
-        elif first == ")" or first == "]":
-            if brackets and brackets[-1] == first:
-                brackets.pop()
-        elif first == "[":
-            brackets.append("]")
-        elif first == "\\" or not _closed(match.group()):
-            return None
-    if depth != 0 or brackets:
-        return None
-    hints = _Hints(lowered, keep_fonts)
-    # Nothing before the last @import is blanked: what precedes an @import decides its validity.
-    last_import = max(
-        (i for i, (begin, end, _) in enumerate(chunks) if lowered.find(_IMPORT, begin, end) >= 0),
-        default=-1,
-    )
-    out: list[str] = []
-    for index, (begin, end, flat) in enumerate(chunks):
-        if index <= last_import:
-            out.append(text[begin:end])
-        elif not hints.relevant(begin, end):
-            out.append("\n" * text.count("\n", begin, end))
-        else:
-            cursor = begin
-            for block in flat:
-                if not _AT_RULE_PRELUDE.match(lowered, block.prelude, block.body):
-                    out.append(text[cursor : block.body])
-                    out.append(_declarations(text, lowered, block, hints))
-                    cursor = block.end
-            out.append(text[cursor:end])
-    out.append(text[start:])
-    return "".join(out)
-
-
-class _Hints:
-    """Where references (and, with ``keep_fonts``, font declarations) may start in a
-    stylesheet, for range queries."""
-
-    def __init__(self, lowered: str, keep_fonts: bool) -> None:
-        self.keep_fonts = keep_fonts
-        self.references = [match.start() for match in _REFERENCE_HINT.finditer(lowered)]
-        self.fonts = (
-            sorted(match.start() for hint in _FONT_HINTS for match in hint.finditer(lowered))
-            if keep_fonts
-            else []
-        )
-
-    def reference(self, begin: int, end: int) -> bool:
-        """A reference may start in ``[begin, end)``."""
-        index = bisect.bisect_left(self.references, begin)
-        return index < len(self.references) and self.references[index] < end
-
-    def relevant(self, begin: int, end: int) -> bool:
-        """A reference, or with ``keep_fonts`` a font declaration, may start in ``[begin, end)``."""
-        if self.reference(begin, end):
-            return True
-        index = bisect.bisect_left(self.fonts, begin)
-        return index < len(self.fonts) and self.fonts[index] < end
-
-
-@dataclass(frozen=True, slots=True)
-class _FlatBlock:
-    """A ``{}`` block with no block inside: where its prelude starts, where its body starts and
-    ends (``end`` is the ``}``), and the semicolons that separate its declarations."""
-
-    prelude: int
-    body: int
-    semicolons: tuple[int, ...]
-    end: int
-
-
-def _declarations(text: str, lowered: str, block: _FlatBlock, hints: _Hints) -> str:
-    """The body of ``block`` without the declarations that hold nothing to scan (their line
-    breaks stay)."""
-    parts: list[str] = []
-    begin = block.body
-    for stop in block.semicolons:
-        parts.append(_declaration_or_lines(text, lowered, begin, stop, hints, ";"))
-        begin = stop + 1
-    parts.append(_declaration_or_lines(text, lowered, begin, block.end, hints, ""))
-    return "".join(parts)
-
-
-def _declaration_or_lines(
-    text: str, lowered: str, begin: int, stop: int, hints: _Hints, separator: str
-) -> str:
-    name = _DECLARATION_NAME.match(lowered, begin, stop)
-    if (
-        name is None
-        or hints.reference(begin, stop)
-        or (hints.keep_fonts and _is_font_declaration(name.group(1)))
-    ):
-        return text[begin:stop] + separator
-    return "\n" * text.count("\n", begin, stop)
-
-
-def _is_font_declaration(name: str) -> bool:
-    """A property :func:`scan_font_uses` reads: a font property or a custom property."""
-    return name.startswith("--") or name in _FONT_PROPERTIES
 
 
 def parse_style_attribute(text: str) -> ParsedCss:
@@ -479,11 +281,9 @@ def _rule_context(rule: Node, context: _Context) -> _Context | None:
         return None
     if context.keyframes is not None:
         return replace(context, declarations=True, rules=False)
-    return replace(
-        context,
-        preludes=_Link(rule.prelude, context.preludes),
-        declarations=True,
-        style_rule=True,
+    # Hot (every style rule): built directly, dataclasses.replace costs twice as much.
+    return _Context(
+        context.media, _Link(rule.prelude, context.preludes), None, True, True, context.rules
     )
 
 
@@ -991,7 +791,6 @@ def _may_declare_fonts(tokens: Sequence[Node]) -> bool:
 
 _SYSTEM: Final = ("<system>",)
 """``font: menu``: a system font, never a web font."""
-_FONT_PROPERTIES: Final = frozenset({"font-family", "font-weight", "font-style", "font"})
 _MAX_VARS: Final = 2
 _MAX_VALUES: Final = 9
 _UNKNOWN: Final[list[Node]] = []
@@ -1008,7 +807,7 @@ def _font_use(
             continue
         if node.name.startswith("--"):
             custom.append((node.name, _text(node.value)))
-        elif node.lower_name in _FONT_PROPERTIES:
+        elif node.lower_name in FONT_PROPERTIES:
             declarations.append((node.lower_name, node.value))
     families, weight, style = _combine(declarations)
     if families == _SYSTEM:
@@ -1159,10 +958,17 @@ _MATH_FUNCTIONS: Final = frozenset(
 def _substituted(tokens: Iterable[Node]) -> bool:
     """True when ``var()``, ``env()`` or ``attr()`` occurs: the value is known at computed
     time only."""
-    return any(
-        token.type == "function" and token.lower_name in _SUBSTITUTIONS
-        for token in _preorder(tokens)
-    )
+    stack = [tokens]
+    while stack:
+        for token in stack.pop():
+            kind = token.type
+            if kind == "function":
+                if token.lower_name in _SUBSTITUTIONS:
+                    return True
+                stack.append(token.arguments)
+            elif kind in _BRACKETS:
+                stack.append(token.content)
+    return False
 
 
 def _significant(tokens: Iterable[Node]) -> list[Node]:

@@ -1,0 +1,285 @@
+"""The CSS fast path: blank out what provably holds no reference before tinycss2 tokenizes.
+
+tinycss2 is pure Python and costs about a microsecond per character; most of a stylesheet
+(colours, margins, grids) can never hold a reference. :func:`reduce_stylesheet` finds the
+structure with regular expressions (comments, strings, url tokens, brackets, braces and
+semicolons, as CSS Syntax 3 §4 tokenizes them), keeps what may matter and leaves the line
+breaks of the rest, so line numbers in warnings hold. Whatever it cannot prove plain, it
+refuses (``None``), and the caller parses the whole text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import string
+from typing import Final
+
+__all__ = ["FONT_PROPERTIES", "reduce_stylesheet"]
+
+FONT_PROPERTIES: Final = frozenset({"font-family", "font-weight", "font-style", "font"})
+"""The properties the font scan reads (``push_manifest.scanners.css.scan_font_uses``)."""
+
+_SIMPLE_STRING: Final = r"""(?:"[^"\\\n;{}()\[\]]*+"|'[^'\\\n;{}()\[\]]*+')"""
+_IN_PARENTHESES: Final = rf"""(?:[^(){{}}"'/\\;\[\]]++|/(?!\*)|{_SIMPLE_STRING})"""
+_PARENTHESES: Final = rf"\((?:{_IN_PARENTHESES}|\({_IN_PARENTHESES}*+\))*+\)"
+_FLAT_RULE: Final = re.compile(
+    rf"""
+    (?:[^{{}}"'/\\;()\[\]@]++ | \({_IN_PARENTHESES}*+\)
+       | \[(?:[^\[\](){{}}"'/\\;]++|{_SIMPLE_STRING})*+\])*+
+    \{{
+    (?:[^{{}}"'/\\()\[\]]++ | /(?!\*) | {_SIMPLE_STRING} | {_PARENTHESES})*+
+    \}}
+    """,
+    re.VERBOSE,
+)
+"""A style rule with no comment, escape or nested block, whose strings hold no structure
+character and whose ``()`` blocks (two levels at most) hold no semicolon: every semicolon in
+its body separates declarations. Most rules of real stylesheets look like this; one match
+replaces a dozen structure tokens. Possessive (``*+``, ``++``): a failed match never
+backtracks, so it costs linear time."""
+
+_STRUCTURE: Final = re.compile(
+    r"""
+      \((?:[^(){}\[\];"'/\\]|/(?!\*))*\)          # a () block with no structure inside
+    | /\*.*?(?:\*/|\Z)                          # a comment; unterminated: to the end
+    | "(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\Z)         # a string; unterminated: to the newline
+    | '(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\Z)
+    | url\([ \t\n\r\f]*(?=[^"'\s])(?:[^)\\]|\\.)*\)?   # an unquoted url token
+    | [{};\\()\[\]]
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+"""The tokens that make structure, matched in ASCII-lowercased text."""
+
+_REFERENCE_HINT: Final = re.compile(r"url\(|@import|image-set\(|src\(")
+"""What may start a reference, in ASCII-lowercased text."""
+_FONT_HINTS: Final = (re.compile(r"font(?:-family|-weight|-style)?(?![\w-])"), re.compile("--"))
+"""What may start a font or a custom property declaration, in ASCII-lowercased text (two
+patterns, each with a literal prefix, which ``re`` searches fast)."""
+_IMPORT: Final = "@import"
+_ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+"""CSS keywords are ASCII case-insensitive; the mapping keeps every offset."""
+_DECLARATION_NAME: Final = re.compile(r"[ \t\n\r\f]*(-?-?[a-z_][\w-]*)[ \t\n\r\f]*:")
+_AT_RULE_PRELUDE: Final = re.compile(r"(?:[ \t\n\r\f]|/\*.*?\*/)*@", re.DOTALL)
+
+_Block = tuple[int, int, int]
+"""A ``{}`` block with no block inside: where its prelude starts, where its body starts (after
+the ``{``), where it ends (the ``}``)."""
+_Chunk = tuple[int, int, list[_Block], list[int] | None]
+"""A top-level rule: start, end, its innermost blocks, and the semicolons that separate
+declarations in them (``None``: a flat rule, whose every semicolon separates)."""
+
+
+def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
+    """``text`` with what provably holds no reference removed, or ``None`` when the structure
+    is not plain enough to be sure (an unterminated comment or string, unbalanced braces, a
+    brace inside brackets, a backslash outside a string).
+
+    Two levels, both keeping every line break:
+
+    - a top-level rule is removed unless it contains ``url(``, ``image-set(``, ``src(`` or
+      ``@import`` (or, with ``keep_fonts``, the word ``font``, ``font-family``,
+      ``font-weight`` or ``font-style``, or ``--``), or comes before the last ``@import``
+      (what precedes an ``@import`` decides whether it is valid);
+    - inside a kept rule, each innermost block of a style rule (no block nested in it; not an
+      at-rule's own block such as ``@font-face``) keeps only the declarations that hold such a
+      reference (or, with ``keep_fonts``, that declare a property in :data:`FONT_PROPERTIES`
+      or a custom property). A part between semicolons that does not start like a declaration
+      (``name:``) is kept.
+
+    Syntax errors inside what is removed go unseen. Semicolons inside ``()`` and ``[]`` do not
+    separate (CSS Syntax 3 §5.4.8 *consume a simple block*), nor do those in a qualified rule's
+    prelude (§5.4.3).
+    """
+    lowered = text.translate(_ASCII_LOWER)
+    chunks = _chunks(lowered)
+    if chunks is None:
+        return None
+    hints = _Hints(lowered, keep_fonts)
+    # Nothing before the last @import is blanked: what precedes an @import decides its validity.
+    last_import = max(
+        (i for i, chunk in enumerate(chunks) if lowered.find(_IMPORT, chunk[0], chunk[1]) >= 0),
+        default=-1,
+    )
+    out: list[str] = []
+    end = 0
+    for index, (begin, end, blocks, semicolons) in enumerate(chunks):
+        if index <= last_import:
+            out.append(text[begin:end])
+        elif not hints.relevant(begin, end):
+            out.append("\n" * text.count("\n", begin, end))
+        else:
+            cursor = begin
+            for prelude, body, close in blocks:
+                if not _AT_RULE_PRELUDE.match(lowered, prelude, body):
+                    out.append(text[cursor:body])
+                    out.append(_declarations(text, lowered, body, close, semicolons, hints))
+                    cursor = close
+            out.append(text[cursor:end])
+    out.append(text[end:])
+    return "".join(out)
+
+
+def _chunks(lowered: str) -> list[_Chunk] | None:
+    """The top-level rules of a stylesheet, or ``None`` when its structure is not plain."""
+    chunks: list[_Chunk] = []
+    position = 0
+    size = len(lowered)
+    while position < size:
+        flat = _FLAT_RULE.match(lowered, position)
+        if flat is not None:
+            end = flat.end()
+            body = lowered.index("{", position) + 1
+            chunks.append((position, end, [(position, body, end - 1)], None))
+            position = end
+            continue
+        chunk = _chunk(lowered, position)
+        if chunk is None:
+            return None
+        if chunk[1] == position:  # only the tail (whitespace, an unfinished prelude) is left
+            break
+        chunks.append(chunk)
+        position = chunk[1]
+    return chunks
+
+
+def _chunk(lowered: str, start: int) -> _Chunk | None:
+    """The top-level rule that starts at ``start``, token by token; ``(start, start, …)`` when
+    the text ends before a rule does; ``None`` when the structure is not plain."""
+    blocks: list[_Block] = []
+    semicolons: list[int] = []
+    brackets: list[str] = []
+    depth = 0
+    statement = start  # where the current rule's prelude or declaration starts
+    prelude = -1  # the prelude start of the innermost open block, while none is nested in it
+    body = 0
+    pending: list[int] = []
+    for match in _STRUCTURE.finditer(lowered, start):
+        first = lowered[match.start()]
+        if first == ";":
+            if brackets:
+                continue
+            if depth == 0:
+                if not _AT_RULE_PRELUDE.match(lowered, start, match.start()):
+                    continue  # part of a qualified rule's prelude (CSS Syntax 3 §5.4.3)
+                return (start, match.end(), blocks, semicolons)
+            if prelude >= 0:
+                pending.append(match.start())
+            statement = match.end()
+        elif first == "(":
+            if match.end() - match.start() == 1:
+                brackets.append(")")
+        elif first == "{":
+            if brackets:
+                return None
+            depth += 1
+            prelude, body, pending = statement, match.end(), []
+            statement = match.end()
+        elif first == "}":
+            if brackets or depth == 0:
+                return None
+            depth -= 1
+            if prelude >= 0:
+                blocks.append((prelude, body, match.start()))
+                semicolons.extend(pending)
+                prelude = -1
+            statement = match.end()
+            if depth == 0:
+                return (start, match.end(), blocks, semicolons)
+        elif first == ")" or first == "]":
+            if brackets and brackets[-1] == first:
+                brackets.pop()
+        elif first == "[":
+            brackets.append("]")
+        elif first == "\\" or not _closed(match.group()):
+            return None
+    if depth != 0 or brackets:
+        return None
+    return (start, start, [], None)
+
+
+def _closed(token: str) -> bool:
+    """False for an unterminated comment or string."""
+    if token[0] in "\"'":
+        return len(token) >= 2 and token[-1] == token[0]
+    if token.startswith("/*"):
+        return len(token) >= 4 and token.endswith("*/")
+    return True
+
+
+class _Hints:
+    """Where references (and, with ``keep_fonts``, font declarations) may start in a
+    stylesheet, for range queries."""
+
+    def __init__(self, lowered: str, keep_fonts: bool) -> None:
+        self.keep_fonts = keep_fonts
+        self.references = [match.start() for match in _REFERENCE_HINT.finditer(lowered)]
+        self.fonts = (
+            sorted(match.start() for hint in _FONT_HINTS for match in hint.finditer(lowered))
+            if keep_fonts
+            else []
+        )
+
+    def reference(self, begin: int, end: int) -> bool:
+        """A reference may start in ``[begin, end)``."""
+        index = bisect.bisect_left(self.references, begin)
+        return index < len(self.references) and self.references[index] < end
+
+    def relevant(self, begin: int, end: int) -> bool:
+        """A reference, or with ``keep_fonts`` a font declaration, may start in ``[begin, end)``."""
+        if self.reference(begin, end):
+            return True
+        index = bisect.bisect_left(self.fonts, begin)
+        return index < len(self.fonts) and self.fonts[index] < end
+
+
+def _declarations(
+    text: str,
+    lowered: str,
+    body: int,
+    close: int,
+    semicolons: list[int] | None,
+    hints: _Hints,
+) -> str:
+    """The body ``[body, close)`` without the declarations that hold nothing to scan (their
+    line breaks stay). ``semicolons``: the separators, sorted; ``None``: every semicolon."""
+    if semicolons is None:
+        stops = _all_semicolons(lowered, body, close)
+    else:
+        first = bisect.bisect_left(semicolons, body)
+        stops = semicolons[first : bisect.bisect_left(semicolons, close, first)]
+    parts: list[str] = []
+    begin = body
+    for stop in stops:
+        parts.append(_declaration_or_lines(text, lowered, begin, stop, hints, ";"))
+        begin = stop + 1
+    parts.append(_declaration_or_lines(text, lowered, begin, close, hints, ""))
+    return "".join(parts)
+
+
+def _all_semicolons(lowered: str, begin: int, end: int) -> list[int]:
+    found = []
+    position = lowered.find(";", begin, end)
+    while position >= 0:
+        found.append(position)
+        position = lowered.find(";", position + 1, end)
+    return found
+
+
+def _declaration_or_lines(
+    text: str, lowered: str, begin: int, stop: int, hints: _Hints, separator: str
+) -> str:
+    name = _DECLARATION_NAME.match(lowered, begin, stop)
+    if (
+        name is None
+        or hints.reference(begin, stop)
+        or (hints.keep_fonts and _reads_fonts(name.group(1)))
+    ):
+        return text[begin:stop] + separator
+    return "\n" * text.count("\n", begin, stop)
+
+
+def _reads_fonts(name: str) -> bool:
+    """A property the font scan reads: a font property or a custom property."""
+    return name.startswith("--") or name in FONT_PROPERTIES
