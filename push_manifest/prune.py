@@ -137,7 +137,22 @@ class _Complex:
     """Uses a focus pseudo-class: with ``autofocus`` on the page, doubt."""
     doubt: bool = False
     """Could not be evaluated: it counts as matching every element."""
+    source: str | None = None
+    """For a selector compiled from its text alone (:func:`_compile_simple`): the text, which
+    ``cssselect`` translates to ``path`` and ``condition`` only when the prefilter cannot
+    decide."""
+    quirks: bool = False
     _compiled: dict[str, etree.XPath] = field(default_factory=dict, compare=False)
+    _translated: list[tuple[str, str | None] | None] = field(default_factory=list, compare=False)
+
+    def _xpaths(self) -> tuple[str, str | None] | None:
+        """``path`` and ``condition``, translated once if need be; None when ``cssselect``
+        cannot translate (doubt)."""
+        if self.source is None:
+            return self.path, self.condition
+        if not self._translated:
+            self._translated.append(_translate(self.source, self.quirks))
+        return self._translated[0]
 
     def _xpath(self, expression: str) -> etree.XPath:
         compiled = self._compiled.get(expression)
@@ -178,10 +193,14 @@ class _Complex:
         candidates = self._candidates(page)
         if candidates is not None and (not candidates or self.decided):
             return bool(candidates)
+        xpaths = self._xpaths()
+        if xpaths is None:
+            return True
+        path, condition = xpaths
         try:
-            if candidates is None or self.condition is None or len(candidates) > page.size // 10:
-                return bool(self._xpath(f"boolean({self.path})")(page.tree))
-            test = self._xpath(f"boolean($c[{self.condition}])")
+            if candidates is None or condition is None or len(candidates) > page.size // 10:
+                return bool(self._xpath(f"boolean({path})")(page.tree))
+            test = self._xpath(f"boolean($c[{condition}])")
             return bool(test(page.tree, c=cast(Any, candidates)))
         except (etree.XPathError, ValueError):
             # ValueError: lxml refuses control characters (a class name escaped as \\b).
@@ -195,11 +214,15 @@ class _Complex:
         candidates = self._candidates(page)
         if candidates is not None and (not candidates or self.decided):
             return candidates
+        xpaths = self._xpaths()
+        if xpaths is None:
+            return None
+        path, condition = xpaths
         try:
-            if candidates is None or self.condition is None:
-                found = self._xpath(self.path)(page.tree)
+            if candidates is None or condition is None:
+                found = self._xpath(path)(page.tree)
             else:
-                found = self._xpath(f"$c[{self.condition}]")(page.tree, c=cast(Any, candidates))
+                found = self._xpath(f"$c[{condition}]")(page.tree, c=cast(Any, candidates))
         except (etree.XPathError, ValueError):
             return None
         return list(found)  # type: ignore[arg-type]
@@ -467,6 +490,72 @@ def _compile_one(selector: Selector, quirks: bool) -> _Complex:
         return _DOUBT
 
 
+def _translate(source: str, quirks: bool) -> tuple[str, str | None] | None:
+    """The XPath path and condition of one complex selector; None when untranslatable."""
+    try:
+        (selector,) = parse(source)
+        translator = _Translator(quirks)
+        return translator.selector_to_xpath(selector), translator.condition(selector.parsed_tree)
+    except (SelectorError, _Doubt, RecursionError, ValueError):
+        return None
+
+
+_IDENT: Final = r"-?[_a-zA-Z][_a-zA-Z0-9-]*"
+_SIMPLE_COMPOUND: Final = rf"(?:[a-zA-Z][a-zA-Z0-9-]*(?:[.#]{_IDENT})*|(?:[.#]{_IDENT})+)"
+_COMBINATOR: Final = r"[ \t\n\r\f]*[>+~][ \t\n\r\f]*|[ \t\n\r\f]+"
+_SIMPLE_SELECTOR: Final = re.compile(
+    rf"""[ \t\n\r\f]*
+    ({_SIMPLE_COMPOUND}(?:(?:{_COMBINATOR}){_SIMPLE_COMPOUND})*)
+    (?:::({_IDENT})|:(before|after|first-line|first-letter))?
+    [ \t\n\r\f]*""",
+    re.VERBOSE | re.IGNORECASE,
+)
+"""Compounds of a type selector, classes and ids, any combinators, an optional pseudo-element:
+most selectors of real stylesheets, whose prefilter features read straight off the text."""
+
+
+def _compile_simple(selector_list: str, quirks: bool) -> tuple[_Complex, ...] | None:
+    """What :func:`_compile` gives for a list of :data:`_SIMPLE_SELECTOR` selectors, without
+    ``cssselect`` until an XPath is needed; None for any other list."""
+    compiled: list[_Complex] = []
+    for part in selector_list.split(","):
+        match = _SIMPLE_SELECTOR.fullmatch(part)
+        if match is None:
+            return None
+        compounds = re.split(_COMBINATOR, match.group(1).strip(" \t\n\r\f"))
+        features = [_compound_features(compound, quirks) for compound in compounds]
+        required = tuple(frozenset().union(*(f[index] for f in features)) for index in range(3))
+        only = compounds[0]
+        # Decided by the prefilter: one compound of exactly one simple selector (div, .a, #a).
+        decided = len(compounds) == 1 and (
+            len(_SIMPLE_SUFFIX.findall(only)) + (only[0] not in ".#") == 1
+        )
+        pseudo = match.group(2) or match.group(3)
+        compiled.append(
+            _Complex(
+                cast(_Features, required),
+                features[-1],
+                decided=decided,
+                pseudo=pseudo.lower() if pseudo else None,
+                source=part.strip(" \t\n\r\f"),
+                quirks=quirks,
+            )
+        )
+    return tuple(compiled)
+
+
+_SIMPLE_SUFFIX: Final = re.compile(rf"[.#]{_IDENT}")
+
+
+def _compound_features(compound: str, quirks: bool) -> _Features:
+    """The tag, ids and classes of a compound such as ``div.a#b``."""
+    suffixes = _SIMPLE_SUFFIX.findall(compound)
+    tag = compound[: len(compound) - sum(map(len, suffixes))] if compound[0] not in ".#" else ""
+    ids = {name[1:].lower() if quirks else name[1:] for name in suffixes if name[0] == "#"}
+    classes = {name[1:].lower() if quirks else name[1:] for name in suffixes if name[0] == "."}
+    return frozenset({tag.lower()} if tag else ()), frozenset(ids), frozenset(classes)
+
+
 def _split(selector_list: str) -> list[str]:
     """The complex selectors of a list, split at top-level commas."""
     parts: list[list[Any]] = [[]]
@@ -479,6 +568,9 @@ def _split(selector_list: str) -> list[str]:
 
 
 def _compile(selector_list: str, quirks: bool) -> tuple[_Complex, ...]:
+    simple = _compile_simple(selector_list, quirks)
+    if simple is not None:
+        return simple
     try:
         return tuple(_compile_one(selector, quirks) for selector in parse(selector_list))
     except (SelectorError, RecursionError):

@@ -11,10 +11,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from cssselect import HTMLTranslator
+from cssselect import HTMLTranslator, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from push_manifest import prune
 from push_manifest.prune import FontUse, PageIndex, SelectorMatcher, font_face_used
 from push_manifest.scanners.css import parse_style_attribute, parse_stylesheet, scan_font_uses
 from push_manifest.scanners.html import parse_html
@@ -302,6 +303,34 @@ def test_fast_paths_agree_with_cssselect_on_plain_selectors(page: PageIndex, sel
     assert matches(selector, page) is bool(reference)
     (complex_,) = MATCHER.compile(selector)
     assert complex_.elements(page) == reference
+
+
+_SIMPLE = [
+    "a", "DIV", ".btn", "#top", "a.btn", ".btn.primary", ".btn.btn", "nav > a.btn",
+    "header  nav\n a", ".lead b::before", ".lead:after", ".lead::BEFORE", "li + li",
+    "li ~ .last", "#top.site-header", "a, .lead b", ".x-y_z", ".-a", "h1 .Caps", "p::marker",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("quirks", [False, True])
+@pytest.mark.parametrize("selector", _SIMPLE)
+def test_simple_selectors_compile_from_their_text_as_cssselect_would(
+    selector: str, quirks: bool
+) -> None:
+    fast = prune._compile_simple(selector, quirks)
+    slow = [prune._compile_one(parsed, quirks) for parsed in parse(selector)]
+    assert fast is not None
+    for quick, full in zip(fast, slow, strict=True):
+        fields = ("required", "rightmost", "decided", "pseudo", "never", "focus", "doubt")
+        assert [getattr(quick, name) for name in fields] == [getattr(full, name) for name in fields]
+        assert quick._xpaths() == (full.path, full.condition)
+
+
+@pytest.mark.parametrize(
+    "selector", ["*", "[href]", "a:hover", ".a :not(.c)", "svg|a", ".2col", "a::before b", "", "a,"]
+)
+def test_other_selectors_take_the_cssselect_path(selector: str) -> None:
+    assert prune._compile_simple(selector, False) is None
 
 
 # --- font-face matching -------------------------------------------------------------------
