@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +19,7 @@ from push_manifest.cache import Cache, Snapshot
 from push_manifest.crawl import Crawler, CrawlOptions, PageResult
 from push_manifest.model import CrawlWarning, PageManifest
 from push_manifest.site import Site
+from push_manifest.workers import Workers
 
 MIN_PAGES_PER_PROCESS = 32
 """Below this many pages to crawl per worker, worker processes cost more than they save."""
@@ -73,13 +72,13 @@ def crawl_pages(
     else:
         chunk = max(1, min(64, len(stale) // (workers * 8)))
         chunks = [stale[i : i + chunk] for i in range(0, len(stale), chunk)]
-        context = multiprocessing.get_context("fork")
-        # Pool, not ProcessPoolExecutor: leaving the block (an error, Ctrl-C, SIGTERM turned
-        # into SystemExit by the CLI) terminates the workers instead of waiting for them.
-        with context.Pool(
-            workers, _start_worker, (site.root, options, cache_dir, fingerprint)
+        # Workers, not Pool or ProcessPoolExecutor: leaving the block (an error, Ctrl-C, SIGTERM
+        # turned into SystemExit by the CLI) stops the workers instead of waiting for them, and
+        # no lock is shared with a worker that a signal to the process group may kill.
+        with Workers(
+            _crawl_chunk, workers, _start_worker, (site.root, options, cache_dir, fingerprint)
         ) as pool:
-            batches = pool.imap(_crawl_chunk, [[(i, pages[i]) for i in c] for c in chunks])
+            batches = pool.run([[(i, pages[i]) for i in c] for c in chunks])
             for batch, documents in batches:
                 for index, result in batch:
                     results[index] = store.page(index, result)
@@ -156,8 +155,6 @@ def _start_worker(
     root: Path, options: CrawlOptions, cache_dir: Path | None, fingerprint: str
 ) -> None:
     global _worker
-    # Ctrl-C reaches the whole process group: the parent handles it and terminates the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     site = Site(root)
     _worker = Crawler(site, options, _cache(cache_dir, fingerprint, site))
 
