@@ -368,7 +368,7 @@ class Crawler:
                 refs = tuple(scan_css(parsed, self.options.viewport))
                 uses = tuple(scan_font_uses(parsed)) if prune else ()
                 doc = _Doc(refs, warnings=_css_warnings(parsed, ""), font_uses=uses)
-            if len(self._inline) < 20_000:
+            if len(self._inline) < MAX_REMEMBERED * 4:
                 self._inline[key] = doc
         for relative in doc.warnings:
             line = relative.line + max(item.line - 1, 0)
@@ -636,7 +636,7 @@ def _inline_cors(item: InlineText) -> CrossOrigin | None:
     return cors_state(value) or CrossOrigin.ANONYMOUS
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _doc_name(url: str) -> str:
     """How warnings name a document: its root-relative path (``css/app.css``)."""
     return unquote(manifest_key(url).split("?", 1)[0].lstrip("/")) or "index.html"

@@ -611,7 +611,7 @@ def _after_pseudo_element(part: str, quirks: bool) -> _Complex:
 
 
 _COMPILED: dict[tuple[str, bool], tuple[_Complex, ...]] = {}
-_COMPILED_LIMIT: Final = 50_000
+_COMPILED_LIMIT: Final = 8192
 
 
 class SelectorMatcher:

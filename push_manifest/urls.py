@@ -25,7 +25,7 @@ _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 _TAB_OR_NEWLINE = dict.fromkeys(map(ord, "\t\n\r"))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def resolve(reference: str, base: str) -> str | None:
     """The absolute URL ``reference`` names when resolved against ``base``, without its fragment.
 
@@ -96,7 +96,7 @@ def _climbs(reference: str, base_path: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def manifest_key(url: str) -> str:
     """The manifest key of an absolute local URL: its path and query (``/a/b.css?v=2``).
 

@@ -106,3 +106,36 @@ def test_a_fifo_where_a_cached_stylesheet_was_is_never_read(make_site, tmp_path:
     os.mkfifo(root / "a.css")
     manifest = build_manifest([root / "index.html"], cache_dir=cache)  # must not block
     assert [r.url for r in manifest.pages[0].resources] == ["/a.css"]
+
+
+def test_what_pages_share_is_held_once_in_memory(site: Path) -> None:
+    manifest = build_manifest([f"{site}/**/*.html"], root=site, jobs=2)
+    entries = [entry for page in manifest.pages for entry in page.resources]
+    assert len(entries) > 1000
+    distinct = {id(entry) for entry in entries}
+    assert len(distinct) == len(set(entries)), "equal entries of different pages are one object"
+    assert len(distinct) < len(entries) * 0.8
+
+
+def test_cycles_are_collected_every_so_many_pages_and_the_collector_restored() -> None:
+    import gc
+    import weakref
+
+    from push_manifest import pipeline
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with pipeline._paced_gc() as page_done:
+        assert not gc.isenabled()
+        cycle = Node()
+        cycle.self = cycle  # type: ignore[attr-defined]
+        alive = weakref.ref(cycle)
+        del cycle
+        for _ in range(pipeline.PAGES_PER_COLLECTION - 1):
+            page_done()
+        assert alive() is not None, "nothing collects on allocation counts"
+        page_done()
+        assert alive() is None
+    assert gc.isenabled()
