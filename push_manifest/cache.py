@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from push_manifest.model import pickled_as_values
+
 _SCHEMA = 2
 _SIGNATURE = 32
 
@@ -100,6 +102,7 @@ def _open(key: bytes, blob: bytes) -> object:
     return pickle.loads(data)
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """What a crawl saw of one path: absent, a directory, or a file with its content hash."""

@@ -1,7 +1,7 @@
 """The crawl: from each page, follow what a browser loads, inside the root.
 
 Each stylesheet, script and HTML import is read and parsed once per process and shared by every
-page (an LRU of :data:`MAX_REMEMBERED` documents bounds the memory); each reference is
+page (a memo of :data:`MAX_REMEMBERED` documents used twice bounds the memory); each reference is
 resolved, filtered, classified and weighed here, once, centrally. Cycles end
 because a document is followed again for a page only when reached with a higher weight cap,
 and caps never rise along a path.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -26,6 +25,7 @@ from push_manifest.decode import decode_html, decode_problem
 from push_manifest.importmap import ImportMap, merge_import_maps, parse_import_map
 from push_manifest.importmap import resolve_specifier as resolve_module
 from push_manifest.media import media_matches
+from push_manifest.memo import SecondUseMemo
 from push_manifest.model import (
     BaseHref,
     CrawlWarning,
@@ -40,6 +40,7 @@ from push_manifest.model import (
     Resource,
     Viewport,
     WarningCode,
+    pickled_as_values,
 )
 from push_manifest.priority import Weight, cap, weigh
 from push_manifest.prune import PageIndex, SelectorMatcher, font_face_used
@@ -59,8 +60,8 @@ from push_manifest.site import FileState, Located, Site
 from push_manifest.urls import absolute, manifest_key, resolve
 
 MAX_REMEMBERED = 4096
-"""Scanned documents kept in memory (least recently used first out): shared stylesheets stay,
-a 10,000-page site's page-specific ones do not pile up."""
+"""Scanned documents used more than once kept in memory (:class:`SecondUseMemo`): shared
+stylesheets stay, a 10,000-page site's page-specific ones do not pile up or push them out."""
 
 MAX_DEPTH = 2000
 """Documents nested deeper than this (an @import or HTML import chain) are not followed."""
@@ -91,6 +92,7 @@ class CrawlOptions:
     ``@font-face`` sources no element's font selects."""
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class _Doc:
     """A document read and scanned once per run, with what its reading found wrong."""
@@ -102,6 +104,7 @@ class _Doc:
     """CSS only, when pruning: the font declarations of its rules."""
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class PageResult:
     """One page's manifest, every warning its crawl met, and the files it depends on."""
@@ -204,8 +207,12 @@ class Crawler:
         self.options = options or CrawlOptions()
         self.cache = cache
         self.new_documents: list[tuple[str, _Doc]] = []
-        self._docs: OrderedDict[tuple[str, Path, str], tuple[_Doc, Snapshot]] = OrderedDict()
-        self._inline: dict[tuple[str, InlineKind], _Doc] = {}
+        self._docs: SecondUseMemo[tuple[str, Path, str], tuple[_Doc, Snapshot]] = SecondUseMemo(
+            MAX_REMEMBERED, MAX_REMEMBERED // 4, MAX_REMEMBERED * 8
+        )
+        self._inline: SecondUseMemo[tuple[str, InlineKind], _Doc] = SecondUseMemo(
+            MAX_REMEMBERED, MAX_REMEMBERED // 4, MAX_REMEMBERED * 8
+        )
         self._located: dict[str, Located] = {}
         self._tree: etree._Element | None = None
         """The tree :meth:`_scan_html` parsed last; :meth:`page` takes its page's."""
@@ -296,11 +303,7 @@ class Crawler:
         if known is None:
             known = self._load(language, path, document, fallback)
             if remember:
-                self._docs[memo] = known
-                if len(self._docs) > MAX_REMEMBERED:
-                    self._docs.popitem(last=False)
-        else:
-            self._docs.move_to_end(memo)
+                self._docs.put(memo, known)
         doc, snapshot = known
         walk.uses(doc, path, snapshot)
         return doc
@@ -368,8 +371,7 @@ class Crawler:
                 refs = tuple(scan_css(parsed, self.options.viewport))
                 uses = tuple(scan_font_uses(parsed)) if prune else ()
                 doc = _Doc(refs, warnings=_css_warnings(parsed, ""), font_uses=uses)
-            if len(self._inline) < MAX_REMEMBERED * 4:
-                self._inline[key] = doc
+            self._inline.put(key, doc)
         for relative in doc.warnings:
             line = relative.line + max(item.line - 1, 0)
             walk.note(replace(relative, document=document, line=line))
@@ -504,7 +506,7 @@ class Crawler:
 
         located = self._located.get(url)
         if located is None:
-            if len(self._located) >= MAX_REMEMBERED * 16:
+            if len(self._located) >= MAX_REMEMBERED * 4:
                 self._located.clear()
             located = self._located[url] = self.site.locate(url)
         if located.path is not None:

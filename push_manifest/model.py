@@ -6,9 +6,32 @@ mutable state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def pickled_as_values(cls: type[_T]) -> type[_T]:
+    """Pickle instances of a frozen, slotted dataclass as their class and field values.
+
+    The default for slotted dataclasses looks the fields up in Python for every object, which
+    dominated moving page results between processes and into the cache; a tuple of values
+    pickles in C, and unpickling calls the constructor. Every field must be an ``__init__``
+    parameter, positional."""
+    names = [field.name for field in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    values: Callable[[Any], Any] = operator.attrgetter(*names)
+    single = len(names) == 1
+
+    def __reduce__(self: Any) -> tuple[Any, ...]:
+        return (cls, (values(self),) if single else values(self))
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    return cls
 
 
 class Kind(StrEnum):
@@ -75,6 +98,7 @@ def attrs(mapping: Mapping[str, str | None]) -> Attrs:
     return tuple(sorted((k, v) for k, v in mapping.items() if v is not None))
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A URL as written in a document, and where it was written.
@@ -111,6 +135,7 @@ class Reference:
         return any(key == name for key, _ in self.attrs)
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class InlineText:
     """CSS or script text written inside an HTML page (``<style>``, ``style=""``, inline module).
@@ -126,6 +151,7 @@ class InlineText:
     attrs: Attrs = ()
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class BaseHref:
     """A ``<base href>``: relative URLs that come after it resolve against it (WHATWG HTML
@@ -162,6 +188,7 @@ class CrossOrigin(StrEnum):
     USE_CREDENTIALS = "use-credentials"
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class Viewport:
     """The browser environment that source selection and media queries are evaluated in."""
@@ -171,6 +198,7 @@ class Viewport:
     dpr: float = 1.0
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class Resource:
     """One entry of a page's manifest."""
@@ -197,6 +225,7 @@ class Resource:
     """How many documents lie between the page and the reference (1: the page itself)."""
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class PageManifest:
     """The resources of one page, ordered by weight (highest first), then discovery order."""
@@ -244,6 +273,7 @@ class WarningCode(StrEnum):
         return self in (WarningCode.MISSING, WarningCode.OUTSIDE_ROOT)
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class CrawlWarning:
     """A problem found while crawling: data, never an exception."""

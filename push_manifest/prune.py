@@ -41,6 +41,7 @@ from cssselect.parser import (
 from cssselect.xpath import XPathExpr
 from lxml import etree
 
+from push_manifest.memo import SecondUseMemo
 from push_manifest.scanners.css import GENERIC_FAMILIES, FontUse
 
 __all__ = ["FontUse", "PageIndex", "SelectorMatcher", "font_face_used"]
@@ -610,8 +611,8 @@ def _after_pseudo_element(part: str, quirks: bool) -> _Complex:
     return replace(compiled, never=True, focus=compiled.focus or bool(states & _FOCUS))
 
 
-_COMPILED: dict[tuple[str, bool], tuple[_Complex, ...]] = {}
-_COMPILED_LIMIT: Final = 8192
+_COMPILED: SecondUseMemo[tuple[str, bool], tuple[_Complex, ...]] = SecondUseMemo(8192, 2048, 65536)
+"""Compiled selector lists: those of shared stylesheets stay, a page's own pass through."""
 
 
 class SelectorMatcher:
@@ -626,9 +627,8 @@ class SelectorMatcher:
         key = (selector_list, quirks)
         compiled = _COMPILED.get(key)
         if compiled is None:
-            if len(_COMPILED) >= _COMPILED_LIMIT:
-                _COMPILED.clear()
-            compiled = _COMPILED[key] = _compile(selector_list, quirks)
+            compiled = _compile(selector_list, quirks)
+            _COMPILED.put(key, compiled)
         return compiled
 
     def any_match(self, selector_list: str, page: PageIndex) -> bool:

@@ -37,7 +37,7 @@ from tinycss2.ast import FunctionBlock
 from tinycss2.bytes import decode_stylesheet_bytes
 from tinycss2.serializer import serialize_identifier
 
-from push_manifest.model import Attrs, Kind, Reference, Viewport, attrs
+from push_manifest.model import Attrs, Kind, Reference, Viewport, attrs, pickled_as_values
 from push_manifest.scanners.reduce import FONT_PROPERTIES, reduce_stylesheet
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
 
@@ -662,6 +662,7 @@ def _family(value: Sequence[Node]) -> str:
     return _text(value)
 
 
+@pickled_as_values
 @dataclass(frozen=True, slots=True)
 class FontUse:
     """The font declarations of one rule: what an element it applies to asks of fonts.

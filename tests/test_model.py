@@ -1,0 +1,35 @@
+"""Results cross process boundaries and go into the cache as pickles of their values."""
+
+from __future__ import annotations
+
+import pickle
+
+from push_manifest.cache import Snapshot
+from push_manifest.model import (
+    CrawlWarning,
+    Destination,
+    Kind,
+    PageManifest,
+    Reference,
+    Resource,
+    Viewport,
+    WarningCode,
+)
+from push_manifest.scanners.css import FontUse
+
+
+def test_results_pickle_as_their_values_and_come_back_equal() -> None:
+    resource = Resource("/a.css", Destination.STYLE, 256, kind=Kind.HTML_STYLESHEET)
+    values = [
+        resource,
+        PageManifest("index.html", "/index.html", (resource,), (("/b.png", "why"),)),
+        Reference("a.css", Kind.HTML_STYLESHEET, line=3, attrs=(("media", "print"),)),
+        CrawlWarning(WarningCode.MISSING, "index.html", "gone", reference="x", line=2),
+        FontUse(("inter",), "700", "normal", ".a", ("screen",), custom=(("--f", "x"),)),
+        Snapshot("file", 10, 20, "digest"),
+        Viewport(800, 600, 2.0),
+    ]
+    for value in values:
+        cls, args = value.__reduce__()
+        assert cls is type(value) and isinstance(args, tuple)
+        assert pickle.loads(pickle.dumps(value, protocol=5)) == value
