@@ -38,7 +38,12 @@ from tinycss2.bytes import decode_stylesheet_bytes
 from tinycss2.serializer import serialize_identifier
 
 from push_manifest.model import Attrs, Kind, Reference, Viewport, attrs, pickled_as_values
-from push_manifest.scanners.reduce import FONT_PROPERTIES, reduce_stylesheet
+from push_manifest.scanners.reduce import (
+    FONT_PROPERTIES,
+    FontRule,
+    reduce_stylesheet,
+    reduce_stylesheet_for_fonts,
+)
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
 
 __all__ = [
@@ -70,6 +75,8 @@ class ParsedCss:
     errors: tuple[tuple[int, str], ...]
     encoding: str = "utf-8"
     declarations_only: bool = False
+    font_rules: tuple[FontRule, ...] = ()
+    """Plain rules the fast path took out of ``nodes`` for :func:`scan_font_uses`."""
 
 
 def parse_stylesheet_bytes(
@@ -92,19 +99,27 @@ def parse_stylesheet(text: str, *, reduce: bool = True, keep_fonts: bool = False
 
     With ``reduce``, top-level rules that provably hold no reference are blanked out first
     (:func:`reduce_stylesheet`), so tinycss2 tokenizes only the rules that matter; with
-    ``keep_fonts`` too, rules that mention ``font`` are kept, so that :func:`scan_font_uses`
-    finds what the full parse finds.
+    ``keep_fonts`` too, rules that declare fonts are kept (plain ones as ``font_rules``, not
+    tokenized: :func:`~push_manifest.scanners.reduce.reduce_stylesheet_for_fonts`), so that
+    :func:`scan_font_uses` finds what the full parse finds.
     """
-    reduced = reduce_stylesheet(text, keep_fonts=keep_fonts) if reduce else None
+    reduced: str | None = None
+    font_rules: list[FontRule] = []
+    if reduce and keep_fonts:
+        split = reduce_stylesheet_for_fonts(text)
+        if split is not None:
+            reduced, font_rules = split
+    elif reduce:
+        reduced = reduce_stylesheet(text)
     rules = tinycss2.parse_stylesheet(
         text if reduced is None else reduced, skip_comments=True, skip_whitespace=True
     )
     errors = _errors(rules)
-    if (reduced is None or not reduce) and _OPEN_COMMENT.search(text):
+    if reduced is None and _OPEN_COMMENT.search(text):
         # tinycss2 reports nothing for EOF inside a comment; CSS Syntax 3 §4.3.2 calls it a
         # parse error, and everything after the "/*" is lost.
         errors += ((text.count("\n", 0, text.rfind("/*")) + 1, "EOF in comment"),)
-    return ParsedCss(tuple(rules), errors)
+    return ParsedCss(tuple(rules), errors, font_rules=tuple(font_rules))
 
 
 _OPEN_COMMENT: Final = re.compile(r"/\*(?:(?!\*/).)*\Z", re.DOTALL)
@@ -732,7 +747,8 @@ class FontUse:
 def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[FontUse]:
     """Yield one :class:`FontUse` per rule that declares ``font-family``, ``font-weight``,
     ``font-style`` or the ``font`` shorthand (CSS Fonts 4 §2.8), or custom properties (which a
-    ``var()`` in a font declaration may read), in source order.
+    ``var()`` in a font declaration may read), in source order, except that the plain rules the
+    fast path took out (``parsed.font_rules``) come last: the cascade takes them as a set.
 
     Rules are walked as :func:`scan_css` walks them (group rules, ``@scope``, CSS Nesting;
     ``@media`` lists accumulate in ``media``); keyframes are skipped. Within one rule the last
@@ -776,6 +792,28 @@ def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[F
             if use is not None:
                 yield use
         stack.append((iter(nodes), inner))
+    for selector, declarations in parsed.font_rules:
+        use = _plain_font_use(declarations)
+        if use is not None:
+            yield replace(use, selector=selector, media=media)
+
+
+def _plain_font_use(declarations: str) -> FontUse | None:
+    """The use of a :data:`FontRule`'s declarations, without selector; most rules share a
+    handful of font declarations, so each is parsed once per process."""
+    known = _PLAIN_FONT_USES.get(declarations, _NOT_SEEN)
+    if known is _NOT_SEEN:
+        if len(_PLAIN_FONT_USES) >= 4096:
+            _PLAIN_FONT_USES.clear()
+        nodes = tinycss2.parse_blocks_contents(
+            declarations, skip_comments=True, skip_whitespace=True
+        )
+        known = _PLAIN_FONT_USES[declarations] = _font_use(nodes, None, ())
+    return known  # type: ignore[return-value]
+
+
+_PLAIN_FONT_USES: dict[str, FontUse | None] = {}
+_NOT_SEEN: Final = object()
 
 
 def _may_declare_fonts(tokens: Sequence[Node]) -> bool:

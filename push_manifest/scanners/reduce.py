@@ -15,7 +15,7 @@ import re
 import string
 from typing import Final
 
-__all__ = ["FONT_PROPERTIES", "reduce_stylesheet"]
+__all__ = ["FONT_PROPERTIES", "FontRule", "reduce_stylesheet", "reduce_stylesheet_for_fonts"]
 
 FONT_PROPERTIES: Final = frozenset({"font-family", "font-weight", "font-style", "font"})
 """The properties the font scan reads (``push_manifest.scanners.css.scan_font_uses``)."""
@@ -61,6 +61,7 @@ _IMPORT: Final = "@import"
 _ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 """CSS keywords are ASCII case-insensitive; the mapping keeps every offset."""
 _DECLARATION_NAME: Final = re.compile(r"[ \t\n\r\f]*(-?-?[a-z_][\w-]*)[ \t\n\r\f]*:")
+_WHITESPACE: Final = re.compile(r"[ \t\n\r\f]+")
 _AT_RULE_PRELUDE: Final = re.compile(r"(?:[ \t\n\r\f]|/\*.*?\*/)*@", re.DOTALL)
 
 _Block = tuple[int, int, int]
@@ -69,6 +70,20 @@ the ``{``), where it ends (the ``}``)."""
 _Chunk = tuple[int, int, list[_Block], list[int] | None]
 """A top-level rule: start, end, its innermost blocks, and the semicolons that separate
 declarations in them (``None``: a flat rule, whose every semicolon separates)."""
+
+
+FontRule = tuple[str, str]
+"""A top-level style rule taken out of the text for the font scan: its selector (whitespace runs
+as one space) and its font and custom property declarations, ``;``-separated."""
+
+
+def reduce_stylesheet_for_fonts(text: str) -> tuple[str, list[FontRule]] | None:
+    """:func:`reduce_stylesheet` with ``keep_fonts``, except that plain top-level rules that
+    hold font declarations and no reference leave the text as :data:`FontRule` values, which
+    the font scan reads without tokenizing selectors (most such rules differ only by their
+    selector). A rule is plain when it is flat (see ``_FLAT_RULE``), its selector ASCII with
+    no string, and every part of its body a declaration."""
+    return _reduce(text, keep_fonts=True, extract=True)
 
 
 def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
@@ -92,11 +107,17 @@ def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
     separate (CSS Syntax 3 §5.4.8 *consume a simple block*), nor do those in a qualified rule's
     prelude (§5.4.3).
     """
+    reduced = _reduce(text, keep_fonts=keep_fonts, extract=False)
+    return None if reduced is None else reduced[0]
+
+
+def _reduce(text: str, *, keep_fonts: bool, extract: bool) -> tuple[str, list[FontRule]] | None:
     lowered = text.translate(_ASCII_LOWER)
     chunks = _chunks(lowered)
     if chunks is None:
         return None
     hints = _Hints(lowered, keep_fonts)
+    font_rules: list[FontRule] = []
     # Nothing before the last @import is blanked: what precedes an @import decides its validity.
     last_import = max(
         (i for i, chunk in enumerate(chunks) if lowered.find(_IMPORT, chunk[0], chunk[1]) >= 0),
@@ -109,6 +130,14 @@ def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
             out.append(text[begin:end])
         elif not hints.relevant(begin, end):
             out.append("\n" * text.count("\n", begin, end))
+        elif (
+            extract
+            and semicolons is None
+            and not hints.reference(begin, end)
+            and (rule := _font_rule(text, lowered, blocks[0], hints)) is not None
+        ):
+            font_rules.append(rule)
+            out.append("\n" * text.count("\n", begin, end))
         else:
             cursor = begin
             for prelude, body, close in blocks:
@@ -118,7 +147,28 @@ def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
                     cursor = close
             out.append(text[cursor:end])
     out.append(text[end:])
-    return "".join(out)
+    return "".join(out), font_rules
+
+
+def _font_rule(text: str, lowered: str, block: _Block, hints: _Hints) -> FontRule | None:
+    """The :data:`FontRule` of a flat rule, or None when it is not plain."""
+    prelude, body, close = block
+    selector = text[prelude : body - 1]
+    if not selector.isascii() or '"' in selector or "'" in selector:
+        return None
+    declarations = []
+    begin = body
+    for stop in (*_all_semicolons(lowered, body, close), close):
+        name = _DECLARATION_NAME.match(lowered, begin, stop)
+        if name is None:
+            if text[begin:stop].strip(" \t\n\r\f"):
+                return None
+        elif _reads_fonts(name.group(1)):
+            declarations.append(text[begin:stop].strip(" \t\n\r\f"))
+        begin = stop + 1
+    if not declarations:
+        return None
+    return _WHITESPACE.sub(" ", selector).strip(" "), ";".join(declarations)
 
 
 def _chunks(lowered: str) -> list[_Chunk] | None:
