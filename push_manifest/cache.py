@@ -87,8 +87,12 @@ def _key_bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+class Pickled(bytes):
+    """A value pickled already (protocol 5), as a worker process sends it: stored as it is."""
+
+
 def _seal(key: bytes, value: object) -> bytes:
-    data = pickle.dumps(value, protocol=5)
+    data = value if isinstance(value, Pickled) else pickle.dumps(value, protocol=5)
     return hmac.new(key, data, hashlib.sha256).digest() + data
 
 

@@ -13,11 +13,12 @@ import functools
 import gc
 import hashlib
 import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from push_manifest.cache import Cache, Snapshot
+from push_manifest.cache import Cache, Pickled, Snapshot
 from push_manifest.crawl import Crawler, CrawlOptions, PageResult
 from push_manifest.model import CrawlWarning, PageManifest, Resource
 from push_manifest.site import Site
@@ -52,12 +53,13 @@ def crawl_pages(
                 options.include_lazy, options.uniform_weights, options.prune)  # fmt: skip
     fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
     cache = _cache(cache_dir, fingerprint, site)
+    store = _Store(cache, pages)
     results: list[PageResult | None] = [None] * len(pages)
     stale: list[int] = []
     for index, page in enumerate(pages):
         hit = cache.page(os.path.realpath(page)) if cache is not None else None
         if isinstance(hit, PageResult):
-            results[index] = hit
+            results[index] = store.compact(hit)
         else:
             stale.append(index)
     done = len(pages) - len(stale)
@@ -65,7 +67,6 @@ def crawl_pages(
         progress(done, len(pages))
 
     workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
-    store = _Store(cache, pages)
     if workers <= 1:
         crawler = Crawler(site, options, cache)
         with _paced_gc() as page_done:
@@ -88,8 +89,8 @@ def crawl_pages(
         ) as pool:
             batches = pool.run([[(i, pages[i]) for i in c] for c in chunks])
             for batch, documents in batches:
-                for index, result in batch:
-                    results[index] = store.page(index, result)
+                for index, pickled in batch:
+                    results[index] = store.page(index, pickle.loads(pickled), pickled)
                 store.documents(documents)
                 done += len(batch)
                 if progress is not None:
@@ -121,17 +122,23 @@ class _Store:
     def __init__(self, cache: Cache | None, pages: Sequence[Path]) -> None:
         self.cache = cache
         self.pages = pages
-        self._rows: list[tuple[str, dict[str, Snapshot], PageResult]] = []
+        self._rows: list[tuple[str, dict[str, Snapshot], PageResult | Pickled]] = []
         self._resources: dict[Resource, Resource] = {}
         self._pruned: dict[tuple[str, str], tuple[str, str]] = {}
         self._warnings: dict[CrawlWarning, CrawlWarning] = {}
 
-    def page(self, index: int, result: PageResult) -> PageResult:
+    def page(self, index: int, result: PageResult, pickled: Pickled | None = None) -> PageResult:
+        """Store a fresh result (``pickled``: the same, as a worker sent it) and return it
+        compacted."""
         if self.cache is not None:
             path = os.path.realpath(self.pages[index])
-            self._rows.append((path, dict(result.dependencies), result))
+            self._rows.append((path, dict(result.dependencies), pickled or result))
             if len(self._rows) >= 256:
                 self._flush()
+        return self.compact(result)
+
+    def compact(self, result: PageResult) -> PageResult:
+        """``result`` without its dependencies, sharing equal entries with other pages."""
         manifest = result.manifest
         resources = tuple(self._resources.setdefault(each, each) for each in manifest.resources)
         pruned = tuple(self._pruned.setdefault(each, each) for each in manifest.pruned)
@@ -209,12 +216,15 @@ def _paced_gc() -> Iterator[Callable[[], None]]:
 
 def _crawl_chunk(
     chunk: list[tuple[int, Path]],
-) -> tuple[list[tuple[int, PageResult]], list[tuple[str, object]]]:
+) -> tuple[list[tuple[int, Pickled]], list[tuple[str, Pickled]]]:
     assert _worker is not None and _worker_page_done is not None
     batch = []
     for index, path in chunk:
-        batch.append((index, _worker.page(path)))
+        # Pickled here, once: the parent unpickles it and stores these very bytes in the cache.
+        batch.append((index, Pickled(pickle.dumps(_worker.page(path), protocol=5))))
         _worker_page_done()
-    documents: list[tuple[str, object]] = list(_worker.new_documents)
+    documents = [
+        (key, Pickled(pickle.dumps(doc, protocol=5))) for key, doc in _worker.new_documents
+    ]
     _worker.new_documents.clear()
     return batch, documents
