@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Final, cast
 
 import tinycss2
@@ -523,20 +524,19 @@ def _compile_simple(selector_list: str, quirks: bool) -> tuple[_Complex, ...] | 
         match = _SIMPLE_SELECTOR.fullmatch(part)
         if match is None:
             return None
-        compounds = re.split(_COMBINATOR, match.group(1).strip(" \t\n\r\f"))
-        features = [_compound_features(compound, quirks) for compound in compounds]
-        required = tuple(frozenset().union(*(f[index] for f in features)) for index in range(3))
-        only = compounds[0]
-        # Decided by the prefilter: one compound of exactly one simple selector (div, .a, #a).
-        decided = len(compounds) == 1 and (
-            len(_SIMPLE_SUFFIX.findall(only)) + (only[0] not in ".#") == 1
-        )
+        compounds = _COMBINATORS.split(match.group(1).strip(" \t\n\r\f"))
+        rightmost, simple = _compound_features(compounds[-1], quirks)
+        required = rightmost
+        for compound in compounds[:-1]:
+            tags, ids, classes = _compound_features(compound, quirks)[0]
+            required = (required[0] | tags, required[1] | ids, required[2] | classes)
         pseudo = match.group(2) or match.group(3)
         compiled.append(
             _Complex(
-                cast(_Features, required),
-                features[-1],
-                decided=decided,
+                required,
+                rightmost,
+                # Decided by the prefilter: one compound of one simple selector (div, .a, #a).
+                decided=len(compounds) == 1 and simple == 1,
                 pseudo=pseudo.lower() if pseudo else None,
                 source=part.strip(" \t\n\r\f"),
                 quirks=quirks,
@@ -545,16 +545,22 @@ def _compile_simple(selector_list: str, quirks: bool) -> tuple[_Complex, ...] | 
     return tuple(compiled)
 
 
+_COMBINATORS: Final = re.compile(_COMBINATOR)
 _SIMPLE_SUFFIX: Final = re.compile(rf"[.#]{_IDENT}")
 
 
-def _compound_features(compound: str, quirks: bool) -> _Features:
-    """The tag, ids and classes of a compound such as ``div.a#b``."""
+@lru_cache(maxsize=8192)
+def _compound_features(compound: str, quirks: bool) -> tuple[_Features, int]:
+    """The tag, ids and classes of a compound such as ``div.a#b``, and how many simple
+    selectors it has."""
     suffixes = _SIMPLE_SUFFIX.findall(compound)
     tag = compound[: len(compound) - sum(map(len, suffixes))] if compound[0] not in ".#" else ""
-    ids = {name[1:].lower() if quirks else name[1:] for name in suffixes if name[0] == "#"}
-    classes = {name[1:].lower() if quirks else name[1:] for name in suffixes if name[0] == "."}
-    return frozenset({tag.lower()} if tag else ()), frozenset(ids), frozenset(classes)
+    ids = frozenset(name[1:].lower() if quirks else name[1:] for name in suffixes if name[0] == "#")
+    classes = frozenset(
+        name[1:].lower() if quirks else name[1:] for name in suffixes if name[0] == "."
+    )
+    tags = frozenset((tag.lower(),)) if tag else frozenset()
+    return (tags, ids, classes), len(suffixes) + bool(tag)
 
 
 def _split(selector_list: str) -> list[str]:
