@@ -92,7 +92,11 @@ class PageIndex:
         """The elements named ``tag`` (lowercase), in document order."""
         found = self._tags.get(tag)
         if found is None:
-            found = self._tags[tag] = list(self.tree.iter(tag))
+            try:
+                found = list(self.tree.iter(tag))
+            except ValueError:  # a name lxml refuses (control characters): no element has it
+                found = []
+            self._tags[tag] = found
         return found
 
     @property

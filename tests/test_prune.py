@@ -257,6 +257,12 @@ def test_scope_is_doubt_not_the_document_root(page: PageIndex) -> None:
     assert matches(":scope > .lead", page)
 
 
+def test_a_type_selector_lxml_refuses_matches_nothing(page: PageIndex) -> None:
+    # "\\b" escapes U+0008: cssselect gives a tag name with a control character.
+    assert page.by_tag("\x08") == []
+    assert matches("\\b", page) is False
+
+
 def test_each_selector_list_compiles_once_per_process(page: PageIndex) -> None:
     first = SelectorMatcher().compile(".lead b, nav a:hover")
     assert SelectorMatcher().compile(".lead b, nav a:hover") is first
