@@ -207,12 +207,9 @@ class Crawler:
         self.options = options or CrawlOptions()
         self.cache = cache
         self.new_documents: list[tuple[str, _Doc]] = []
-        self._docs: SecondUseMemo[tuple[str, Path, str], tuple[_Doc, Snapshot]] = SecondUseMemo(
-            MAX_REMEMBERED, MAX_REMEMBERED // 4, MAX_REMEMBERED * 8
-        )
-        self._inline: SecondUseMemo[tuple[str, InlineKind], _Doc] = SecondUseMemo(
-            MAX_REMEMBERED, MAX_REMEMBERED // 4, MAX_REMEMBERED * 8
-        )
+        self._docs: SecondUseMemo[tuple[str, Path, str], tuple[_Doc, Snapshot]]
+        self._docs = SecondUseMemo(MAX_REMEMBERED)
+        self._inline: SecondUseMemo[tuple[str, InlineKind], _Doc] = SecondUseMemo(MAX_REMEMBERED)
         self._located: dict[str, Located] = {}
         self._tree: etree._Element | None = None
         """The tree :meth:`_scan_html` parsed last; :meth:`page` takes its page's."""

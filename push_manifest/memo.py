@@ -22,13 +22,14 @@ V = TypeVar("V")
 
 
 class SecondUseMemo(Generic[K, V]):
-    """At most ``size`` values in the main LRU, ``probation`` values on probation, and the keys
-    of the last ``ghosts`` values that left probation unused again."""
+    """At most ``size`` values in the main LRU, ``probation`` values on probation (default: a
+    quarter of ``size``), and the keys of the last ``ghosts`` values that left probation unused
+    again (default: eight times ``size``)."""
 
-    def __init__(self, size: int, probation: int, ghosts: int) -> None:
+    def __init__(self, size: int, probation: int | None = None, ghosts: int | None = None) -> None:
         self._size = size
-        self._probation_size = probation
-        self._ghosts_size = ghosts
+        self._probation_size = size // 4 if probation is None else probation
+        self._ghosts_size = size * 8 if ghosts is None else ghosts
         self._main: OrderedDict[K, V] = OrderedDict()
         self._probation: OrderedDict[K, V] = OrderedDict()
         self._ghosts: OrderedDict[K, None] = OrderedDict()

@@ -621,7 +621,7 @@ def _after_pseudo_element(part: str, quirks: bool) -> _Complex:
     return replace(compiled, never=True, focus=compiled.focus or bool(states & _FOCUS))
 
 
-_COMPILED: SecondUseMemo[tuple[str, bool], tuple[_Complex, ...]] = SecondUseMemo(8192, 2048, 65536)
+_COMPILED: SecondUseMemo[tuple[str, bool], tuple[_Complex, ...]] = SecondUseMemo(8192)
 """Compiled selector lists: those of shared stylesheets stay, a page's own pass through."""
 
 
