@@ -28,7 +28,7 @@ MIN_PAGES_PER_PROCESS = 32
 """Below this many pages to crawl per worker, worker processes cost more than they save."""
 
 PAGES_PER_COLLECTION = 256
-"""Pages crawled between two runs of Python's cyclic garbage collector (see :func:`_paced_gc`)."""
+"""Pages crawled between two runs of Python's cyclic garbage collector (see :class:`_PacedGc`)."""
 
 Progress = Callable[[int, int], None]
 """Called with (pages done, pages in all) as the crawl advances."""
@@ -132,7 +132,8 @@ class _Store:
         compacted."""
         if self.cache is not None:
             path = os.path.realpath(self.pages[index])
-            self._rows.append((path, dict(result.dependencies), pickled or result))
+            stored = result if pickled is None else pickled
+            self._rows.append((path, dict(result.dependencies), stored))
             if len(self._rows) >= 256:
                 self._flush()
         return self.compact(result)
@@ -180,35 +181,40 @@ def _start_worker(
     global _worker, _worker_page_done
     site = Site(root)
     _worker = Crawler(site, options, _cache(cache_dir, fingerprint, site))
-    # Entered for the worker's whole life: it ends with the process.
-    _worker_page_done = _paced_gc().__enter__()
+    gc.disable()  # for the worker's whole life: pages are paced by _PacedGc
+    _worker_page_done = _PacedGc().page_done
 
 
-@contextlib.contextmanager
-def _paced_gc() -> Iterator[Callable[[], None]]:
-    """Run Python's cyclic garbage collector every :data:`PAGES_PER_COLLECTION` pages on the
-    young objects, every sixteen times that on all (call the function given once per page),
-    instead of on allocation counts.
+class _PacedGc:
+    """Python's cyclic garbage collector run every :data:`PAGES_PER_COLLECTION` pages on the
+    young objects, every sixteen times that on all, instead of on allocation counts: call
+    :meth:`page_done` once per page, with automatic collection disabled (:func:`_paced_gc`).
 
     A crawl allocates millions of short-lived objects that form no cycle (CSS tokens,
     references, strings); the automatic collector kept scanning them and cost about an eighth
     of the crawl (``python -m bench.run``, 1,000 pages, one process). The few cycles there are
     still get collected, so memory stays bounded.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    pages = 0
 
-    def page_done() -> None:
-        nonlocal pages
-        pages += 1
-        if pages % (PAGES_PER_COLLECTION * 16) == 0:
+    def __init__(self) -> None:
+        self.pages = 0
+
+    def page_done(self) -> None:
+        self.pages += 1
+        if self.pages % (PAGES_PER_COLLECTION * 16) == 0:
             gc.collect()
-        elif pages % PAGES_PER_COLLECTION == 0:
+        elif self.pages % PAGES_PER_COLLECTION == 0:
             gc.collect(1)  # the young objects only: a full collection walks every memo too
 
+
+@contextlib.contextmanager
+def _paced_gc() -> Iterator[Callable[[], None]]:
+    """Automatic collection off for the block, which calls the function given once per page
+    (:class:`_PacedGc`); the collector's previous state is restored after."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        yield page_done
+        yield _PacedGc().page_done
     finally:
         if enabled:
             gc.enable()
