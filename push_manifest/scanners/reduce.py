@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 import string
+from collections.abc import Iterator
 from typing import Final
 
 __all__ = ["FONT_PROPERTIES", "FontRule", "reduce_stylesheet", "reduce_stylesheet_for_fonts"]
@@ -129,7 +130,7 @@ def _reduce(text: str, *, keep_fonts: bool, extract: bool) -> tuple[str, list[Fo
         if index <= last_import:
             out.append(text[begin:end])
         elif not hints.relevant(begin, end):
-            out.append("\n" * text.count("\n", begin, end))
+            out.append(_lines(text, begin, end))
         elif (
             extract
             and semicolons is None
@@ -137,7 +138,7 @@ def _reduce(text: str, *, keep_fonts: bool, extract: bool) -> tuple[str, list[Fo
             and (rule := _font_rule(text, lowered, blocks[0], hints)) is not None
         ):
             font_rules.append(rule)
-            out.append("\n" * text.count("\n", begin, end))
+            out.append(_lines(text, begin, end))
         else:
             cursor = begin
             for prelude, body, close in blocks:
@@ -157,15 +158,12 @@ def _font_rule(text: str, lowered: str, block: _Block, hints: _Hints) -> FontRul
     if not selector.isascii() or '"' in selector or "'" in selector:
         return None
     declarations = []
-    begin = body
-    for stop in (*_all_semicolons(lowered, body, close), close):
-        name = _DECLARATION_NAME.match(lowered, begin, stop)
+    for begin, stop, name in _parts(lowered, body, close, None):
         if name is None:
             if text[begin:stop].strip(" \t\n\r\f"):
                 return None
-        elif _reads_fonts(name.group(1)):
+        elif _reads_fonts(name):
             declarations.append(text[begin:stop].strip(" \t\n\r\f"))
-        begin = stop + 1
     if not declarations:
         return None
     return _WHITESPACE.sub(" ", selector).strip(" "), ";".join(declarations)
@@ -273,15 +271,40 @@ class _Hints:
 
     def reference(self, begin: int, end: int) -> bool:
         """A reference may start in ``[begin, end)``."""
-        index = bisect.bisect_left(self.references, begin)
-        return index < len(self.references) and self.references[index] < end
+        return _any_within(self.references, begin, end)
 
     def relevant(self, begin: int, end: int) -> bool:
         """A reference, or with ``keep_fonts`` a font declaration, may start in ``[begin, end)``."""
-        if self.reference(begin, end):
-            return True
-        index = bisect.bisect_left(self.fonts, begin)
-        return index < len(self.fonts) and self.fonts[index] < end
+        return self.reference(begin, end) or _any_within(self.fonts, begin, end)
+
+
+def _any_within(positions: list[int], begin: int, end: int) -> bool:
+    """Some of the sorted ``positions`` lies in ``[begin, end)``."""
+    index = bisect.bisect_left(positions, begin)
+    return index < len(positions) and positions[index] < end
+
+
+def _lines(text: str, begin: int, end: int) -> str:
+    """What is left of ``text[begin:end]`` when it is removed: its line breaks."""
+    return "\n" * text.count("\n", begin, end)
+
+
+def _parts(
+    lowered: str, body: int, close: int, semicolons: list[int] | None
+) -> Iterator[tuple[int, int, str | None]]:
+    """The parts of the block body ``[body, close)`` between separating semicolons (sorted
+    ``semicolons``; ``None``: every semicolon separates): start, end, and the declared
+    property's name, or None for a part that does not start like a declaration."""
+    if semicolons is None:
+        stops = _all_semicolons(lowered, body, close)
+    else:
+        first = bisect.bisect_left(semicolons, body)
+        stops = semicolons[first : bisect.bisect_left(semicolons, close, first)]
+    begin = body
+    for stop in (*stops, close):
+        name = _DECLARATION_NAME.match(lowered, begin, stop)
+        yield begin, stop, None if name is None else name.group(1)
+        begin = stop + 1
 
 
 def _declarations(
@@ -293,18 +316,18 @@ def _declarations(
     hints: _Hints,
 ) -> str:
     """The body ``[body, close)`` without the declarations that hold nothing to scan (their
-    line breaks stay). ``semicolons``: the separators, sorted; ``None``: every semicolon."""
-    if semicolons is None:
-        stops = _all_semicolons(lowered, body, close)
-    else:
-        first = bisect.bisect_left(semicolons, body)
-        stops = semicolons[first : bisect.bisect_left(semicolons, close, first)]
+    line breaks stay). A part that does not start like a declaration is kept."""
     parts: list[str] = []
-    begin = body
-    for stop in stops:
-        parts.append(_declaration_or_lines(text, lowered, begin, stop, hints, ";"))
-        begin = stop + 1
-    parts.append(_declaration_or_lines(text, lowered, begin, close, hints, ""))
+    for begin, stop, name in _parts(lowered, body, close, semicolons):
+        separator = ";" if stop < close else ""
+        if (
+            name is None
+            or hints.reference(begin, stop)
+            or (hints.keep_fonts and _reads_fonts(name))
+        ):
+            parts.append(text[begin:stop] + separator)
+        else:
+            parts.append(_lines(text, begin, stop))
     return "".join(parts)
 
 
@@ -315,19 +338,6 @@ def _all_semicolons(lowered: str, begin: int, end: int) -> list[int]:
         found.append(position)
         position = lowered.find(";", position + 1, end)
     return found
-
-
-def _declaration_or_lines(
-    text: str, lowered: str, begin: int, stop: int, hints: _Hints, separator: str
-) -> str:
-    name = _DECLARATION_NAME.match(lowered, begin, stop)
-    if (
-        name is None
-        or hints.reference(begin, stop)
-        or (hints.keep_fonts and _reads_fonts(name.group(1)))
-    ):
-        return text[begin:stop] + separator
-    return "\n" * text.count("\n", begin, stop)
 
 
 def _reads_fonts(name: str) -> bool:
