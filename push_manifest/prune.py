@@ -114,9 +114,9 @@ class PageIndex:
         return self._autofocus
 
 
-_Features = tuple[frozenset[str], frozenset[str], frozenset[str]]
-"""Tags, ids and classes."""
-_NONE: Final[_Features] = (frozenset(), frozenset(), frozenset())
+_Features = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""Tags, ids and classes, each sorted without repeats (tuples: a memo holds many)."""
+_NONE: Final[_Features] = ((), (), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,23 +148,13 @@ class _Complex:
     ``cssselect`` translates to ``path`` and ``condition`` only when the prefilter cannot
     decide."""
     quirks: bool = False
-    _compiled: dict[str, etree.XPath] = field(default_factory=dict, compare=False)
-    _translated: list[tuple[str, str | None] | None] = field(default_factory=list, compare=False)
 
     def _xpaths(self) -> tuple[str, str | None] | None:
-        """``path`` and ``condition``, translated once if need be; None when ``cssselect``
+        """``path`` and ``condition``, translated if need be; None when ``cssselect``
         cannot translate (doubt)."""
         if self.source is None:
             return self.path, self.condition
-        if not self._translated:
-            self._translated.append(_translate(self.source, self.quirks))
-        return self._translated[0]
-
-    def _xpath(self, expression: str) -> etree.XPath:
-        compiled = self._compiled.get(expression)
-        if compiled is None:
-            compiled = self._compiled[expression] = etree.XPath(expression)
-        return compiled
+        return _translate(self.source, self.quirks)
 
     def undecided(self, page: PageIndex) -> bool:
         """True when nothing can be known: every element may match."""
@@ -205,8 +195,8 @@ class _Complex:
         path, condition = xpaths
         try:
             if candidates is None or condition is None or len(candidates) > page.size // 10:
-                return bool(self._xpath(f"boolean({path})")(page.tree))
-            test = self._xpath(f"boolean($c[{condition}])")
+                return bool(_xpath(f"boolean({path})")(page.tree))
+            test = _xpath(f"boolean($c[{condition}])")
             return bool(test(page.tree, c=cast(Any, candidates)))
         except (etree.XPathError, ValueError):
             # ValueError: lxml refuses control characters (a class name escaped as \\b).
@@ -226,9 +216,9 @@ class _Complex:
         path, condition = xpaths
         try:
             if candidates is None or condition is None:
-                found = self._xpath(path)(page.tree)
+                found = _xpath(path)(page.tree)
             else:
-                found = self._xpath(f"$c[{condition}]")(page.tree, c=cast(Any, candidates))
+                found = _xpath(f"$c[{condition}]")(page.tree, c=cast(Any, candidates))
         except (etree.XPathError, ValueError):
             return None
         return list(found)  # type: ignore[arg-type]
@@ -455,7 +445,7 @@ def _features(tree: Any, quirks: bool) -> _Features:
             stack.append(node.selector)
         elif hasattr(node, "selector"):
             stack.append(node.selector)
-    return frozenset(tags), frozenset(ids), frozenset(classes)
+    return tuple(sorted(tags)), tuple(sorted(ids)), tuple(sorted(classes))
 
 
 def _decided_by_prefilter(tree: Any) -> bool:
@@ -496,6 +486,13 @@ def _compile_one(selector: Selector, quirks: bool) -> _Complex:
         return _DOUBT
 
 
+@lru_cache(maxsize=4096)
+def _xpath(expression: str) -> etree.XPath:
+    """``expression`` compiled by libxml2 (raises :class:`etree.XPathError` if invalid)."""
+    return etree.XPath(expression)
+
+
+@lru_cache(maxsize=4096)
 def _translate(source: str, quirks: bool) -> tuple[str, str | None] | None:
     """The XPath path and condition of one complex selector; None when untranslatable."""
     try:
@@ -507,17 +504,20 @@ def _translate(source: str, quirks: bool) -> tuple[str, str | None] | None:
 
 
 _IDENT: Final = r"-?[_a-zA-Z][_a-zA-Z0-9-]*"
-_SIMPLE_COMPOUND: Final = rf"(?:[a-zA-Z][a-zA-Z0-9-]*(?:[.#]{_IDENT})*|(?:[.#]{_IDENT})+)"
+_LEGACY_PSEUDO_ELEMENTS: Final = r"(?:before|after|first-line|first-letter)(?![-\w])"
+_SUFFIX: Final = rf"(?:[.#]{_IDENT}|:(?!{_LEGACY_PSEUDO_ELEMENTS}){_IDENT}(?!\())"
+_SIMPLE_COMPOUND: Final = rf"(?:[a-zA-Z][a-zA-Z0-9-]*{_SUFFIX}*|{_SUFFIX}+)"
 _COMBINATOR: Final = r"[ \t\n\r\f]*[>+~][ \t\n\r\f]*|[ \t\n\r\f]+"
 _SIMPLE_SELECTOR: Final = re.compile(
     rf"""[ \t\n\r\f]*
     ({_SIMPLE_COMPOUND}(?:(?:{_COMBINATOR}){_SIMPLE_COMPOUND})*)
-    (?:::({_IDENT})|:(before|after|first-line|first-letter))?
+    (?:::({_IDENT})|:({_LEGACY_PSEUDO_ELEMENTS}))?
     [ \t\n\r\f]*""",
     re.VERBOSE | re.IGNORECASE,
 )
-"""Compounds of a type selector, classes and ids, any combinators, an optional pseudo-element:
-most selectors of real stylesheets, whose prefilter features read straight off the text."""
+"""Compounds of a type selector, classes, ids and pseudo-classes without arguments, any
+combinators, an optional pseudo-element: most selectors of real stylesheets, whose prefilter
+features read straight off the text."""
 
 
 def _compile_simple(selector_list: str, quirks: bool) -> tuple[_Complex, ...] | None:
@@ -529,19 +529,21 @@ def _compile_simple(selector_list: str, quirks: bool) -> tuple[_Complex, ...] | 
         if match is None:
             return None
         compounds = _COMBINATORS.split(match.group(1).strip(" \t\n\r\f"))
-        rightmost, simple = _compound_features(compounds[-1], quirks)
+        rightmost, decided, states = _compound_features(compounds[-1], quirks)
         required = rightmost
         for compound in compounds[:-1]:
-            tags, ids, classes = _compound_features(compound, quirks)[0]
-            required = (required[0] | tags, required[1] | ids, required[2] | classes)
+            features, _, more = _compound_features(compound, quirks)
+            required = _merged(required, features)
+            states |= more
         pseudo = match.group(2) or match.group(3)
         compiled.append(
             _Complex(
                 required,
                 rightmost,
-                # Decided by the prefilter: one compound of one simple selector (div, .a, #a).
-                decided=len(compounds) == 1 and simple == 1,
+                decided=len(compounds) == 1 and decided,
                 pseudo=pseudo.lower() if pseudo else None,
+                never=bool(states),
+                focus=bool(states & _FOCUS),
                 source=part.strip(" \t\n\r\f"),
                 quirks=quirks,
             )
@@ -550,21 +552,31 @@ def _compile_simple(selector_list: str, quirks: bool) -> tuple[_Complex, ...] | 
 
 
 _COMBINATORS: Final = re.compile(_COMBINATOR)
-_SIMPLE_SUFFIX: Final = re.compile(rf"[.#]{_IDENT}")
+_SIMPLE_SUFFIX: Final = re.compile(rf"[.#:]{_IDENT}")
 
 
 @lru_cache(maxsize=8192)
-def _compound_features(compound: str, quirks: bool) -> tuple[_Features, int]:
-    """The tag, ids and classes of a compound such as ``div.a#b``, and how many simple
-    selectors it has."""
+def _compound_features(compound: str, quirks: bool) -> tuple[_Features, bool, frozenset[str]]:
+    """The tag, ids and classes of a compound such as ``div.a#b:hover``; whether the
+    prefilter decides it (one type, class or id selector alone); the dynamic pseudo-classes
+    it requires, which no element has at load (Selectors 4 §9)."""
     suffixes = _SIMPLE_SUFFIX.findall(compound)
-    tag = compound[: len(compound) - sum(map(len, suffixes))] if compound[0] not in ".#" else ""
-    ids = frozenset(name[1:].lower() if quirks else name[1:] for name in suffixes if name[0] == "#")
-    classes = frozenset(
-        name[1:].lower() if quirks else name[1:] for name in suffixes if name[0] == "."
+    tag = compound[: len(compound) - sum(map(len, suffixes))] if compound[0] not in ".#:" else ""
+    names = {kind: sorted({n[1:].lower() if quirks else n[1:] for n in suffixes if n[0] == kind})
+             for kind in ".#"}  # fmt: skip
+    states = frozenset(n[1:].lower() for n in suffixes if n[0] == ":") & (_USER_ACTION | _FOCUS)
+    pseudo_classes = any(name[0] == ":" for name in suffixes)
+    features = ((tag.lower(),) if tag else (), tuple(names["#"]), tuple(names["."]))
+    return features, len(suffixes) + bool(tag) == 1 and not pseudo_classes, states
+
+
+def _merged(features: _Features, more: _Features) -> _Features:
+    tags, ids, classes = features
+    return (
+        tuple(sorted({*tags, *more[0]})),
+        tuple(sorted({*ids, *more[1]})),
+        tuple(sorted({*classes, *more[2]})),
     )
-    tags = frozenset((tag.lower(),)) if tag else frozenset()
-    return (tags, ids, classes), len(suffixes) + bool(tag)
 
 
 def _split(selector_list: str) -> list[str]:
@@ -621,8 +633,10 @@ def _after_pseudo_element(part: str, quirks: bool) -> _Complex:
     return replace(compiled, never=True, focus=compiled.focus or bool(states & _FOCUS))
 
 
-_COMPILED: SecondUseMemo[tuple[str, bool], tuple[_Complex, ...]] = SecondUseMemo(8192)
-"""Compiled selector lists: those of shared stylesheets stay, a page's own pass through."""
+_COMPILED: Final = {quirks: SecondUseMemo[str, tuple[_Complex, ...]](65536, ghosts=65536)
+                    for quirks in (False, True)}  # fmt: skip
+"""Compiled selector lists by mode: those of shared stylesheets stay, a page's own pass
+through. An entry takes about 400 bytes, its text shared with the stylesheet's scan."""
 
 
 class SelectorMatcher:
@@ -634,11 +648,11 @@ class SelectorMatcher:
 
     def compile(self, selector_list: str, *, quirks: bool = False) -> tuple[Any, ...]:
         """The compiled complex selectors of ``selector_list`` (the same objects every call)."""
-        key = (selector_list, quirks)
-        compiled = _COMPILED.get(key)
+        memo = _COMPILED[quirks]
+        compiled = memo.get(selector_list)
         if compiled is None:
             compiled = _compile(selector_list, quirks)
-            _COMPILED.put(key, compiled)
+            memo.put(selector_list, compiled)
         return compiled
 
     def any_match(self, selector_list: str, page: PageIndex) -> bool:

@@ -315,6 +315,9 @@ _SIMPLE = [
     "a", "DIV", ".btn", "#top", "a.btn", ".btn.primary", ".btn.btn", "nav > a.btn",
     "header  nav\n a", ".lead b::before", ".lead:after", ".lead::BEFORE", "li + li",
     "li ~ .last", "#top.site-header", "a, .lead b", ".x-y_z", ".-a", "h1 .Caps", "p::marker",
+    "a:hover", ".card img:HOVER", ":hover", ".a:focus-visible", "nav :focus-within > a",
+    "li:first-child", ".list li:last-child", "a:link", ".x:scope", ".y:unknown-state",
+    "p:first-child::before", ".menu a:visited:first-line", "p:first-of-type", "a:before-x",
 ]  # fmt: skip
 
 
@@ -333,7 +336,9 @@ def test_simple_selectors_compile_from_their_text_as_cssselect_would(
 
 
 @pytest.mark.parametrize(
-    "selector", ["*", "[href]", "a:hover", ".a :not(.c)", "svg|a", ".2col", "a::before b", "", "a,"]
+    "selector",
+    ["*", "[href]", ".a :not(.c)", "svg|a", ".2col", "a::before b", "", "a,", "a::before:hover",
+     "li:nth-child(2)", "a:before:hover", "a:hover(x)"],  # fmt: skip
 )
 def test_other_selectors_take_the_cssselect_path(selector: str) -> None:
     assert prune._compile_simple(selector, False) is None
