@@ -136,6 +136,10 @@ class _Context:
     """For modules: the CORS mode their static imports inherit."""
 
 
+_Target = tuple[str, str, Fetch, Located]
+"""A reference's absolute URL, manifest key, fetch and place on disk (:meth:`Crawler._target`)."""
+
+
 @dataclass(slots=True)
 class _Entry:
     order: int
@@ -211,6 +215,7 @@ class Crawler:
         self._docs = SecondUseMemo(MAX_REMEMBERED)
         self._inline: SecondUseMemo[tuple[str, InlineKind], _Doc] = SecondUseMemo(MAX_REMEMBERED)
         self._located: dict[str, Located] = {}
+        self._targets: dict[tuple[int, str], tuple[Reference, _Target | None]] = {}
         self._tree: etree._Element | None = None
         """The tree :meth:`_scan_html` parsed last; :meth:`page` takes its page's."""
 
@@ -412,10 +417,17 @@ class Crawler:
             self._collect_font_uses(walk, inline, inner.media)
         self._visit_all(walk, refs, inner)
 
-    def _visit_all(self, walk: _PageWalk, refs: Iterable[HtmlItem], context: _Context) -> None:
+    def _visit_all(
+        self,
+        walk: _PageWalk,
+        refs: Iterable[HtmlItem],
+        context: _Context,
+        *,
+        stylesheet: bool = False,
+    ) -> None:
         for ref in refs:
             if isinstance(ref, Reference):
-                self._visit(walk, ref, context)
+                self._visit(walk, ref, context, stylesheet)
 
     def _resolve(self, walk: _PageWalk, ref: Reference, context: _Context) -> str | None:
         """The local URL ``ref`` names, or ``None`` (external, unfetchable, unmapped)."""
@@ -462,7 +474,45 @@ class Crawler:
                 return True
         return False
 
-    def _visit(self, walk: _PageWalk, ref: Reference, context: _Context) -> None:
+    def _target(self, walk: _PageWalk, ref: Reference, context: _Context) -> _Target | None:
+        """The URL ``ref`` names, its manifest key, how it is fetched and where it is on disk;
+        None when a browser does not fetch it from this site."""
+        url = self._resolve(walk, ref, context)
+        if url is None:
+            return None
+        key = manifest_key(url)
+        fetch = classify(ref, key)
+        if fetch is None:
+            return None
+        located = self._located.get(url)
+        if located is None:
+            if len(self._located) >= MAX_REMEMBERED * 4:
+                self._located.clear()
+            located = self._located[url] = self.site.locate(url)
+        return url, key, fetch, located
+
+    def _stylesheet_target(
+        self, walk: _PageWalk, ref: Reference, context: _Context
+    ) -> _Target | None:
+        """:meth:`_target` for a reference of a stylesheet, remembered: it depends on the
+        reference and the stylesheet's URL only (no import map, no page base), and shared
+        stylesheets recur on many pages."""
+        if ref.kind in _MODULE_SPECIFIERS or ref.kind is Kind.JS_WORKER:
+            return self._target(walk, ref, context)
+        memo_key = (id(ref), context.base)
+        known = self._targets.get(memo_key)
+        if known is None:
+            if len(self._targets) >= MAX_REMEMBERED * 8:
+                self._targets.clear()
+            # The reference is held with its target, so its id is not reused meanwhile.
+            known = self._targets[memo_key] = (ref, self._target(walk, ref, context))
+        return known[1]
+
+    def _visit(
+        self, walk: _PageWalk, ref: Reference, context: _Context, stylesheet: bool = False
+    ) -> None:
+        """Add what ``ref`` makes the page fetch, and follow it. ``stylesheet``: ``ref`` is
+        from a stylesheet (its target is remembered, :meth:`_stylesheet_target`)."""
         if ref.kind.linked:
             return
         if ref.kind in _LAZY_JS and not self.options.include_lazy and ref.attr("eager") != "true":
@@ -473,13 +523,11 @@ class Crawler:
             and (ref.attr("loading") or "").strip().lower() == "lazy"
         ):
             return
-        url = self._resolve(walk, ref, context)
-        if url is None or url == walk.page_url:
+        find = self._stylesheet_target if stylesheet else self._target
+        target = find(walk, ref, context)
+        if target is None or target[0] == walk.page_url:
             return
-        key = manifest_key(url)
-        fetch = classify(ref, key)
-        if fetch is None:
-            return
+        url, key, fetch, located = target
         if ref.kind is Kind.JS_IMPORT and context.crossorigin is not None:
             fetch = replace(fetch, crossorigin=context.crossorigin)
         scope = context.media + ref.media
@@ -501,11 +549,6 @@ class Crawler:
         below = context.cap - 1 if ref.kind in _MODULE_SPECIFIERS else context.cap
         weight = cap(weigh(ref, fetch, media_matches=matches), below)
 
-        located = self._located.get(url)
-        if located is None:
-            if len(self._located) >= MAX_REMEMBERED * 4:
-                self._located.clear()
-            located = self._located[url] = self.site.locate(url)
         if located.path is not None:
             # A leaf that appears, disappears or turns into a directory changes the warnings.
             walk.dependencies.setdefault(str(located.path), Snapshot(_SEEN[located.state]))
@@ -551,7 +594,7 @@ class Crawler:
             css = self._document(walk, "css", path, document, inner.encoding)
             self._collect_font_uses(walk, css, inner.media)
             inner = replace(inner, base=url, document=document, encoding=css.encoding)
-            self._visit_all(walk, css.items, inner)
+            self._visit_all(walk, css.items, inner, stylesheet=True)
         elif ref.kind is Kind.HTML_IMPORT:
             walk.followed[url] = inner.cap
             html = self._document(walk, "html", path, document, "utf-8")
