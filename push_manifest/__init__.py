@@ -63,6 +63,7 @@ def build_manifest(
     jobs: int | None = 1,
     cache_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    explain: bool = True,
 ) -> Manifest:
     """Crawl ``pages`` (files, directories meaning their ``index.html``, or glob patterns) and
     return their manifest, with the warnings met on the way.
@@ -71,7 +72,9 @@ def build_manifest(
     the first render does not fetch; ``include_lazy`` keeps lazy images and imports. ``single``
     selects the single-page JSON format; by default it is used when exactly one page is given.
     ``jobs`` is the number of processes (``None``: every core); ``cache_dir`` enables the
-    incremental cache.
+    incremental cache. ``explain=False`` leaves each page's :attr:`PageManifest.pruned` empty
+    (what was left out and why, which ``--verbose`` prints): a large site's reasons take much
+    memory.
     The result is the same whatever ``jobs`` and the cache are. Raises :class:`InputError` when
     a page is missing or outside the root, or the root is unusable; never prints.
     """
@@ -96,6 +99,7 @@ def build_manifest(
         jobs=jobs,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         progress=progress,
+        explain=explain,
     )
     return Manifest(
         pages=page_manifests,

@@ -302,6 +302,7 @@ def cli(
             jobs=jobs,
             cache_dir=None if no_cache else cache_dir,
             progress=bar.update if bar is not None else None,
+            explain=verbose,
         )
         if bar is not None:
             bar.close()

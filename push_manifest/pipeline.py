@@ -45,15 +45,17 @@ def crawl_pages(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
+    explain: bool = True,
 ) -> tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]]:
     """Crawl ``pages`` with ``jobs`` processes (default: every core), reusing the cache in
-    ``cache_dir`` when given. Returns the page manifests in input order and the warnings."""
+    ``cache_dir`` when given. Returns the page manifests in input order and the warnings;
+    without ``explain``, the manifests' ``pruned`` lists are left empty."""
     viewport = options.viewport
     settings = (float(viewport.width), float(viewport.height), float(viewport.dpr),
                 options.include_lazy, options.uniform_weights, options.prune)  # fmt: skip
     fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
     cache = _cache(cache_dir, fingerprint, site)
-    store = _Store(cache, pages)
+    store = _Store(cache, pages, explain)
     results: list[PageResult | None] = [None] * len(pages)
     stale: list[int] = []
     for index, page in enumerate(pages):
@@ -119,9 +121,10 @@ class _Store:
     output needs: a page's dependencies are dropped once stored, and equal resources, pruned
     entries and warnings of different pages (a shared stylesheet's) are one object."""
 
-    def __init__(self, cache: Cache | None, pages: Sequence[Path]) -> None:
+    def __init__(self, cache: Cache | None, pages: Sequence[Path], explain: bool = True) -> None:
         self.cache = cache
         self.pages = pages
+        self.explain = explain
         self._rows: list[tuple[str, dict[str, Snapshot], PageResult | Pickled]] = []
         self._resources: dict[Resource, Resource] = {}
         self._pruned: dict[tuple[str, str], tuple[str, str]] = {}
@@ -139,10 +142,15 @@ class _Store:
         return self.compact(result)
 
     def compact(self, result: PageResult) -> PageResult:
-        """``result`` without its dependencies, sharing equal entries with other pages."""
+        """``result`` without its dependencies (and without its pruned entries unless
+        explaining), sharing equal entries with other pages."""
         manifest = result.manifest
         resources = tuple(self._resources.setdefault(each, each) for each in manifest.resources)
-        pruned = tuple(self._pruned.setdefault(each, each) for each in manifest.pruned)
+        pruned = (
+            tuple(self._pruned.setdefault(each, each) for each in manifest.pruned)
+            if self.explain
+            else ()
+        )
         warnings = tuple(self._warnings.setdefault(each, each) for each in result.warnings)
         return PageResult(replace(manifest, resources=resources, pruned=pruned), warnings, ())
 

@@ -633,10 +633,12 @@ def _after_pseudo_element(part: str, quirks: bool) -> _Complex:
     return replace(compiled, never=True, focus=compiled.focus or bool(states & _FOCUS))
 
 
-_COMPILED: Final = {quirks: SecondUseMemo[str, tuple[_Complex, ...]](65536, ghosts=65536)
+_COMPILED: Final = {quirks: SecondUseMemo[str, tuple[_Complex, ...]](65536, ghosts=16384)
                     for quirks in (False, True)}  # fmt: skip
 """Compiled selector lists by mode: those of shared stylesheets stay, a page's own pass
-through. An entry takes about 400 bytes, its text shared with the stylesheet's scan."""
+through. An entry takes about 500 bytes (its text is shared with the stylesheet's scan while
+that is remembered): 65,536 of them cover the thousand component stylesheets of a 10,000-page
+site, where 8,192 made every page recompile about 170 lists."""
 
 
 class SelectorMatcher:

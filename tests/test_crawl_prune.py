@@ -69,3 +69,18 @@ def test_verbose_says_what_was_pruned_and_why(make_site: SiteMaker) -> None:
     assert "pruned /icons-regular.woff2: no element's font selects the face 'Icons' 400" in (
         result.stderr
     )
+
+
+def test_without_explain_the_pruned_list_is_left_out_and_the_cache_still_has_it(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    root = make_site({"index.html": PAGE, "site.css": CSS})
+    cache = tmp_path / "cache"
+    lean = build_manifest([root / "index.html"], explain=False, cache_dir=cache)
+    full = build_manifest([root / "index.html"], cache_dir=cache)  # from the cache
+    assert lean.pages[0].pruned == ()
+    assert {url for url, _ in full.pages[0].pruned} == {
+        "/nobody.png", "/hover.png", "/huge.png", "/print.png", "/icons-regular.woff2",
+        "/unused.woff2",
+    }  # fmt: skip
+    assert lean.pages[0].resources == full.pages[0].resources
