@@ -160,6 +160,9 @@ class Cache:
             os.chmod(self.path, 0o600)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            # A cache may lose its last writes in a power cut, never its consistency (WAL):
+            # no fsync per transaction, which cost seconds on a large site.
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             row = db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
             if row is None or row[0] != expected:
