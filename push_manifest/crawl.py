@@ -214,8 +214,9 @@ class Crawler:
         self._docs: SecondUseMemo[tuple[str, Path, str], tuple[_Doc, Snapshot]]
         self._docs = SecondUseMemo(MAX_REMEMBERED)
         self._inline: SecondUseMemo[tuple[str, InlineKind], _Doc] = SecondUseMemo(MAX_REMEMBERED)
-        self._located: dict[str, Located] = {}
-        self._targets: dict[tuple[int, str], tuple[Reference, _Target | None]] = {}
+        self._located: SecondUseMemo[str, Located] = SecondUseMemo(MAX_REMEMBERED * 4)
+        self._targets: SecondUseMemo[tuple[int, str], tuple[Reference, _Target | None]]
+        self._targets = SecondUseMemo(MAX_REMEMBERED * 8)
         self._tree: etree._Element | None = None
         """The tree :meth:`_scan_html` parsed last; :meth:`page` takes its page's."""
 
@@ -486,9 +487,8 @@ class Crawler:
             return None
         located = self._located.get(url)
         if located is None:
-            if len(self._located) >= MAX_REMEMBERED * 4:
-                self._located.clear()
-            located = self._located[url] = self.site.locate(url)
+            located = self.site.locate(url)
+            self._located.put(url, located)
         return url, key, fetch, located
 
     def _stylesheet_target(
@@ -502,10 +502,9 @@ class Crawler:
         memo_key = (id(ref), context.base)
         known = self._targets.get(memo_key)
         if known is None:
-            if len(self._targets) >= MAX_REMEMBERED * 8:
-                self._targets.clear()
             # The reference is held with its target, so its id is not reused meanwhile.
-            known = self._targets[memo_key] = (ref, self._target(walk, ref, context))
+            known = (ref, self._target(walk, ref, context))
+            self._targets.put(memo_key, known)
         return known[1]
 
     def _visit(
