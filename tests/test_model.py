@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from push_manifest.cache import Snapshot
+from push_manifest.cache import Snapshot, pack, unpack
 from push_manifest.model import (
     CrawlWarning,
     Destination,
@@ -33,3 +33,14 @@ def test_results_pickle_as_their_values_and_come_back_equal() -> None:
         cls, args = value.__reduce__()
         assert cls is type(value) and isinstance(args, tuple)
         assert pickle.loads(pickle.dumps(value, protocol=5)) == value
+
+
+def test_a_packed_result_comes_back_equal_and_smaller_than_its_pickle() -> None:
+    resources = tuple(
+        Resource(f"/img/photo-{n}.jpg", Destination.IMAGE, 96, kind=Kind.HTML_IMG)
+        for n in range(50)
+    )
+    manifest = PageManifest("index.html", "/index.html", resources, ())
+    packed = pack(manifest)
+    assert unpack(packed) == manifest
+    assert len(packed) < len(pickle.dumps(manifest, protocol=5)) / 3

@@ -418,8 +418,9 @@ class _Payload:
 def test_planted_cache_neither_runs_code_nor_reads_outside(
     area: Area, file_spy: FileSpy, tmp_path: Path
 ) -> None:
-    import pickle
     import sqlite3
+
+    from push_manifest.cache import pack, unpack
 
     area.write({"index.html": "<link rel=stylesheet href=a.css>", "a.css": "a{}"})
     cache = tmp_path / "repo-cache"
@@ -428,10 +429,15 @@ def test_planted_cache_neither_runs_code_nor_reads_outside(
     marker = tmp_path / "code-ran"
     with sqlite3.connect(database) as db:
         signed = db.execute("SELECT deps FROM pages").fetchone()[0]
-        # An HMAC-SHA256 signature (32 bytes) precedes each pickle; the planted ones have none.
-        deps = pickle.dumps({str(area.secret): pickle.loads(signed[32:]).popitem()[1]})
-        db.execute("UPDATE pages SET result = ?, deps = ?", (pickle.dumps(_Payload(marker)), deps))
-        db.execute("UPDATE docs SET data = ?", (pickle.dumps(_Payload(marker)),))
+        # An HMAC-SHA256 signature (32 bytes) precedes each packed pickle; the planted ones,
+        # packed the same way, carry a forged one.
+        recorded = unpack(signed[32:])
+        assert isinstance(recorded, dict)
+        forged = bytes(32)
+        deps = forged + pack({str(area.secret): recorded.popitem()[1]})
+        payload = forged + pack(_Payload(marker))
+        db.execute("UPDATE pages SET result = ?, deps = ?", (payload, deps))
+        db.execute("UPDATE docs SET data = ?", (payload,))
     with file_spy.active():
         crawl_all([area.root / "index.html"], root=area.root, cache_dir=cache, jobs=1)
     assert not marker.exists()
