@@ -91,6 +91,7 @@ def build_manifest(
         include_lazy=include_lazy,
         uniform_weights=uniform_weights,
         prune=prune,
+        explain=explain,
     )
     page_manifests, warnings = crawl_pages(
         site,
@@ -99,7 +100,6 @@ def build_manifest(
         jobs=jobs,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         progress=progress,
-        explain=explain,
     )
     return Manifest(
         pages=page_manifests,

@@ -90,6 +90,9 @@ class CrawlOptions:
     """Leave out what this page's first render does not fetch: CSS images and fonts under media
     queries that do not match the viewport, CSS images of rules no element matches, and
     ``@font-face`` sources no element's font selects."""
+    explain: bool = True
+    """Record what was pruned and why (:attr:`PageManifest.pruned`, what ``--verbose``
+    prints); a large site's reasons take much memory, so the CLI records them only then."""
 
 
 @pickled_as_values
@@ -112,6 +115,8 @@ class PageResult:
     manifest: PageManifest
     warnings: tuple[CrawlWarning, ...]
     dependencies: tuple[tuple[str, Snapshot], ...]
+    explained: bool = True
+    """The manifest's ``pruned`` list was recorded (:attr:`CrawlOptions.explain`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,12 +244,18 @@ class Crawler:
         finally:
             sys.setrecursionlimit(limit)
         self._settle_fonts(walk)
-        pruned = tuple((url, why) for url, why in walk.pruned.items() if url not in walk.entries)
+        explain = self.options.explain
+        pruned = tuple(
+            (url, why) for url, why in walk.pruned.items() if explain and url not in walk.entries
+        )
         manifest = PageManifest(
             key=key, url=manifest_key(page_url), resources=self._resources(walk), pruned=pruned
         )
         return PageResult(
-            manifest, tuple(walk.warnings.values()), tuple(sorted(walk.dependencies.items()))
+            manifest,
+            tuple(walk.warnings.values()),
+            tuple(sorted(walk.dependencies.items())),
+            explain,
         )
 
     def _page_tree(self, path: Path) -> etree._Element:

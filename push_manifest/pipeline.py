@@ -44,23 +44,23 @@ def crawl_pages(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
-    explain: bool = True,
 ) -> tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]]:
     """Crawl ``pages`` with ``jobs`` processes (default: every core), reusing the cache in
-    ``cache_dir`` when given. Returns the page manifests in input order and the warnings;
-    without ``explain``, the manifests' ``pruned`` lists are left empty."""
+    ``cache_dir`` when given. Returns the page manifests in input order and the warnings.
+    Without :attr:`CrawlOptions.explain`, the manifests' ``pruned`` lists are empty; with it,
+    a cached result stored without them is crawled again."""
     viewport = options.viewport
     settings = (float(viewport.width), float(viewport.height), float(viewport.dpr),
                 options.include_lazy, options.uniform_weights, options.prune)  # fmt: skip
     fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
     cache = _cache(cache_dir, fingerprint, site)
     paths = [os.path.realpath(page) for page in pages] if cache is not None else []
-    store = _Store(cache, paths, explain)
+    store = _Store(cache, paths, options.explain)
     results: list[PageResult | None] = [None] * len(pages)
     stale: list[int] = []
     for index in range(len(pages)):
         hit = cache.page(paths[index]) if cache is not None else None
-        if isinstance(hit, PageResult):
+        if isinstance(hit, PageResult) and (hit.explained or not options.explain):
             results[index] = store.compact(hit)
         else:
             stale.append(index)
