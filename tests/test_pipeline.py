@@ -139,3 +139,22 @@ def test_cycles_are_collected_every_so_many_pages_and_the_collector_restored() -
         page_done()
         assert alive() is None
     assert gc.isenabled()
+
+
+def test_one_stylesheet_reached_at_two_urls_resolves_against_each(make_site) -> None:  # type: ignore[no-untyped-def]
+    """The stylesheet is scanned once (one file) but its references resolve per URL."""
+    root = make_site({
+        "a/index.html": '<link rel="stylesheet" href="theme/site.css"><div class="x"></div>',
+        "b/index.html": '<link rel="stylesheet" href="theme/site.css"><div class="x"></div>',
+        "a/theme/site.css": ".x { background: url(bg.png) }",
+        "a/theme/bg.png": b"",
+        "b/theme/bg.png": b"",
+    })  # fmt: skip
+    (root / "b" / "theme" / "site.css").symlink_to(root / "a" / "theme" / "site.css")
+    pages = [root / "a" / "index.html", root / "b" / "index.html"]
+    manifest = build_manifest(pages, root=root, jobs=1, single=False)
+    urls = [{r.url for r in page.resources} for page in manifest.pages]
+    assert urls == [
+        {"/a/theme/site.css", "/a/theme/bg.png"},
+        {"/b/theme/site.css", "/b/theme/bg.png"},
+    ]
