@@ -8,30 +8,53 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 _T = TypeVar("_T")
 
 
-def pickled_as_values(cls: type[_T]) -> type[_T]:
+@overload
+def pickled_as_values(cls: type[_T]) -> type[_T]: ...
+@overload
+def pickled_as_values(*, interned: tuple[str, ...]) -> Callable[[type[_T]], type[_T]]: ...
+def pickled_as_values(
+    cls: type[_T] | None = None, *, interned: tuple[str, ...] = ()
+) -> type[_T] | Callable[[type[_T]], type[_T]]:
     """Pickle instances of a frozen, slotted dataclass as their class and field values.
 
     The default for slotted dataclasses looks the fields up in Python for every object, which
     dominated moving page results between processes and into the cache; a tuple of values
     pickles in C, and unpickling calls the constructor. Every field must be an ``__init__``
-    parameter, positional."""
-    names = [field.name for field in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    values: Callable[[Any], Any] = operator.attrgetter(*names)
-    single = len(names) == 1
+    parameter, positional. The string fields named in ``interned`` are interned when unpickled,
+    so that equal values from different pages (a shared image's URL) are held once."""
 
-    def __reduce__(self: Any) -> tuple[Any, ...]:
-        return (cls, (values(self),) if single else values(self))
+    def decorate(cls: type[_T]) -> type[_T]:
+        names = [field.name for field in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        values: Callable[[Any], Any] = operator.attrgetter(*names)
+        single = len(names) == 1
+        positions = tuple(names.index(name) for name in interned)
 
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
-    return cls
+        def __reduce__(self: Any) -> tuple[Any, ...]:
+            if positions:
+                return (_interned_instance, (cls, positions, values(self)))
+            return (cls, (values(self),) if single else values(self))
+
+        cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+        return cls
+
+    return decorate if cls is None else decorate(cls)
+
+
+def _interned_instance(cls: type[_T], positions: tuple[int, ...], values: tuple[Any, ...]) -> _T:
+    """An instance of ``cls`` from its field values, the strings at ``positions`` interned."""
+    fields = list(values)
+    for position in positions:
+        fields[position] = sys.intern(fields[position])
+    return cls(*fields)
 
 
 class Kind(StrEnum):
@@ -198,7 +221,7 @@ class Viewport:
     dpr: float = 1.0
 
 
-@pickled_as_values
+@pickled_as_values(interned=("url", "image_srcset", "image_sizes", "referrer"))
 @dataclass(frozen=True, slots=True)
 class Resource:
     """One entry of a page's manifest."""
