@@ -562,21 +562,23 @@ def _compound_features(compound: str, quirks: bool) -> tuple[_Features, bool, fr
     it requires, which no element has at load (Selectors 4 §9)."""
     suffixes = _SIMPLE_SUFFIX.findall(compound)
     tag = compound[: len(compound) - sum(map(len, suffixes))] if compound[0] not in ".#:" else ""
-    names = {kind: sorted({n[1:].lower() if quirks else n[1:] for n in suffixes if n[0] == kind})
-             for kind in ".#"}  # fmt: skip
-    states = frozenset(n[1:].lower() for n in suffixes if n[0] == ":") & (_USER_ACTION | _FOCUS)
-    pseudo_classes = any(name[0] == ":" for name in suffixes)
-    features = ((tag.lower(),) if tag else (), tuple(names["#"]), tuple(names["."]))
-    return features, len(suffixes) + bool(tag) == 1 and not pseudo_classes, states
+    fold = str.lower if quirks else str
+    ids = tuple(sorted({fold(name[1:]) for name in suffixes if name[0] == "#"}))
+    classes = tuple(sorted({fold(name[1:]) for name in suffixes if name[0] == "."}))
+    pseudo_classes = {name[1:].lower() for name in suffixes if name[0] == ":"}
+    decided = len(suffixes) + bool(tag) == 1 and not pseudo_classes
+    states = frozenset(pseudo_classes & (_USER_ACTION | _FOCUS))
+    return ((tag.lower(),) if tag else (), ids, classes), decided, states
 
 
 def _merged(features: _Features, more: _Features) -> _Features:
-    tags, ids, classes = features
-    return (
-        tuple(sorted({*tags, *more[0]})),
-        tuple(sorted({*ids, *more[1]})),
-        tuple(sorted({*classes, *more[2]})),
-    )
+    (tags, ids, classes), (more_tags, more_ids, more_classes) = features, more
+    return _both(tags, more_tags), _both(ids, more_ids), _both(classes, more_classes)
+
+
+def _both(names: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of either, sorted, without repeats."""
+    return tuple(sorted({*names, *more}))
 
 
 def _split(selector_list: str) -> list[str]:
