@@ -29,6 +29,7 @@ import itertools
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Final
 
 import tinycss2
@@ -798,22 +799,12 @@ def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[F
             yield replace(use, selector=selector, media=media)
 
 
+@lru_cache(maxsize=4096)
 def _plain_font_use(declarations: str) -> FontUse | None:
     """The use of a :data:`FontRule`'s declarations, without selector; most rules share a
     handful of font declarations, so each is parsed once per process."""
-    known = _PLAIN_FONT_USES.get(declarations, _NOT_SEEN)
-    if known is _NOT_SEEN:
-        if len(_PLAIN_FONT_USES) >= 4096:
-            _PLAIN_FONT_USES.clear()
-        nodes = tinycss2.parse_blocks_contents(
-            declarations, skip_comments=True, skip_whitespace=True
-        )
-        known = _PLAIN_FONT_USES[declarations] = _font_use(nodes, None, ())
-    return known  # type: ignore[return-value]
-
-
-_PLAIN_FONT_USES: dict[str, FontUse | None] = {}
-_NOT_SEEN: Final = object()
+    nodes = tinycss2.parse_blocks_contents(declarations, skip_comments=True, skip_whitespace=True)
+    return _font_use(nodes, None, ())
 
 
 def _may_declare_fonts(tokens: Sequence[Node]) -> bool:
