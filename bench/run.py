@@ -186,27 +186,41 @@ def measure(
 # --- what is measured ---------------------------------------------------------------------
 
 
-def floor(site: Path) -> dict[str, int]:
-    """Read and parse every page and stylesheet once, without crawling (run in a child)."""
+def floor(site: Path) -> dict[str, float]:
+    """Read and parse every page and stylesheet once, without crawling (run in a child).
+
+    Returns how many of each were parsed, their bytes, and the seconds each parser took
+    (``html_s``: lxml; ``css_s``: tinycss2), so the table can say where the floor's time goes.
+    """
     import lxml.html
     import tinycss2
 
-    counts = {"html": 0, "css": 0, "bytes": 0}
+    parts = dict.fromkeys(("html", "css", "html_bytes", "css_bytes", "html_s", "css_s"), 0.0)
     for dirpath, dirnames, filenames in os.walk(site):
         dirnames.sort()
         for name in sorted(filenames):
-            if name.endswith(".html"):
-                data = Path(dirpath, name).read_bytes()
-                lxml.html.document_fromstring(data)
-                counts["html"] += 1
-            elif name.endswith(".css"):
-                data = Path(dirpath, name).read_bytes()
-                tinycss2.parse_stylesheet_bytes(data)
-                counts["css"] += 1
-            else:
+            language = name.rpartition(".")[2]
+            if language not in ("html", "css"):
                 continue
-            counts["bytes"] += len(data)
-    return counts
+            data = Path(dirpath, name).read_bytes()
+            start = time.perf_counter()
+            if language == "html":
+                lxml.html.document_fromstring(data)
+            else:
+                tinycss2.parse_stylesheet_bytes(data)
+            parts[f"{language}_s"] += time.perf_counter() - start
+            parts[language] += 1
+            parts[f"{language}_bytes"] += len(data)
+    return parts
+
+
+def floor_parts_line(pages: int, parts: dict[str, float]) -> str:
+    """One line of where the floor's time went at ``pages`` pages."""
+    return (
+        f"floor at {pages} pages: lxml {parts['html_s']:.2f} s for {parts['html']:.0f} pages "
+        f"({parts['html_bytes'] / 1e6:.1f} MB), tinycss2 {parts['css_s']:.2f} s for "
+        f"{parts['css']:.0f} stylesheets ({parts['css_bytes'] / 1e6:.1f} MB)"
+    )
 
 
 @dataclass
@@ -253,6 +267,41 @@ def _entries(manifest: Path) -> int | None:
         return sum(len(v) for v in data.values() if isinstance(v, dict))
     except (OSError, ValueError):
         return None
+
+
+def stylesheets_per_page(manifest: Path, site: Path) -> dict[str, float] | None:
+    """How many stylesheets a page of the manifest loads, and their kilobytes on disk (each
+    file counted once per page): the CSS whose rules the cascade reads for that page. None
+    when the manifest is unreadable."""
+    try:
+        data = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        return None
+    pages = [v for v in data.values() if isinstance(v, dict)]
+    sizes: dict[str, int] = {}
+    sheets = 0
+    total = 0
+    for resources in pages:
+        for url, resource in resources.items():
+            if not isinstance(resource, dict) or resource.get("type") != "style":
+                continue
+            path = url.partition("?")[0].lstrip("/")
+            if path not in sizes:
+                file = site / path
+                sizes[path] = file.stat().st_size if file.is_file() else 0
+            sheets += 1
+            total += sizes[path]
+    if not pages:
+        return None
+    return {"sheets": sheets / len(pages), "kb": total / 1024 / len(pages)}
+
+
+def stylesheets_line(pages: int, per_page: dict[str, float]) -> str:
+    """One line of what a page's cascade reads at ``pages`` pages."""
+    return (
+        f"a page at {pages} pages loads {per_page['sheets']:.2f} stylesheets, "
+        f"{per_page['kb']:.0f} KB (the cold run's manifest)"
+    )
 
 
 def ensure_npm_tool(timeout: float) -> str:
@@ -404,7 +453,14 @@ def print_header(m: dict[str, Any], tool: dict[str, Any], seed: int, repeat: int
     print()
 
 
-def print_table(rows: list[Row], checks: list[dict[str, object]]) -> None:
+def print_table(
+    rows: list[Row],
+    checks: list[dict[str, object]],
+    floor_parts: dict[str, dict[str, float]] | None = None,
+    css_per_page: dict[str, dict[str, float]] | None = None,
+) -> None:
+    """The table, then where the floor's time went and what a page's cascade reads at each
+    size (when measured), then the targets."""
     head = (
         "pages",
         "run",
@@ -442,6 +498,12 @@ def print_table(rows: list[Row], checks: list[dict[str, object]]) -> None:
             ).rstrip()
         )
     print()
+    notes = [floor_parts_line(int(n), parts) for n, parts in (floor_parts or {}).items()]
+    notes += [stylesheets_line(int(n), per) for n, per in (css_per_page or {}).items()]
+    for note in notes:
+        print(note)
+    if notes:
+        print()
     for c in checks:
         value = c["value"]
         shown = "-" if value is None else f"{value:.2f}"
@@ -481,7 +543,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show:
         report = json.loads(args.show.read_text())
         print_header(report["machine"], report["tool"], report["seed"], report["repeat"])
-        print_table([Row(**r) for r in report["rows"]], report["targets"])
+        shown = [Row(**r) for r in report["rows"]]
+        print_table(
+            shown, report["targets"], report.get("floor_parts", {}), report.get("css_per_page", {})
+        )
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -496,6 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if npm_problem:
             print(f"npm tool not available: {npm_problem}", file=sys.stderr)
     rows: list[Row] = []
+    floor_parts: dict[str, dict[str, float]] = {}
+    css_per_page: dict[str, dict[str, float]] = {}
     generated: dict[int, float | None] = {}
     work = SITES / "_work"
     work.mkdir(parents=True, exist_ok=True)
@@ -514,6 +581,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         floor_row = _row(n, "floor", runs)
         rows.append(floor_row)
+        if floor_row.wall_s is not None:
+            fastest = min(runs, key=lambda r: r.wall)
+            floor_parts[str(n)] = json.loads(fastest.stdout)
 
         if tool.available:
             out = work / f"manifest-{n}.json"
@@ -537,6 +607,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         out.unlink(missing_ok=True)
                     runs.append(measure(cmd, work, args.timeout, env=env))
                 rows.append(_row(n, f"{mode} {label}", runs, _entries(out)))
+                if mode == "cold" and (per_page := stylesheets_per_page(out, site)):
+                    css_per_page[str(n)] = per_page
         else:
             rows.append(Row(n, "cold", status="tool not available"))
 
@@ -573,12 +645,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "tool": asdict(tool),
             "generation_s": generated,
             "rows": [asdict(r) for r in rows],
+            "floor_parts": floor_parts,
+            "css_per_page": css_per_page,
             "targets": checks,
         }
         print(json.dumps(report, indent=2))
     else:
         print_header(m, asdict(tool), args.seed, args.repeat)
-        print_table(rows, checks)
+        print_table(rows, checks, floor_parts, css_per_page)
     return 0
 
 
