@@ -172,6 +172,7 @@ class _PageWalk:
     """Documents whose font uses were collected, by identity (held so ids stay unique)."""
     pending_fonts: list[tuple[str, _Entry]] = field(default_factory=list)
     pruned: dict[str, str] = field(default_factory=dict)
+    """What was left out and why; recorded only with :attr:`CrawlOptions.explain`."""
     counter: int = 0
 
     def next_order(self) -> int:
@@ -248,10 +249,7 @@ class Crawler:
         finally:
             sys.setrecursionlimit(limit)
         self._settle_fonts(walk)
-        explain = self.options.explain
-        pruned = tuple(
-            (url, why) for url, why in walk.pruned.items() if explain and url not in walk.entries
-        )
+        pruned = tuple((url, why) for url, why in walk.pruned.items() if url not in walk.entries)
         manifest = PageManifest(
             key=key, url=manifest_key(page_url), resources=self._resources(walk), pruned=pruned
         )
@@ -259,7 +257,7 @@ class Crawler:
             manifest,
             tuple(walk.warnings.values()),
             tuple(sorted(walk.dependencies.items())),
-            explain,
+            self.options.explain,
         )
 
     def _page_tree(self, path: Path) -> etree._Element:
@@ -288,7 +286,7 @@ class Crawler:
             if font_face_used(family, entry.ref.attr("weight"), entry.ref.attr("style"),
                               applied, faces):  # fmt: skip
                 walk.add(key, entry)
-            else:
+            elif self.options.explain:
                 face = f"{family!r} {entry.ref.attr('weight') or 'normal'}"
                 walk.pruned.setdefault(key, f"no element's font selects the face {face}")
 
@@ -547,9 +545,10 @@ class Crawler:
         scope = context.media + ref.media
         matches = all(media_matches(query, self.options.viewport) for query in scope)
         if not matches and self.options.prune and ref.kind in _RENDER_DEPENDENT:
-            walk.pruned.setdefault(
-                key, f"media {' and '.join(scope)!r} does not match the viewport"
-            )
+            if self.options.explain:
+                walk.pruned.setdefault(
+                    key, f"media {' and '.join(scope)!r} does not match the viewport"
+                )
             return
         selector = ref.attr("selector")
         if (
@@ -558,7 +557,8 @@ class Crawler:
             and ref.kind in _RENDER_DEPENDENT
             and not _MATCHER.any_match(selector, walk.index)
         ):
-            walk.pruned.setdefault(key, f"no element matches {selector!r}")
+            if self.options.explain:
+                walk.pruned.setdefault(key, f"no element matches {selector!r}")
             return
         below = context.cap - 1 if ref.kind in _MODULE_SPECIFIERS else context.cap
         weight = cap(weigh(ref, fetch, media_matches=matches), below)
