@@ -39,11 +39,12 @@ def pickled_as_values(
         positions = tuple(names.index(name) for name in interned)
 
         def __reduce__(self: Any) -> tuple[Any, ...]:
-            if positions:
-                return (_interned_instance, (cls, positions, values(self)))
             return (cls, (values(self),) if single else values(self))
 
-        cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+        def reduce_interned(self: Any) -> tuple[Any, ...]:
+            return (_interned_instance, (cls, positions, values(self)))
+
+        cls.__reduce__ = reduce_interned if positions else __reduce__  # type: ignore[method-assign]
         return cls
 
     return decorate if cls is None else decorate(cls)
