@@ -289,7 +289,7 @@ def cli(
         max_resources=max_resources,
         budget=budget,
     )
-    bar = progress_bar(click.get_text_stream("stderr"), enabled=not quiet)
+    bar = progress_bar(sys.stderr, enabled=not quiet)
     try:
         result = build_manifest(
             files,
