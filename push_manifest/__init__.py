@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from push_manifest.cache import default_cache_dir
 from push_manifest.crawl import CrawlOptions
 from push_manifest.errors import InputError, OutputError, PushManifestError
 from push_manifest.model import (
@@ -62,6 +63,7 @@ def build_manifest(
     prune: bool = True,
     jobs: int | None = 1,
     cache_dir: str | os.PathLike[str] | None = None,
+    cache: bool | None = None,
     progress: Progress | None = None,
     explain: bool = True,
 ) -> Manifest:
@@ -71,10 +73,11 @@ def build_manifest(
     ``root`` defaults to the deepest directory containing every page. ``prune`` leaves out what
     the first render does not fetch; ``include_lazy`` keeps lazy images and imports. ``single``
     selects the single-page JSON format; by default it is used when exactly one page is given.
-    ``jobs`` is the number of processes (``None``: every core); ``cache_dir`` enables the
-    incremental cache. ``explain=False`` leaves each page's :attr:`PageManifest.pruned` empty
-    (what was left out and why, which ``--verbose`` prints): a large site's reasons take much
-    memory.
+    ``jobs`` is the number of processes (``None``: every core). The incremental cache is on
+    when ``cache_dir`` is given, or with ``cache=True`` in its default place for the root
+    (:func:`push_manifest.cache.default_cache_dir`); ``cache=False`` turns it off.
+    ``explain=False`` leaves each page's :attr:`PageManifest.pruned` empty (what was left out
+    and why, which ``--verbose`` prints): a large site's reasons take much memory.
     The result is the same whatever ``jobs`` and the cache are. Raises :class:`InputError` when
     a page is missing or outside the root, or the root is unusable; never prints.
     """
@@ -98,7 +101,7 @@ def build_manifest(
         paths,
         options,
         jobs=jobs,
-        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        cache_dir=_cache_dir(cache_dir, cache, site.root),
         progress=progress,
     )
     return Manifest(
@@ -107,3 +110,9 @@ def build_manifest(
         warnings=warnings,
         root=str(site.root),
     )
+
+
+def _cache_dir(given: str | os.PathLike[str] | None, cache: bool | None, root: Path) -> Path | None:
+    if cache is False or (given is None and not cache):
+        return None
+    return Path(given) if given is not None else default_cache_dir(root)

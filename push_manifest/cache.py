@@ -18,6 +18,7 @@ unpickled.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import hmac
 import os
@@ -37,10 +38,32 @@ _SCHEMA = 3
 _SIGNATURE = 32
 
 
+CACHE_DIR_NAME = ".push-manifest-cache"
+"""The cache's directory name beside a project's ``pyproject.toml``."""
+
+
+def user_cache_home() -> Path:
+    """This user's directory for the tool: ``$XDG_CACHE_HOME/http2-push-manifest``, else
+    ``~/.cache/http2-push-manifest``. It holds the signing key and the caches of sites that
+    have no ``pyproject.toml`` settings."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "http2-push-manifest"
+
+
+def default_cache_dir(root: str | os.PathLike[str], project: Path | None = None) -> Path:
+    """Where a site's cache lives when no ``--cache-dir`` is given: beside the project's
+    ``pyproject.toml`` (``project``: its directory) when the settings come from one, else in
+    :func:`user_cache_home` under a name derived from the root's real path. Never the current
+    directory: run from inside the published folder, that would publish the cache."""
+    if project is not None:
+        return project / CACHE_DIR_NAME
+    real = os.fsencode(os.path.realpath(root))
+    return user_cache_home() / "sites" / hashlib.blake2b(real, digest_size=8).hexdigest()
+
+
 def _user_key() -> bytes:
     """The user's private signing key, created on first use (mode 0600)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "http2-push-manifest" / "key"
+    path = user_cache_home() / "key"
     try:
         key = path.read_bytes()
         if len(key) >= 32:
@@ -87,6 +110,14 @@ def _read_regular(path: str) -> bytes:
 def _key_bytes(text: str) -> bytes:
     """A key that may hold undecodable file names (lone surrogates), as bytes for SQLite."""
     return text.encode("utf-8", "surrogatepass")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (or create, mode 0600: entries reveal the site's files) the cache database."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    return sqlite3.connect(path, timeout=5, isolation_level=None)
 
 
 class Packed(bytes):
@@ -152,27 +183,38 @@ class Cache:
         """``inside``: only dependency paths under this directory (the site root) are ever
         looked at, an entry naming another path is stale; ``read``: how a changed file is read
         again to hash it (the site's confined reader, :meth:`Site.read`)."""
+        self.directory = directory
         self.path = directory / "cache.sqlite"
+        self.problem: str | None = None
+        """Why the cache could not be used (opened, or written), the first time it failed;
+        ``None`` while it works. The run goes on without what failed."""
         self._read = read or _read_regular
         self._key = _user_key()
         self._inside = inside.rstrip(os.sep) + os.sep if inside else ""
         self._db: sqlite3.Connection | None = None
         self._states: dict[tuple[str, bool], Snapshot] = {}
-        with contextlib.suppress(OSError, sqlite3.Error):
+        try:
             directory.mkdir(parents=True, exist_ok=True)
+            if not os.access(directory, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, "the directory is not writable")
             ignore = directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text(
                     "# Created by http2-push-manifest: a cache, never commit it.\n*\n"
                 )
             self._db = self._open(fingerprint)
+        except (OSError, sqlite3.Error) as error:
+            self._failed(error)
+
+    def _failed(self, error: OSError | sqlite3.Error) -> None:
+        """Remember the first failure; later ones add nothing the user can act on."""
+        if self.problem is None:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.problem = str(reason)
 
     def _open(self, fingerprint: str) -> sqlite3.Connection:
-        fresh = not self.path.exists()
         expected = f"{_SCHEMA}:{fingerprint}"
-        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-        if fresh:
-            os.chmod(self.path, 0o600)
+        db = _connect(self.path)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             # A cache may lose its last writes in a power cut, never its consistency (WAL):
@@ -183,13 +225,16 @@ class Cache:
             if row is None or row[0] != expected:
                 _reset(db, expected)
             return db
-        except sqlite3.Error:
+        except sqlite3.DatabaseError as error:
             db.close()
-            # Not ours, or corrupt: start over.
-            self.path.unlink(missing_ok=True)
-            db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            _reset(db, expected)
-            return db
+            if not isinstance(error, sqlite3.OperationalError) or "malformed" in str(error):
+                # Not a database, or a corrupt one: start over.
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                db = _connect(self.path)
+                _reset(db, expected)
+                return db
+            raise
 
     def state(self, path: str, recorded: Snapshot) -> Snapshot:
         """The current state of ``path``, compared the way ``recorded`` was taken: a file with a
@@ -276,8 +321,8 @@ class Cache:
             with self._db:
                 self._db.execute("BEGIN")
                 self._db.executemany(sql, rows)
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as error:
+            self._failed(error)
 
     def close(self) -> None:
         """Close the database."""

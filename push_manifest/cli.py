@@ -8,11 +8,11 @@ Exit codes: 0 success; 1 ``--check`` found a stale manifest or ``--strict`` foun
 from __future__ import annotations
 
 import contextlib
-import difflib
+import io
 import os
 import signal
 import sys
-import tempfile
+import traceback
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from push_manifest import __version__, build_manifest
+from push_manifest.cache import CACHE_DIR_NAME
 from push_manifest.config import default_map, load_config, read_config
 from push_manifest.errors import OutputError, PushManifestError
 from push_manifest.filters import (
@@ -33,6 +34,7 @@ from push_manifest.filters import (
 )
 from push_manifest.headers import DEFAULT_HEADER_BUDGET, Routes
 from push_manifest.model import Destination, Manifest, Viewport
+from push_manifest.output import guard_target, input_paths, stale_diff, write_file
 from push_manifest.pages import is_pattern
 from push_manifest.progress import progress_bar
 from push_manifest.writers import FORMATS, HEADER_FORMATS, WriterOptions, budget_warnings, render
@@ -92,15 +94,25 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
 
 
 @click.command(
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "allow_extra_args": True,  # refused by _refuse_stray_arguments, with a hint
+    },
     epilog="Every option can also be set in [tool.http2-push-manifest] of the nearest "
     "pyproject.toml (key: the long option name); the command line wins. Docs, the weight "
-    "table and the JSON format: see the README.",
+    "table and the JSON format: see the README.\n\n"
+    "\b\nExit codes:\n"
+    "  0  success (the manifest is written, or --check found it up to date)\n"
+    "  1  --check found the manifest stale, or --strict found broken references\n"
+    "  2  usage error or unusable input or output (one line on stderr says which)\n"
+    "  3  internal error: a bug; rerun with --debug and report the traceback",
 )
 @click.option(
-    "-f", "--file", "files", multiple=True, required=True, metavar="PAGE",
+    "-f", "--file", "files", multiple=True, metavar="PAGE",
     help="An HTML page, a directory (its index.html) or a quoted glob pattern ('dist/**/*.html'). "
-    "Repeatable. One page gives the single-page format; several give one key per page.",
+    "Repeatable; needed unless pyproject.toml sets 'file'. One page gives the single-page "
+    "format; several give one key per page.",
 )  # fmt: skip
 @click.option(
     "-m", "--manifest", default="push_manifest.json", show_default=True, metavar="FILE",
@@ -212,9 +224,10 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
     "/blog/post (extensionless). index.html is always also its directory, /blog/.",
 )  # fmt: skip
 @click.option(
-    "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".push-manifest-cache"), show_default=True, metavar="DIR",
-    help="The incremental cache: a re-run re-parses only files that changed.",
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+    help="The incremental cache: a re-run re-parses only files that changed. Default: "
+    f"{CACHE_DIR_NAME}/ beside the pyproject.toml that holds the settings, else a directory "
+    "per site root under ~/.cache/http2-push-manifest/sites/ (never the current directory).",
 )  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache.")
 @click.option(
@@ -228,7 +241,10 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
     help="Read settings from this pyproject.toml instead of the nearest one up from the "
     "current directory.",
 )  # fmt: skip
-@click.option("-q", "--quiet", is_flag=True, help="Print no warnings and no progress bar.")
+@click.option(
+    "-q", "--quiet", is_flag=True,
+    help="Print no warnings, no progress bar and no summary line.",
+)  # fmt: skip
 @click.option(
     "--verbose",
     is_flag=True,
@@ -260,7 +276,7 @@ def cli(
     early_hints: bool,
     header_budget: int,
     routes: str,
-    cache_dir: Path,
+    cache_dir: Path | None,
     no_cache: bool,
     jobs: int | None,
     quiet: bool,
@@ -281,6 +297,12 @@ def cli(
     """
     ctx = click.get_current_context()
     quiet, verbose = _loudness(ctx, quiet, verbose)
+    _refuse_stray_arguments(ctx)
+    if not files:
+        raise click.UsageError(
+            "no pages: pass -f PAGE (a file, a directory or a quoted glob pattern), or set "
+            "file = [...] in [tool.http2-push-manifest] of pyproject.toml"
+        )
     filters = FilterOptions(
         include=include,
         exclude=exclude,
@@ -289,6 +311,7 @@ def cli(
         max_resources=max_resources,
         budget=budget,
     )
+    config: Path | None = ctx.meta.get("push_manifest.config")
     bar = progress_bar(sys.stderr, enabled=not quiet)
     try:
         result = build_manifest(
@@ -300,7 +323,10 @@ def cli(
             uniform_weights=uniform_weights,
             prune=prune,
             jobs=jobs,
-            cache_dir=None if no_cache else cache_dir,
+            cache_dir=cache_dir
+            if cache_dir is not None or config is None
+            else config.parent / CACHE_DIR_NAME,
+            cache=not no_cache,
             progress=bar.update if bar is not None else None,
             explain=verbose,
         )
@@ -318,12 +344,19 @@ def cli(
         failed = _report(result, kept, cuts, quiet=quiet, verbose=verbose, strict=strict)
         stale = _check(manifest, text) if check else False
         if not check and not failed:
-            _write(manifest, text)
+            if manifest != "-":
+                guard_target(manifest, result.root, input_paths(result))
+            changed = _write(manifest, text)
+            if not quiet:
+                where = "the manifest to standard output" if manifest == "-" else manifest
+                _summary(kept, f"wrote {where}" if changed else f"{manifest} unchanged")
+        elif check and not stale and not quiet:
+            _summary(kept, f"{manifest} is up to date")
     except PushManifestError as error:
         raise InputProblem(str(error)) from error
     except Exception as error:
         if debug:
-            raise
+            traceback.print_exc()
         raise InternalProblem(
             f"internal error: {type(error).__name__}: {error}. "
             "Rerun with --debug for the traceback and report it."
@@ -333,6 +366,18 @@ def cli(
             bar.close()
     if failed or stale:
         sys.exit(EXIT_STALE)
+
+
+def _summary(manifest: Manifest, outcome: str) -> None:
+    """One line on stderr: what became of the manifest, with its pages and resources."""
+    resources = sum(len(page.resources) for page in manifest.pages)
+    unique = len({resource.url for page in manifest.pages for resource in page.resources})
+    warned = f", {len(manifest.warnings)} warning(s)" if manifest.warnings else ""
+    click.echo(
+        f"{outcome}: {len(manifest.pages)} page(s), {resources} resource entries "
+        f"({unique} distinct){warned}",
+        err=True,
+    )
 
 
 def _loudness(ctx: click.Context, quiet: bool, verbose: bool) -> tuple[bool, bool]:
@@ -402,93 +447,56 @@ def _explain(manifest: Manifest, cuts: Sequence[Cut]) -> None:
 
 def _check(target: str, text: str) -> bool:
     """True (and a diff on stdout) when ``target`` differs from ``text``."""
-    if target == "-":
-        raise OutputError("--check compares with a file; give -m FILE, not -m -")
-    try:
-        current = Path(target).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        current = ""
-    except OSError as error:
-        raise OutputError(f"cannot read {target!r}: {error.strerror}") from error
-    if current == text:
+    diff = stale_diff(target, text)
+    if diff is None:
         return False
-    diff = difflib.unified_diff(
-        current.splitlines(keepends=True),
-        text.splitlines(keepends=True),
-        fromfile=f"{target} (on disk)",
-        tofile=f"{target} (expected)",
-    )
-    click.echo("".join(diff), nl=False)
+    click.echo(diff, nl=False)
     click.echo(f"error: {target} is stale; run without --check to update it", err=True)
     return True
 
 
-def _write(target: str, text: str) -> None:
-    """Write ``text`` to ``target`` atomically; leave the file untouched if it would not change."""
-    if target == "-":
-        click.echo(text, nl=False)
-        return
-    path = Path(target)
-    if path.is_dir():
-        raise OutputError(f"cannot write {target!r}: it is a directory; give -m a file name")
-    if path.exists() and not path.is_file():
-        # A device or FIFO (-m /dev/stdout, /dev/null): write into it; renaming over it would
-        # replace the device with a regular file.
-        try:
-            with open(path, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        except OSError as error:
-            raise OutputError(f"cannot write {target!r}: {error.strerror}") from error
-        return
+def _write(target: str, text: str) -> bool:
+    """Write ``text`` to ``target`` (``-``: standard output); False when the file already
+    held it."""
+    if target != "-":
+        return write_file(target, text)
     try:
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
-            return
-    except (OSError, UnicodeDecodeError):
-        pass
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {target!r}: directory {str(directory)!r} does not exist")
-    fd, temporary = _mkstemp(directory, path.name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-        with contextlib.suppress(OSError):
-            directory_fd = os.open(directory, os.O_RDONLY)
-            try:
-                os.fsync(directory_fd)  # the rename itself survives a power cut
-            finally:
-                os.close(directory_fd)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _mkstemp(directory: Path, name: str) -> tuple[int, str]:
-    try:
-        return tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+        sys.stdout.write(text)
+        sys.stdout.flush()
     except OSError as error:
-        raise OutputError(
-            f"cannot write in {str(directory)!r}: {error.strerror}; choose another -m FILE"
-        ) from error
+        _silence_stdout()
+        raise OutputError(f"cannot write to standard output: {error.strerror}") from error
+    return True
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _silence_stdout() -> None:
+    """After a failed write, point standard output at /dev/null, so that the flush at exit
+    does not fail again (with a traceback) on what is still buffered."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def _terminate(signum: int, _frame: object) -> None:
     """SIGTERM: unwind like Ctrl-C, so temporary files are removed and workers stopped."""
     raise SystemExit(128 + signum)
+
+
+def _refuse_stray_arguments(ctx: click.Context) -> None:
+    """Arguments without an option are an error; when they name files, the shell most likely
+    expanded an unquoted ``-f dist/*.html``, giving ``-f`` the first match and leaving the
+    others stray."""
+    if not ctx.args:
+        return
+    stray = " ".join(ctx.args)
+    hint = ""
+    if all(os.path.exists(arg) for arg in ctx.args):
+        hint = (
+            "; did the shell expand a glob pattern? Quote it, so the tool sees the pattern: "
+            "-f 'dist/**/*.html'"
+        )
+    raise click.UsageError(f"unexpected extra argument(s): {stray}{hint}", ctx)
 
 
 def main() -> None:

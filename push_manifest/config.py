@@ -2,8 +2,9 @@
 
 Every command-line option has a key: its long name without the dashes in front (``file``,
 ``manifest``, ``max-depth``, ``uniform-weights``…); flags take ``true``/``false``, repeatable
-options a list (or one string). Relative paths (``file``, ``manifest``, ``root``) are relative to
-the directory holding ``pyproject.toml``, so the tool behaves the same from any subdirectory.
+options a list (or one string). Relative paths (``file``, ``manifest``, ``root``,
+``cache-dir``) are relative to the directory holding ``pyproject.toml``, so the tool behaves
+the same from any subdirectory.
 The command line wins over the file. An unknown key or a bad value is an :class:`ConfigError`
 that names the file and the key.
 """
@@ -36,7 +37,7 @@ __all__ = [
 TABLE = "http2-push-manifest"
 """The table under ``[tool]`` that holds the settings."""
 
-PATH_KEYS = frozenset({"file", "manifest", "root"})
+PATH_KEYS = frozenset({"file", "manifest", "root", "cache-dir"})
 """Keys whose values are paths, resolved against the configuration file's directory."""
 
 _NOT_KEYS = frozenset({"help", "version", "config"})

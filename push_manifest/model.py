@@ -290,6 +290,7 @@ class WarningCode(StrEnum):
     DECODE = "decode"
     BUDGET = "budget"
     TOO_DEEP = "too-deep"
+    CACHE = "cache"
 
     @property
     def strict(self) -> bool:

@@ -37,6 +37,11 @@ def expand_pages(specs: Sequence[str | os.PathLike[str]]) -> list[Path]:
             if path.is_dir():
                 path = path / "index.html"
             if not path.is_file():
+                if path.exists():
+                    raise InputError(
+                        f"page {str(path)!r} is not a regular file (a FIFO, device or socket); "
+                        "give -f an HTML file, a directory or a glob pattern"
+                    )
                 raise InputError(f"page {str(path)!r} does not exist; check the -f argument")
             found = [path]
         for path in found:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from push_manifest.cache import Cache, Packed, Snapshot, pack, unpack
 from push_manifest.crawl import Crawler, CrawlOptions, PageResult
-from push_manifest.model import CrawlWarning, PageManifest, Resource
+from push_manifest.model import CrawlWarning, PageManifest, Resource, WarningCode
 from push_manifest.site import Site
 from push_manifest.workers import Workers
 
@@ -104,7 +104,10 @@ def crawl_pages(
     final = [result for result in results if result is not None]
     if progress is not None:
         progress(len(pages), len(pages))
-    return tuple(r.manifest for r in final), _merge_warnings(final)
+    warnings = _merge_warnings(final)
+    if cache is not None and cache.problem is not None:
+        warnings += (_cache_warning(cache),)
+    return tuple(r.manifest for r in final), warnings
 
 
 @functools.cache
@@ -178,6 +181,15 @@ def _merge_warnings(results: Sequence[PageResult]) -> tuple[CrawlWarning, ...]:
         for warning in result.warnings:
             merged.setdefault((warning.code, warning.document, warning.reference), warning)
     return tuple(merged.values())
+
+
+def _cache_warning(cache: Cache) -> CrawlWarning:
+    return CrawlWarning(
+        code=WarningCode.CACHE,
+        document=str(cache.directory),
+        message=f"cannot use the cache: {cache.problem}; this run went on without it (fix the "
+        "directory, choose another with --cache-dir DIR, or pass --no-cache)",
+    )
 
 
 def _cache(directory: Path | None, fingerprint: str, site: Site) -> Cache | None:

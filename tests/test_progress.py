@@ -153,7 +153,9 @@ def test_long_run_on_a_terminal_shows_the_bar(tmp_path: Path) -> None:
     assert len(json.loads(stdout)) == 2500
     assert "/2500 pages" in stderr
     assert "pages/s" in stderr
-    assert stderr.endswith("\r\x1b[K")
+    bar, erased, summary = stderr.rpartition("\r\x1b[K")
+    assert bar and erased  # the bar is erased before the summary line is printed
+    assert summary.startswith("wrote the manifest to standard output: 2500 page(s)")
     code, _, stderr = _run_with_tty_stderr(
         ["-f", "p*.html", "-m", "-", "--jobs", "1", "-q"], tmp_path
     )

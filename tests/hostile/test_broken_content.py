@@ -485,7 +485,9 @@ def test_all_broken_content_at_once_through_the_cli(area: Area, tmp_path: Path) 
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    assert all(line.startswith("warning: ") for line in result.stderr.splitlines())
+    *warnings, summary = result.stderr.splitlines()
+    assert all(line.startswith("warning: ") for line in warnings)
+    assert summary.startswith(f"wrote {out}: 9 page(s)")
     pages = render(crawl_all([f"{area.root}/*.html"], root=area.root))
     assert out.read_text() == pages
     assert "/img/good.png" in out.read_text()

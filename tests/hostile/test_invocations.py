@@ -196,7 +196,10 @@ def test_internal_error_is_short_and_points_to_debug(
     assert "--debug" in line
 
     debug = CliRunner().invoke(cli, ["-f", str(site / "index.html"), "-m", "-", "--debug"])
-    assert isinstance(debug.exception, RuntimeError)  # --debug lets the traceback through
+    assert debug.exit_code == 3  # the same code: 1 would mean "stale" to a CI step
+    assert "Traceback (most recent call last)" in debug.stderr
+    assert 'raise RuntimeError("something impossible happened")' in debug.stderr
+    assert debug.stderr.splitlines()[-1] == line
 
 
 def test_ctrl_c_is_one_line_not_a_traceback(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
