@@ -21,11 +21,29 @@ from push_manifest.writers import FORMATS
 from .conftest import FIXTURES
 
 COMPAT = FIXTURES / "npm-compat"
+SUMMARY = (
+    r"wrote the manifest to standard output: \d+ page\(s\), \d+ resource entries "
+    r"\(\d+ distinct\)(, \d+ warning\(s\))?"
+)
 SiteMaker = Callable[[dict[str, str | bytes]], Path]
 
 
 def run(*args: str | os.PathLike[str]) -> click.testing.Result:
     return CliRunner().invoke(cli, [os.fspath(a) for a in args], catch_exceptions=False)
+
+
+def console_script() -> Path:
+    """The installed ``http2-push-manifest``, next to the interpreter running the tests (a
+    virtual environment's ``bin/``), whether or not that directory is on ``PATH``."""
+    script = Path(sys.executable).parent / "http2-push-manifest"
+    if not os.access(script, os.X_OK):
+        pytest.fail(
+            f"the console script is not installed next to {sys.executable} (looked for {script});"
+            f" install the package with this interpreter: {sys.executable} -m pip install -e"
+            " '.[test]'",
+            pytrace=False,
+        )
+    return script
 
 
 def test_every_option_is_documented_in_help() -> None:
@@ -61,7 +79,9 @@ def test_stdout_carries_only_the_manifest_and_warnings_go_to_stderr() -> None:
     assert result.exit_code == 0
     json.loads(result.stdout)
     assert "doesntexist.json" in result.stderr
-    assert all(line.startswith("warning: ") for line in result.stderr.splitlines())
+    *warnings, summary = result.stderr.splitlines()
+    assert all(line.startswith("warning: ") for line in warnings)
+    assert re.fullmatch(SUMMARY, summary), summary
 
 
 def test_quiet_silences_warnings() -> None:
@@ -169,9 +189,11 @@ def test_uniform_weights_writes_weight_one() -> None:
     assert {entry["weight"] for entry in data.values()} == {1}
 
 
-def test_python_dash_m_and_console_script_work(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["python -m", "console script"])
+def test_python_dash_m_and_console_script_work(how: str) -> None:
+    command = [sys.executable, "-m", "push_manifest"] if how == "python -m" else [console_script()]
     result = subprocess.run(
-        [sys.executable, "-m", "push_manifest", "-f", str(COMPAT / "index.html"), "-m", "-"],
+        [*command, "-f", COMPAT / "index.html", "-m", "-"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -264,7 +286,8 @@ def test_strict_reports_each_problem_on_one_line_and_writes_nothing(
 def test_strict_passes_on_a_clean_site(site: Path) -> None:
     result = run("--strict", "-f", site / "index.html", "-m", "-")
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    [summary] = result.stderr.splitlines()
+    assert re.fullmatch(SUMMARY, summary), summary
 
 
 def test_filters_from_the_command_line(site: Path) -> None:
@@ -305,7 +328,9 @@ def test_verbose_explains_every_resource_and_every_cut(site: Path) -> None:
     )
     assert sum(line.startswith("  cut ") for line in lines) == 3
     plain = run("-f", site / "index.html", "-m", "-", "--budget", "1KiB")
-    assert plain.stderr == ""
+    assert plain.stderr == (
+        "wrote the manifest to standard output: 1 page(s), 4 resource entries (4 distinct)\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -353,7 +378,7 @@ def test_ci_step_from_the_readme_end_to_end(tmp_path: Path) -> None:
 
     def tool(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["http2-push-manifest", *args], cwd=tmp_path, capture_output=True, text=True,
+            [console_script(), *args], cwd=tmp_path, capture_output=True, text=True,
             timeout=120, check=False,
         )  # fmt: skip
 
@@ -362,7 +387,11 @@ def test_ci_step_from_the_readme_end_to_end(tmp_path: Path) -> None:
     assert "+++ " in stale.stdout
     assert tool().returncode == 0
     fresh = tool("--check", "--strict")
-    assert (fresh.returncode, fresh.stdout, fresh.stderr) == (0, "", "")
+    assert (fresh.returncode, fresh.stdout) == (0, "")
+    assert fresh.stderr == (
+        f"{site / 'push_manifest.json'} is up to date: 1 page(s), 1 resource entries (1 distinct)\n"
+    )
+    assert tool("--check", "--strict", "-q").stderr == ""
     (site / "index.html").write_text('<link rel="stylesheet" href="css/app.css"><img src=x.png>')
     assert tool().returncode == 0
     broken = tool("--check", "--strict")
@@ -370,3 +399,58 @@ def test_ci_step_from_the_readme_end_to_end(tmp_path: Path) -> None:
     assert "index.html" in broken.stderr
     assert "'x.png'" in broken.stderr
     assert "error: --strict: 1 broken reference(s)" in broken.stderr
+
+
+# -- help, usage errors and the summary line ---------------------------------------------------
+
+
+def test_help_lists_the_exit_codes_and_does_not_mark_file_required() -> None:
+    text = run("--help").output
+    assert "[required]" not in text
+    for code, meaning in [("0", "success"), ("1", "stale"), ("2", "usage error"), ("3", "bug")]:
+        assert re.search(rf"^ +{code} +.*{meaning}", text, re.MULTILINE), (code, text)
+
+
+def test_no_page_anywhere_is_a_usage_error_naming_both_ways_to_give_one() -> None:
+    result = CliRunner().invoke(cli, [])
+    assert result.exit_code == 2
+    assert "pass -f PAGE" in result.stderr and "pyproject.toml" in result.stderr
+
+
+def test_a_shell_expanded_glob_gets_a_hint_to_quote_it(site: Path) -> None:
+    (site / "about.html").write_text("<p>about</p>")
+    done = subprocess.run(
+        [console_script(), "-f", "index.html", "about.html", "-m", "-"],
+        cwd=site, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "unexpected extra argument(s): about.html" in done.stderr
+    assert "Quote it" in done.stderr and "-f 'dist/**/*.html'" in done.stderr
+    stray = subprocess.run(
+        [console_script(), "-f", "index.html", "no-such-file", "-m", "-"],
+        cwd=site, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert stray.returncode == 2
+    assert "Quote it" not in stray.stderr
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_fifo_or_device_as_page_is_not_a_regular_file(tmp_path: Path, special: str) -> None:
+    if special == "fifo":
+        os.mkfifo(tmp_path / "fifo")
+        special = str(tmp_path / "fifo")
+    result = CliRunner().invoke(cli, ["-f", special, "-m", "-"])
+    assert result.exit_code == 2
+    assert f"page {special!r} is not a regular file" in result.stderr
+    assert "does not exist" not in result.stderr
+
+
+def test_the_summary_line_says_what_became_of_the_manifest(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.json"
+    counts = "1 page(s), 7 resource entries (7 distinct)"
+    assert run("-f", site / "index.html", "-m", out).stderr == f"wrote {out}: {counts}\n"
+    assert run("-f", site / "index.html", "-m", out).stderr == f"{out} unchanged: {counts}\n"
+    checked = run("-f", site / "index.html", "-m", out, "--check")
+    assert checked.stderr == f"{out} is up to date: {counts}\n"
+    assert run("-f", site / "index.html", "-m", out, "-q").stderr == ""
