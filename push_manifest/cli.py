@@ -37,7 +37,7 @@ from push_manifest.model import Destination, Manifest, Viewport
 from push_manifest.output import guard_target, input_paths, stale_diff, write_file
 from push_manifest.pages import is_pattern
 from push_manifest.progress import progress_bar
-from push_manifest.writers import FORMATS, HEADER_FORMATS, WriterOptions, budget_warnings, render
+from push_manifest.writers import FORMATS, HEADER_FORMATS, WriterOptions, format_warnings, render
 
 EXIT_STALE = 1
 EXIT_INPUT = 2
@@ -339,7 +339,8 @@ def cli(
         )  # fmt: skip
         text = render(kept, fmt, writer_options)
         if fmt in HEADER_FORMATS:
-            kept = replace(kept, warnings=kept.warnings + budget_warnings(kept, writer_options))
+            written = format_warnings(kept, fmt, writer_options)
+            kept = replace(kept, warnings=kept.warnings + written)
             result = replace(result, warnings=kept.warnings)
         failed = _report(result, kept, cuts, quiet=quiet, verbose=verbose, strict=strict)
         stale = _check(manifest, text) if check else False

@@ -10,7 +10,8 @@ options from parsed header attributes"): ``rel``, ``as``, ``crossorigin``, ``typ
 that push.
 
 Also here: which resources a browser acts on in a 103 Early Hints response, the per-page header
-size budget, and how a page's file path maps to the URL paths a server sees.
+size budget, how a page's file path maps to the URL paths a server sees, and how a server
+configuration names such a path whatever bytes it holds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 from push_manifest.model import CrossOrigin, Destination, PageManifest, Resource
 
@@ -29,6 +30,8 @@ __all__ = [
     "Link",
     "PageLinks",
     "Routes",
+    "byte_regex",
+    "comment_text",
     "file_path",
     "fit_header",
     "header_size",
@@ -37,6 +40,7 @@ __all__ = [
     "link_value",
     "page_links",
     "page_routes",
+    "path_bytes",
     "quote_param",
     "uri_reference",
 ]
@@ -288,3 +292,33 @@ def page_links(
         links=kept,
         dropped=dropped,
     )
+
+
+def path_bytes(url: str) -> bytes:
+    """The bytes a server compares its locations with for the percent-encoded URL path ``url``:
+    ``%XX`` decoded byte for byte, whether or not the result is UTF-8."""
+    return unquote_to_bytes(url)
+
+
+def byte_regex(raw: bytes) -> str:
+    """A regular expression that matches exactly the bytes ``raw``, for PCRE as nginx and Apache
+    httpd compile it (without UTF mode: a pattern matches bytes). Metacharacters are escaped;
+    bytes that are not part of valid UTF-8, and the UTF-8 bytes of every character that is not
+    printable (controls, separators, private use), are written ``\\xHH``, so the pattern is
+    printable UTF-8 text on one line; other valid UTF-8 stays as its characters."""
+    out = []
+    for char in raw.decode("utf-8", "surrogateescape"):
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif not char.isprintable():
+            out.extend(f"\\x{byte:02x}" for byte in char.encode("utf-8"))
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+def comment_text(text: str) -> str:
+    """``text`` for a one-line ``#`` comment in a configuration file: each control character
+    (a newline would end the comment and start a directive) becomes ``%XX``."""
+    return _CONTROL.sub(lambda match: "".join(f"%{ord(c):02X}" for c in match.group()), text)

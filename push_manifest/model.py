@@ -290,7 +290,10 @@ class WarningCode(StrEnum):
     DECODE = "decode"
     BUDGET = "budget"
     TOO_DEEP = "too-deep"
+    TOO_LARGE = "too-large"
+    """A file over the size limit (not read), or an element with too many attributes."""
     CACHE = "cache"
+    HOST_LIMIT = "host-limit"
 
     @property
     def strict(self) -> bool:

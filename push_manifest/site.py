@@ -70,17 +70,24 @@ class Site:
         return real == str(self.root) or real.startswith(self._prefix)
 
     def relative_key(self, path: Path) -> str:
-        """The page key of a file inside the root: its root-relative path with ``/`` separators.
+        """The page key of a file inside the root: its root-relative URL path, percent-encoded
+        as a browser requests it (the path of :meth:`url_for` without its leading ``/``).
 
-        Bytes of a file name that are not UTF-8 read as U+FFFD, so the key can be written out.
+        ``blog/post.html`` stays as it is; every byte of the file name outside ASCII letters,
+        digits and ``-._~!$&'()*+,;=:@`` is ``%XX`` (``a b.html`` → ``a%20b.html``,
+        ``café.html`` → ``caf%C3%A9.html``, a name that is not UTF-8 byte for byte), so two
+        files never share a key and a key holds no control character, ``\\``, ``#`` or ``?``.
         """
-        return os.fsencode(self._relative(path)).decode("utf-8", "replace")
+        return self._url_path(path)[1:]
 
     def url_for(self, path: Path) -> str:
         """The absolute URL (under :data:`ORIGIN`) a browser requests ``path`` by."""
-        # Bytes, so a file name that is not UTF-8 is percent-encoded byte for byte.
-        key = os.fsencode(self._relative(path))
-        return URL("/" + quote(key, safe=_PATH_SAFE), base=ORIGIN).href
+        return URL(self._url_path(path), base=ORIGIN).href
+
+    def _url_path(self, path: Path) -> str:
+        # Bytes, so a file name that is not UTF-8 is percent-encoded byte for byte. The WHATWG
+        # URL parser keeps this path as it is: it holds nothing the path state would encode.
+        return "/" + quote(os.fsencode(self._relative(path)), safe=_PATH_SAFE)
 
     def _relative(self, path: Path) -> str:
         return Path(os.path.realpath(path)).relative_to(self.root).as_posix()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,13 @@ def test_single_page_schema_accepts_edge_cases() -> None:
         {"blog\\post.html": {"/a.css": GOOD}},
         {"index.html": {"/a.css": {"type": "style", "weight": 999}}},
         {"index.html": GOOD},
+        # Page keys are percent-encoded: none of these is one the tool writes.
+        {"a b.html": {}},
+        {"new\nline.html": {}},
+        {"a#b.html": {}},
+        {"a?b.html": {}},
+        {"100%.html": {}},
+        {"": {}},
     ],
 )
 def test_multi_page_schema_rejects(instance: object) -> None:
@@ -137,3 +145,27 @@ def test_multi_page_schema_rejects(instance: object) -> None:
 def test_multi_page_schema_accepts_page_keys() -> None:
     instance = {"index.html": {"/a.css": GOOD}, "blog/post.html": {}}
     assert errors(MULTI_VALIDATOR, instance) == []
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    assert len(set(keys)) == len(keys), f"duplicate keys: {keys}"
+    return dict(pairs)
+
+
+def test_multi_page_schema_accepts_every_key_the_crawl_writes(tmp_path: Path) -> None:
+    """Files named with a newline, a backslash, bytes that are not UTF-8, spaces, ``%``, ``#``,
+    ``?``, ``$`` or accents (issue 16): one distinct, valid key each."""
+    names = [b"new\nline.html", b"back\\slash.html", b"p\xff.html", b"p\xfe.html",
+             b"a b%c#d?e.html", b"cost$.html", "café.html".encode(), b"index.html"]  # fmt: skip
+    for name in names:
+        with open(os.path.join(os.fsencode(tmp_path), name), "wb") as handle:
+            handle.write(b"<link rel=stylesheet href=a.css>")
+    (tmp_path / "a.css").write_text("p {}", encoding="utf-8")
+    text = render(build_manifest([f"{tmp_path}/*.html"], root=tmp_path, single=False), "json")
+    data = json.loads(text, object_pairs_hook=_no_duplicates)
+    assert sorted(data) == sorted([
+        "new%0Aline.html", "back%5Cslash.html", "p%FF.html", "p%FE.html",
+        "a%20b%25c%23d%3Fe.html", "cost$.html", "caf%C3%A9.html", "index.html",
+    ])  # fmt: skip
+    assert errors(MULTI_VALIDATOR, data) == []

@@ -20,6 +20,7 @@ __all__ = [
     "Writer",
     "WriterOptions",
     "budget_warnings",
+    "format_warnings",
     "header_pages",
     "render",
 ]
@@ -78,25 +79,47 @@ def budget_warnings(manifest: Manifest, options: WriterOptions) -> tuple[CrawlWa
     return tuple(warnings)
 
 
-def _formats() -> dict[str, Writer]:
-    from push_manifest.writers import apache, firebase, link, netlify, nginx
+Checker = Callable[[Manifest, WriterOptions], Iterable[CrawlWarning]]
+
+
+def _formats() -> tuple[dict[str, Writer], dict[str, Checker]]:
+    from push_manifest.writers import apache, cloudflare, firebase, link, netlify, nginx
     from push_manifest.writers import json as json_writer
 
-    return {
+    writers: dict[str, Writer] = {
         "json": json_writer.write,
         "link": link.write,
         "apache": apache.write,
         "nginx": nginx.write,
         "netlify": netlify.write,
+        "cloudflare": cloudflare.write,
         "firebase": firebase.write,
     }
+    return writers, {"cloudflare": cloudflare.warnings}
 
 
-FORMATS: dict[str, Writer] = _formats()
+FORMATS: dict[str, Writer]
 """Output format name (``--format``) → writer."""
+_HOST_LIMITS: dict[str, Checker]
+"""Format → the warnings its host's documented limits give (formats whose host has some)."""
+FORMATS, _HOST_LIMITS = _formats()
 
 HEADER_FORMATS = frozenset(FORMATS) - {"json"}
 """The formats that write ``Link`` headers, to which :class:`WriterOptions` apply."""
+
+
+def format_warnings(
+    manifest: Manifest, fmt: str, options: WriterOptions | None = None
+) -> tuple[CrawlWarning, ...]:
+    """Every warning that writing ``manifest`` in format ``fmt`` gives: for a header format,
+    :func:`budget_warnings`, then those of its host's limits (``cloudflare``: over 100 rules,
+    a line over 2,000 characters). None for ``json``."""
+    if fmt not in HEADER_FORMATS:
+        return ()
+    options = options or WriterOptions()
+    check = _HOST_LIMITS.get(fmt)
+    limits = tuple(check(manifest, options)) if check else ()
+    return budget_warnings(manifest, options) + limits
 
 
 def render(manifest: Manifest, fmt: str = "json", options: WriterOptions | None = None) -> str:

@@ -11,7 +11,9 @@ through ``H2PushResource``. Kept to those, because mod_http2 also announces ever
 ``<LocationMatch>`` with an anchored regex rather than ``<Location>``: ``<Location "/blog">``
 would also match ``/blog/post``. The regex matches the decoded path (what Apache compares) of
 the page file and of its routes: ``^/(?:index\\.html)?$``, ``^/blog/post(?:\\.html)?$`` with
-extension-less routes.
+extension-less routes. It is built on the path's bytes (:func:`~push_manifest.headers.byte_regex`:
+a newline, another control byte or a byte that is not UTF-8 is ``\\xHH``), and every argument
+is quoted the way ``ap_getword_conf`` reads it back: ``\\\\`` for a backslash, ``\\"`` for a quote.
 """
 
 from __future__ import annotations
@@ -19,9 +21,16 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from urllib.parse import unquote
 
-from push_manifest.headers import PageLinks, Routes, file_path, uri_reference
+from push_manifest.headers import (
+    PageLinks,
+    Routes,
+    byte_regex,
+    comment_text,
+    file_path,
+    path_bytes,
+    uri_reference,
+)
 from push_manifest.model import Manifest
 from push_manifest.writers import WriterOptions, header_pages
 
@@ -31,30 +40,34 @@ _INDENT = "    "
 
 
 def _quote(text: str) -> str:
-    """An Apache configuration argument in double quotes (``\\"`` escapes a quote)."""
-    return '"' + text.replace('"', '\\"') + '"'
+    """An Apache configuration argument in double quotes: ``ap_getword_conf`` reads ``\\\\`` as
+    a backslash and ``\\"`` as a quote inside them."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _header_value(value: str) -> str:
+    """``value`` as a mod_headers value string, which reads ``%`` as a format specifier
+    (``%%`` writes a percent sign) and a backslash as an escape (``\\n`` writes a newline,
+    ``\\\\`` a backslash)."""
+    return value.replace("\\", "\\\\").replace("%", "%%")
 
 
 def location_regex(url: str, routes: Routes = Routes.HTML) -> str:
     """The anchored PCRE that ``<LocationMatch>`` needs for the page file at ``url`` (a
     root-absolute, percent-encoded path) and the routes it is served at."""
-    path = unquote(url)
+    path = path_bytes(url)
     directory, name = posixpath.split(path)
-    directory = directory.rstrip("/") + "/"
-    if re.fullmatch(r"index\.html?", name):
-        return f"^{re.escape(directory)}(?:{re.escape(name)})?$"
+    directory = directory.rstrip(b"/") + b"/"
+    if re.fullmatch(rb"index\.html?", name):
+        return f"^{byte_regex(directory)}(?:{byte_regex(name)})?$"
     stem, ext = posixpath.splitext(path)
-    if routes is Routes.EXTENSIONLESS and ext.lower() in (".html", ".htm"):
-        return f"^{re.escape(stem)}(?:{re.escape(ext)})?$"
-    return f"^{re.escape(path)}$"
+    if routes is Routes.EXTENSIONLESS and ext.lower() in (b".html", b".htm"):
+        return f"^{byte_regex(stem)}(?:{byte_regex(ext)})?$"
+    return f"^{byte_regex(path)}$"
 
 
 def _block(page: PageLinks, options: WriterOptions) -> list[str]:
-    headers = [
-        # mod_headers reads "%" as a format specifier: "%%" writes a percent sign.
-        f"Header add Link {_quote(link.value.replace('%', '%%'))}"
-        for link in page.links
-    ]
+    headers = [f"Header add Link {_quote(_header_value(link.value))}" for link in page.links]
     hints = [f"H2EarlyHint Link {_quote(link.value)}" for link in page.links if link.early_hint]
     pushes: list[str] = []
     if not options.nopush:
@@ -68,7 +81,7 @@ def _block(page: PageLinks, options: WriterOptions) -> list[str]:
     if not (headers or hints or pushes):
         return []
     regex = location_regex(file_path(page.page), options.routes)
-    lines = [f"# {page.page.key}", f"<LocationMatch {_quote(regex)}>"]
+    lines = [f"# {comment_text(page.page.key)}", f"<LocationMatch {_quote(regex)}>"]
     lines += [_INDENT + line for line in headers]
     if hints or pushes:
         lines.append(_INDENT + "<IfModule http2_module>")

@@ -1,10 +1,12 @@
-"""A ``_headers`` file (``--format netlify``), read by Netlify and Cloudflare Pages.
+"""A Netlify ``_headers`` file (``--format netlify``): one literal rule per page route.
 
-Grammar (Netlify "Custom headers", Cloudflare Pages "Headers"): a line holding a URL path starts
-a rule; the indented ``Name: value`` lines under it are that path's headers; ``#`` starts a
-comment line. A header name given on several lines sends all the values, joined with ``, ``, so
-each link-value gets its own ``Link:`` line, which also keeps lines under Cloudflare's 2,000
-characters. Cloudflare Pages turns ``rel=preload`` links into 103 Early Hints by itself.
+Grammar (Netlify "Custom headers", docs.netlify.com/routing/headers/): a line holding a URL path
+starts a rule; the indented ``Name: value`` lines under it are that path's headers; ``#`` starts
+a comment line. A header name given on several lines sends all the values, joined with ``, ``,
+so each link-value gets its own ``Link:`` line. Netlify documents no limit on the number of
+rules or the length of a line. Cloudflare Pages reads the same syntax but allows 100 rules and
+2,000 characters a line, and serves pages at extension-less URLs: ``--format cloudflare``
+(:mod:`push_manifest.writers.cloudflare`) writes for it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from push_manifest.headers import comment_text
 from push_manifest.model import Manifest
 from push_manifest.writers import WriterOptions, header_pages
 
@@ -27,12 +30,12 @@ def rule_path(route: str) -> str:
 def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
     """Yield the ``_headers`` rules: one per page route, one ``Link`` line per link-value."""
     yield "# Preload headers by http2-push-manifest: save as _headers in the publish directory"
-    yield "# (Netlify, Cloudflare Pages)."
+    yield "# (Netlify; for Cloudflare Pages, use --format cloudflare)."
     for page in header_pages(manifest, options):
         if not page.links:
             continue
         yield ""
-        yield f"# {page.page.key}"
+        yield f"# {comment_text(page.page.key)}"
         for route in page.routes:
             yield rule_path(route)
             for link in page.links:

@@ -93,13 +93,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def workdir(prefix: str) -> Iterator[Path]:
-    """A temporary directory holding a copy of the fixture site, readable by the unprivileged
-    user that server workers switch to when started as root."""
+def workdir(prefix: str, site: Path = SITE) -> Iterator[Path]:
+    """A temporary directory holding a copy of ``site`` (the fixture site by default), readable
+    by the unprivileged user that server workers switch to when started as root."""
     path = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         path.chmod(0o755)
-        shutil.copytree(SITE, path / "site")
+        shutil.copytree(site, path / "site")
+        (path / "site").chmod(0o755)
         for root, dirs, files in os.walk(path / "site"):
             for name in dirs:
                 Path(root, name).chmod(0o755)
@@ -180,14 +181,14 @@ def apache_version() -> tuple[int, ...]:
 
 
 @contextlib.contextmanager
-def apache(generated: str, *, multiviews: bool = False) -> Iterator[Server]:
-    """Apache httpd with mod_http2 (h2c and TLS h2) serving the fixture site, the ``generated``
-    configuration included at server level."""
+def apache(generated: str, *, multiviews: bool = False, site: Path = SITE) -> Iterator[Server]:
+    """Apache httpd with mod_http2 (h2c and TLS h2) serving ``site`` (the fixture site by
+    default), the ``generated`` configuration included at server level."""
     binary = require("apache2", "httpd")
     for _, file in _APACHE_MODULES:
         if not (APACHE_MODULES / file).is_file():
             unavailable(f"{APACHE_MODULES / file} is missing (set APACHE_MODULES)")
-    with workdir("pm-apache-") as base:
+    with workdir("pm-apache-", site) as base:
         cert, key = self_signed(base)
         h2c, tls = free_port(), free_port()
         (base / "push.conf").write_text(generated, encoding="utf-8")
@@ -293,11 +294,11 @@ def nginx_test(base: Path, conf: Path) -> str:
 
 
 @contextlib.contextmanager
-def nginx(generated: str) -> Iterator[Server]:
-    """nginx serving the fixture site over h2c, the ``generated`` configuration included in its
-    server block, after ``nginx -t`` accepted it."""
+def nginx(generated: str, *, site: Path = SITE) -> Iterator[Server]:
+    """nginx serving ``site`` (the fixture site by default) over h2c, the ``generated``
+    configuration included in its server block, after ``nginx -t`` accepted it."""
     binary = require("nginx")
-    with workdir("pm-nginx-") as base:
+    with workdir("pm-nginx-", site) as base:
         port = free_port()
         conf = nginx_conf(base, port, generated)
         nginx_test(base, conf)

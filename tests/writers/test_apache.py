@@ -7,6 +7,7 @@ import re
 import pytest
 
 from push_manifest.headers import Routes, link_value
+from push_manifest.model import PageManifest
 from push_manifest.writers import WriterOptions, render
 from push_manifest.writers.apache import location_regex
 
@@ -14,12 +15,21 @@ from .factories import EMPTY, HOME, POST, manifest, page, res
 
 
 def _args(text: str) -> list[str]:
-    """Split a directive line like ap_getword_conf: double-quoted words, where \\" is a quote."""
+    """Split a directive line like ap_getword_conf: in a double-quoted word ``\\\\`` is a
+    backslash and ``\\"`` a quote; any other backslash stays as it is."""
     words = []
-    for match in re.finditer(r'"((?:\\"|[^"])*)"|(\S+)', text):
+    for match in re.finditer(r'"((?:\\[\\"]|[^"\\]|\\(?![\\"]))*)"|(\S+)', text):
         quoted, bare = match.groups()
-        words.append(quoted.replace('\\"', '"') if quoted is not None else bare)
+        words.append(re.sub(r'\\([\\"])', r"\1", quoted) if quoted is not None else bare)
     return words
+
+
+def _sent(value: str) -> str:
+    """What mod_headers sends for a ``Header`` value string (parse_misc_string and
+    parse_format_string): ``%%`` is a percent sign, ``\\\\`` a backslash, ``\\n`` a newline,
+    ``\\t`` a tab; another backslash stays."""
+    escapes = {"%%": "%", "\\\\": "\\", "\\n": "\n", "\\t": "\t"}
+    return re.sub(r"%%|\\[\\nt]", lambda match: escapes[match.group()], value)
 
 
 def _sections(text: str) -> dict[str, list[list[str]]]:
@@ -144,9 +154,27 @@ def test_a_page_with_nothing_gets_no_block() -> None:
 def test_quotes_in_values_are_escaped() -> None:
     odd = page("index.html", res("/p.css", "style", media='print and (x: "y")'))
     home = _sections(render(manifest(odd), "apache"))[r"^/(?:index\.html)?$"]
-    assert home[0] == [
-        "Header",
-        "add",
-        "Link",
-        '</p.css>; rel=preload; as=style; media="print and (x: \\"y\\")"',
-    ]
+    assert home[0][:3] == ["Header", "add", "Link"]
+    assert _sent(home[0][3]) == '</p.css>; rel=preload; as=style; media="print and (x: \\"y\\")"'
+
+
+def test_backslashes_survive_both_apache_and_mod_headers() -> None:
+    value = link_value(res("/p.css", "style", media="a\\nb\\\\c 100%"))
+    assert value == '</p.css>; rel=preload; as=style; media="a\\\\nb\\\\\\\\c 100%"'
+    odd = page("index.html", res("/p.css", "style", media="a\\nb\\\\c 100%"))
+    home = _sections(render(manifest(odd), "apache"))[r"^/(?:index\.html)?$"]
+    assert _sent(home[0][3]) == value
+    assert home[1] == ["IfModule", "IfDirective", "H2EarlyHint", "Link", value]
+
+
+def test_names_with_backslashes_and_newlines_get_working_sections() -> None:
+    # A key written by hand: the crawl's keys are percent-encoded and hold no newline.
+    odd = PageManifest("a\\b\n.html", "/a%5Cb%0A%FF.html", (res("/p.css", "style"),))
+    text = render(manifest(odd), "apache")
+    assert "\n# a\\b%0A.html\n" in text
+    (regex,) = _sections(text)
+    assert regex == r"^/a\\b\x0a\xff\.html$"
+    # Python's re and PCRE agree here (\\xHH is a byte of the decoded path, read as Latin-1).
+    pattern = re.compile(regex.replace("$", r"\Z"))
+    assert pattern.search("/a\\b\n\xff.html")
+    assert not pattern.search("/a/b\n\xff.html") and not pattern.search("/a\\b\n\xff.html\n")

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from push_manifest.headers import (
     Link,
     Routes,
+    byte_regex,
+    comment_text,
     fit_header,
     header_size,
     join_links,
@@ -18,6 +20,7 @@ from push_manifest.headers import (
     link_value,
     page_links,
     page_routes,
+    path_bytes,
     quote_param,
     uri_reference,
 )
@@ -302,3 +305,19 @@ def test_destination_table_is_total() -> None:
         for module in (False, True):
             made = link(res("/x", destination, module=module))
             assert made is None or parse_link_header(made.value)
+
+
+@given(raw=st.binary(max_size=12), other=st.binary(max_size=12))
+def test_byte_regex_matches_exactly_its_bytes(raw: bytes, other: bytes) -> None:
+    regex = byte_regex(raw)
+    assert regex.isprintable()
+    # Python's re on bytes reads \xHH and the UTF-8 of other characters as PCRE without UTF
+    # mode does: byte for byte.
+    pattern = re.compile(regex.encode("utf-8"))
+    assert pattern.fullmatch(raw)
+    assert bool(pattern.fullmatch(other)) is (other == raw)
+
+
+def test_comment_text_keeps_a_comment_on_one_line() -> None:
+    assert comment_text("a\nb\r\tc\x7fd é") == "a%0Ab%0D%09c%7Fd é"
+    assert path_bytes("/a%0A%FF%25x") == b"/a\n\xff%x"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from push_manifest.headers import Routes, link_value
+from push_manifest.model import PageManifest
 from push_manifest.writers import WriterOptions, render
 from push_manifest.writers.netlify import rule_path
 
@@ -40,3 +41,11 @@ def test_every_line_fits_cloudflare_limits() -> None:
     text = render(manifest(HOME, POST), "netlify", WriterOptions(nopush=True))
     assert all(len(line) <= 2000 for line in text.splitlines())
     assert parse_headers_file(text)
+
+
+def test_a_key_with_a_newline_stays_in_its_comment() -> None:
+    # A key written by hand: the crawl's keys are percent-encoded and hold no newline.
+    odd = PageManifest("new\nline.html", "/new%0Aline.html", (res("/a.css", "style"),))
+    text = render(manifest(odd), "netlify")
+    assert "\n# new%0Aline.html\n/new%0Aline.html\n" in text
+    assert [rule.path for rule in parse_headers_file(text)] == ["/new%0Aline.html"]
