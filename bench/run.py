@@ -236,9 +236,10 @@ class Tool:
 
 
 def probe_tool() -> Tool:
-    exe = shutil.which(TOOL)
+    beside = Path(sys.executable).parent / TOOL  # this interpreter's, even off PATH
+    exe = str(beside) if os.access(beside, os.X_OK) else shutil.which(TOOL)
     if exe is None:
-        return Tool(False, reason=f"{TOOL} not on PATH")
+        return Tool(False, reason=f"{TOOL} is neither beside {sys.executable} nor on PATH")
     try:
         done = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -519,21 +520,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run", description=(__doc__ or "").split("\n\n")[0]
     )
-    parser.add_argument("--sizes", default="100,1000,10000", help="site sizes, in pages")
+    parser.add_argument(
+        "--sizes",
+        default="100,1000,10000",
+        metavar="N,N,...",
+        help="comma-separated site sizes to measure, in pages (default: %(default)s)",
+    )
     parser.add_argument(
         "--jobs",
         type=int,
         default=len(os.sched_getaffinity(0)),
-        help="--jobs given to the tool (default: all cores)",
+        help="--jobs given to the tool, in worker processes (default: all cores, here %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="generator seed")
-    parser.add_argument("--skip-npm", action="store_true", help="do not run the npm tool")
-    parser.add_argument("--npm-sizes", default="1000", help="sizes the npm tool runs on")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (best of)")
-    parser.add_argument("--timeout", type=float, default=900, help="seconds per run")
-    parser.add_argument("--json", action="store_true", help="print figures as JSON")
     parser.add_argument(
-        "--show", type=Path, metavar="FILE", help="print the table of a --json file"
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the site generator, any integer (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--skip-npm",
+        action="store_true",
+        help=f"do not run the npm tool {NPM_PACKAGE} (default: run it on --npm-sizes)",
+    )
+    parser.add_argument(
+        "--npm-sizes",
+        default="1000",
+        metavar="N,N,...",
+        help="comma-separated sizes, in pages, of those in --sizes that the npm tool also runs "
+        "on (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per measurement, the best one reported (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=900,
+        metavar="SECONDS",
+        help="time limit of each run, in seconds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the figures as JSON instead of the table (default: the table)",
+    )
+    parser.add_argument(
+        "--show",
+        type=Path,
+        metavar="FILE",
+        help="print the table of a saved --json output; run nothing",
     )
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

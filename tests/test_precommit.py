@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]  # installs the hooks with pip
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 FALLBACK_FILES = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,6 +100,23 @@ def _sigterm_self(task: int) -> int:
 def _sleep(task: int) -> int:
     time.sleep(0.2)
     return task
+
+
+_QUICK = 7
+"""The first task of :func:`_log_quick_first`, the only one that does not take ten seconds."""
+_log_dir = Path()
+
+
+def _set_log_dir(directory: Path) -> None:
+    global _log_dir
+    _log_dir = directory
+
+
+def _log_quick_first(task: int) -> tuple[int, int]:
+    (_log_dir / f"started-{task}").touch()
+    if task != _QUICK:
+        time.sleep(10)
+    return task, task * task
 
 
 @pytest.mark.parametrize("count", [1, 2, 3])
@@ -208,22 +226,49 @@ def test_an_interrupt_in_the_parent_stops_the_workers(exception: type[BaseExcept
     def interrupt(_signum: int, _frame: FrameType | None) -> None:
         raise exception
 
-    previous = signal.signal(signal.SIGALRM, interrupt)
+    # SIGUSR1 from a timer thread to the main thread: SIGALRM and the real-time timer belong
+    # to pytest-timeout (its signal method).
+    main = threading.main_thread().ident or 0
+    timer = threading.Timer(0.5, signal.pthread_kill, (main, signal.SIGUSR1))
+    previous = signal.signal(signal.SIGUSR1, interrupt)
     start = time.monotonic()
     try:
-        signal.setitimer(signal.ITIMER_REAL, 0.5)
         with pytest.raises(exception), Workers(_sleep, 2) as workers:
+            timer.start()  # after the fork: the workers are forked from a single thread
             list(workers.run(range(100)))
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        timer.cancel()
+        if timer.is_alive():
+            timer.join()
+        signal.signal(signal.SIGUSR1, previous)
     assert time.monotonic() - start < 3
 
 
-def test_leaving_the_results_early_stops_the_workers() -> None:
-    with Workers(_sleep, 2) as workers:
-        for _ in workers.run(range(100)):
+@pytest.mark.timeout(30)
+def test_leaving_the_results_early_stops_the_workers(tmp_path: Path) -> None:
+    """``break`` after the first result: the workers, both busy with a ten-second task, are
+    stopped there and then (not waited for), no other task is started, and no process is left,
+    not even unreaped."""
+    before = _children()
+    with Workers(_log_quick_first, 2, _set_log_dir, (tmp_path,)) as workers:
+        pids = _children() - before
+        assert len(pids) == 2
+        received = []
+        for result in workers.run(range(_QUICK, _QUICK + 100)):
+            received.append(result)
+            left = time.monotonic()
             break
+        stopped_after = time.monotonic() - left
+        still_there = sorted(pid for pid in pids if Path(f"/proc/{pid}").exists())
+        assert multiprocessing.active_children() == []
+    assert received == [(_QUICK, _QUICK * _QUICK)]
+    assert still_there == [], "a worker outlived the loop it served"
+    assert stopped_after < 5, f"leaving took {stopped_after:.1f} s: busy workers were waited for"
+    started = {int(path.name.removeprefix("started-")) for path in tmp_path.iterdir()}
+    # The second worker had _QUICK + 1; the first, its result in, was handed _QUICK + 2 before
+    # the loop saw that result. Either may be stopped before it logs its task; none after them.
+    assert _QUICK in started
+    assert started <= {_QUICK, _QUICK + 1, _QUICK + 2}
 
 
 def test_run_outside_the_with_block_is_refused() -> None:

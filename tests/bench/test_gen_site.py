@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import re
@@ -18,7 +19,7 @@ import pytest
 # `bench` is a top-level folder, not an installed package: make it importable under plain `pytest`.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.gen_site import KB, MARKER, ensure_site, generate_site
+from bench.gen_site import KB, MARKER, build_parser, ensure_site, generate_site
 
 PAGES = 20
 BASE = "http://site.test/"
@@ -278,3 +279,16 @@ def test_ensure_site_caches_and_regenerates_stale(tmp_path: Path) -> None:
     _, stats = ensure_site(tmp_path, PAGES, seed=3)
     assert stats is not None
     assert (root / "index.html").stat().st_size > 10 * KB
+
+
+def test_every_option_of_the_command_line_is_documented_with_its_default() -> None:
+    parser = build_parser()
+    text = parser.format_help()
+    arguments = [a for a in parser._actions if not isinstance(a, argparse._HelpAction)]
+    assert {a.dest for a in arguments} >= {"root", "pages", "seed"}
+    for action in arguments:
+        name = (action.option_strings or [str(action.metavar or action.dest)])[0]
+        assert action.help and action.help != argparse.SUPPRESS, f"{name} has no help"
+        assert name in text
+        if action.default is not None:
+            assert "%(default)s" in action.help, f"{name} does not show its default"

@@ -35,6 +35,7 @@ def manifests() -> Callable[[str], dict[str, tuple[Resource, ...]]]:
     return get
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize(("site", "page"), CASES)
 def test_manifest_matches_what_chromium_fetches(

@@ -12,6 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -95,6 +96,7 @@ def _encode(text: str, codec: str) -> bytes:
     return text.encode(codec, "replace")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     index=HTML,

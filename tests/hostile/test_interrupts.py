@@ -125,6 +125,23 @@ def assert_nothing_lost(manifest: Path) -> None:
     assert sorted(p.name for p in manifest.parent.iterdir()) == [manifest.name]
 
 
+def wait_until_started(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Wait until the CLI handles SIGINT and SIGTERM (its ``main`` has run), then a little
+    longer, into the crawl. A fixed sleep is not enough on a loaded machine: a signal that
+    arrives while the interpreter is still starting kills it outright (exit -2)."""
+    wanted = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        [mask] = [line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")]
+        caught = int(mask, 16)
+        if caught & wanted == wanted:
+            time.sleep(0.3)
+            return
+        time.sleep(0.02)
+    pytest.fail("the CLI did not start handling signals in time")
+
+
 def group_is_gone(pgid: int, timeout: float = 10) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -175,7 +192,7 @@ def test_signal_to_the_process_group_mid_crawl(
             "--no-cache", "-q", "--jobs", jobs]  # fmt: skip
     process = start(args)
     processes.append(process)
-    time.sleep(1.0)
+    wait_until_started(process)
     assert process.poll() is None, "the run finished before it could be interrupted"
     os.killpg(process.pid, sig)
     code, err = finish(process)
@@ -193,7 +210,7 @@ def test_sigint_to_the_main_process_only_mid_crawl(
             "--no-cache", "-q", "--jobs", "2"]  # fmt: skip
     process = start(args)
     processes.append(process)
-    time.sleep(1.0)
+    wait_until_started(process)
     assert process.poll() is None, "the run finished before it could be interrupted"
     os.kill(process.pid, signal.SIGINT)
     code, err = finish(process)
@@ -211,7 +228,7 @@ def test_sigterm_to_the_main_process_only_mid_crawl_leaves_no_orphans(
             "--no-cache", "-q", "--jobs", "2"]  # fmt: skip
     process = start(args)
     processes.append(process)
-    time.sleep(1.0)
+    wait_until_started(process)
     assert process.poll() is None, "the run finished before it could be interrupted"
     os.kill(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
