@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from push_manifest.cache import default_cache_dir
-from push_manifest.crawl import CrawlOptions
+from push_manifest.crawl import MAX_PAGE_SIZE, CrawlOptions
 from push_manifest.errors import InputError, OutputError, PushManifestError
 from push_manifest.model import (
     CrawlWarning,
@@ -66,6 +66,7 @@ def build_manifest(
     cache: bool | None = None,
     progress: Progress | None = None,
     explain: bool = True,
+    max_page_size: int | None = MAX_PAGE_SIZE,
 ) -> Manifest:
     """Crawl ``pages`` (files, directories meaning their ``index.html``, or glob patterns) and
     return their manifest, with the warnings met on the way.
@@ -78,6 +79,9 @@ def build_manifest(
     (:func:`push_manifest.cache.default_cache_dir`); ``cache=False`` turns it off.
     ``explain=False`` leaves each page's :attr:`PageManifest.pruned` empty (what was left out
     and why, which ``--verbose`` prints): a large site's reasons take much memory.
+    ``max_page_size`` (bytes; default 64 MiB; ``None`` or 0: no limit): a page, or a stylesheet,
+    script or HTML import it loads, larger than this is not read, with a ``too-large`` warning,
+    and the run goes on.
     The result is the same whatever ``jobs`` and the cache are. Raises :class:`InputError` when
     a page is missing or outside the root, or the root is unusable; never prints.
     """
@@ -95,6 +99,7 @@ def build_manifest(
         uniform_weights=uniform_weights,
         prune=prune,
         explain=explain,
+        max_page_size=max_page_size,
     )
     page_manifests, warnings = crawl_pages(
         site,

@@ -38,6 +38,10 @@ _SCHEMA = 3
 _SIGNATURE = 32
 
 
+UNREAD = "unread:"
+"""The prefix of the digest of a file the crawl did not read (over the size limit): the rest
+is its size and modification time."""
+
 CACHE_DIR_NAME = ".push-manifest-cache"
 """The cache's directory name beside a project's ``pyproject.toml``."""
 
@@ -259,6 +263,9 @@ class Cache:
             return Snapshot("file")
         if (st.st_size, st.st_mtime_ns) == (recorded.size, recorded.mtime_ns):
             return recorded
+        if recorded.digest.startswith(UNREAD):
+            # The crawl did not read it (over the size limit): changed, and not read here either.
+            return Snapshot("file", st.st_size, st.st_mtime_ns, "changed")
         try:
             data = self._read(path)
         except (OSError, ValueError):

@@ -23,6 +23,7 @@ import click
 from push_manifest import __version__, build_manifest
 from push_manifest.cache import CACHE_DIR_NAME
 from push_manifest.config import default_map, load_config, read_config
+from push_manifest.crawl import MAX_PAGE_SIZE
 from push_manifest.errors import OutputError, PushManifestError
 from push_manifest.filters import (
     UNTYPED,
@@ -203,6 +204,12 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
     "that do not apply at the viewport). --no-prune lists every reference found.",
 )  # fmt: skip
 @click.option(
+    "--max-page-size", type=_Bytes(), default=MAX_PAGE_SIZE, metavar="BYTES",
+    help="Skip (with a too-large warning) a page, stylesheet or script over this size, and "
+    "what it references; 0: no limit. Default 64MiB. Memory grows with the largest file: "
+    "about 15-30 times its size.",
+)  # fmt: skip
+@click.option(
     "--nopush", is_flag=True,
     help="Header formats: add nopush to every Link (preload only; no push directives).",
 )  # fmt: skip
@@ -272,6 +279,7 @@ def cli(
     viewport_height: float,
     dpr: float,
     prune: bool,
+    max_page_size: int,
     nopush: bool,
     early_hints: bool,
     header_budget: int,
@@ -322,6 +330,7 @@ def cli(
             include_lazy=include_lazy,
             uniform_weights=uniform_weights,
             prune=prune,
+            max_page_size=max_page_size or None,
             jobs=jobs,
             cache_dir=cache_dir
             if cache_dir is not None or config is None

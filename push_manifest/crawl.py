@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from push_manifest.cache import Cache, Snapshot, content_digest
+from push_manifest.cache import UNREAD, Cache, Snapshot, content_digest
 from push_manifest.classify import Fetch, classify, cors_state
 from push_manifest.decode import decode_html, decode_problem
 from push_manifest.importmap import ImportMap, merge_import_maps, parse_import_map
@@ -53,7 +53,14 @@ from push_manifest.scanners.css import (
     scan_css,
     scan_font_uses,
 )
-from push_manifest.scanners.html import parse_html, scan_html, truncation
+from push_manifest.scanners.html import (
+    CUT_DEPTH,
+    MAX_ATTRIBUTES,
+    parse_html,
+    parse_limits,
+    scan_html,
+    truncation,
+)
 from push_manifest.scanners.js import js_syntax_errors, scan_js
 from push_manifest.scanners.srcset import parse_srcset
 from push_manifest.site import FileState, Located, Site
@@ -65,6 +72,14 @@ stylesheets stay, a 10,000-page site's page-specific ones do not pile up or push
 
 MAX_DEPTH = 2000
 """Documents nested deeper than this (an @import or HTML import chain) are not followed."""
+
+MAX_PAGE_SIZE = 64 * 1024 * 1024
+"""The default :attr:`CrawlOptions.max_page_size`: 64 MiB. Browsers render pages of tens of
+megabytes (single-page specifications, generated reports), so these are read; beyond, memory
+decides. A crawl takes about 14 times a page's size (libxml2's tree, the selector index), 28
+times for a data table with a class on every cell (``python -m bench.huge_page``), about 40
+times a stylesheet's (tinycss2's tokens) and 50 times a module script's: 0.9 to 3 GB per
+process at the limit, which a build machine has."""
 
 _FOLLOWED_AS_CSS = frozenset({Kind.HTML_STYLESHEET, Kind.CSS_IMPORT})
 _FOLLOWED_AS_MODULE = frozenset(
@@ -93,6 +108,10 @@ class CrawlOptions:
     explain: bool = True
     """Record what was pruned and why (:attr:`PageManifest.pruned`, what ``--verbose``
     prints); a large site's reasons take much memory, so the CLI records them only then."""
+    max_page_size: int | None = MAX_PAGE_SIZE
+    """The largest page, or stylesheet, script or HTML import it loads, that is read, in
+    bytes; a larger one is not read (its own URL is still listed, nothing it references is)
+    and a ``too-large`` warning names it. ``None`` or 0: no limit."""
 
 
 @pickled_as_values
@@ -105,6 +124,8 @@ class _Doc:
     warnings: tuple[CrawlWarning, ...] = ()
     font_uses: tuple[FontUse, ...] = ()
     """CSS only, when pruning: the font declarations of its rules."""
+    unread: bool = False
+    """Not read (over :attr:`CrawlOptions.max_page_size`)."""
 
 
 @pickled_as_values
@@ -238,7 +259,7 @@ class Crawler:
         real = Path(os.path.realpath(path))
         self._tree = None
         doc = self._document(walk, "html", real, key, "utf-8", remember=False)
-        if self.options.prune:
+        if self.options.prune and not doc.unread:
             walk.index = PageIndex(self._page_tree(real))
         # The walk recurses a few frames per nested document; Python 3.11 keeps pure-Python
         # recursion off the C stack, so a deeper limit is safe, and MAX_DEPTH bounds it.
@@ -327,14 +348,20 @@ class Crawler:
     def _load(
         self, language: str, path: Path, document: str, fallback: str
     ) -> tuple[_Doc, Snapshot]:
+        limit = self.options.max_page_size
         try:
-            data = self.site.read(path)
             stat = os.stat(path)
+            # Looked at before reading: a file of many gigabytes is never read whole.
+            if limit and stat.st_size > limit:
+                return _unread(document, stat.st_size, limit, stat)
+            data = self.site.read(path)
         except OSError as error:
             warning = CrawlWarning(
                 WarningCode.UNREADABLE, document, f"cannot read: {error.strerror or error}"
             )
             return _Doc((), warnings=(warning,)), Snapshot("missing")
+        if limit and len(data) > limit:  # it grew meanwhile
+            return _unread(document, len(data), limit, stat)
         digest = content_digest(data)
         snapshot = Snapshot("file", stat.st_size, stat.st_mtime_ns, digest)
         cache_key = f"{language}:{fallback}:{digest}:{document}"
@@ -357,7 +384,7 @@ class Crawler:
         if cut is not None:
             message = f"{cut}; what follows is lost, as in a browser"
             warnings += (CrawlWarning(WarningCode.HTML_PARSE, document, message),)
-        return _Doc(items, encoding, warnings)
+        return _Doc(items, encoding, warnings + _limit_warnings(tree, document, self.options))
 
     def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
         prune = self.options.prune
@@ -659,6 +686,62 @@ def _decode_warnings(
     return (CrawlWarning(WarningCode.DECODE, document, f"{problem}; decoded as browsers do"),)
 
 
+def _unread(document: str, size: int, limit: int, stat: os.stat_result) -> tuple[_Doc, Snapshot]:
+    """A document over the size limit: not read, with a warning. Its snapshot stands for its
+    size and time (no content hash): a cached page that depends on it is crawled again when
+    either changes."""
+    message = (
+        f"{_bytes(size)}, over the {_bytes(limit)} limit on the size of a page or a file it "
+        "loads; not read, so nothing it references is listed (a larger --max-page-size, "
+        "max_page_size in the library, reads it)"
+    )
+    warning = CrawlWarning(WarningCode.TOO_LARGE, document, message)
+    unread = f"{UNREAD}{stat.st_size}:{stat.st_mtime_ns}"
+    return _Doc((), warnings=(warning,), unread=True), Snapshot(
+        "file", stat.st_size, stat.st_mtime_ns, unread
+    )
+
+
+def _bytes(size: int) -> str:
+    """``size`` for a message: ``64 MiB``, ``70,000,000 bytes (66.8 MiB)``."""
+    mib = size / (1024 * 1024)
+    if size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)} MiB"
+    return f"{size:,} bytes ({mib:.1f} MiB)" if mib >= 0.1 else f"{size:,} bytes"
+
+
+def _limit_warnings(
+    tree: etree._Element, document: str, options: CrawlOptions
+) -> tuple[CrawlWarning, ...]:
+    """Where libxml2's limits made the parsed page differ from a browser's
+    (:func:`parse_limits`)."""
+    limits = parse_limits(tree)
+    warnings: list[CrawlWarning] = []
+    if limits.cut:
+        consequence = (
+            "; CSS images and fonts whose rules may apply there are listed, not pruned"
+            if options.prune
+            else ""
+        )
+        message = (
+            "elements nested deeper than libxml2 can parse (2048 levels): below "
+            f"{CUT_DEPTH} levels they are read flattened, every reference kept{consequence}"
+        )
+        warnings.append(CrawlWarning(WarningCode.TOO_DEEP, document, message, line=limits.cut_line))
+    if limits.capped:
+        message = (
+            f"an element with more than {MAX_ATTRIBUTES} distinct attributes: {limits.capped:,} "
+            "of them after the first "
+            f"{MAX_ATTRIBUTES} are ignored (none that names a URL, class, id or style)"
+        )
+        if options.prune:
+            message += "; CSS images and fonts of rules with attribute selectors are not pruned"
+        warnings.append(
+            CrawlWarning(WarningCode.TOO_LARGE, document, message, line=limits.capped_line)
+        )
+    return tuple(warnings)
+
+
 def _css_warnings(parsed: ParsedCss, document: str) -> tuple[CrawlWarning, ...]:
     if not parsed.errors:
         return ()
@@ -724,4 +807,4 @@ def _absolute_srcset(ref: Reference, base: str) -> str:
     return ", ".join(parts)
 
 
-__all__ = ["CrawlOptions", "Crawler", "PageResult"]
+__all__ = ["MAX_PAGE_SIZE", "CrawlOptions", "Crawler", "PageResult"]

@@ -50,8 +50,9 @@ def crawl_pages(
     Without :attr:`CrawlOptions.explain`, the manifests' ``pruned`` lists are empty; with it,
     a cached result stored without them is crawled again."""
     viewport = options.viewport
-    settings = (float(viewport.width), float(viewport.height), float(viewport.dpr),
-                options.include_lazy, options.uniform_weights, options.prune)  # fmt: skip
+    settings = (options.max_page_size or None, float(viewport.width), float(viewport.height),
+                float(viewport.dpr), options.include_lazy, options.uniform_weights,
+                options.prune)  # fmt: skip
     fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
     cache = _cache(cache_dir, fingerprint, site)
     paths = [os.path.realpath(page) for page in pages] if cache is not None else []

@@ -44,6 +44,7 @@ from lxml import etree
 
 from push_manifest.memo import SecondUseMemo
 from push_manifest.scanners.css import GENERIC_FAMILIES, FontUse
+from push_manifest.scanners.html import CUT_ELEMENT, ParseLimits, parse_limits
 
 __all__ = ["FontUse", "PageIndex", "SelectorMatcher", "font_face_used"]
 
@@ -60,9 +61,16 @@ class PageIndex:
     ``quirks``: None infers it from the tree's doctype; anything but ``<!DOCTYPE html>``
     counts as quirks, where classes and ids match ASCII case-insensitively (Selectors 4 §6.6,
     WHATWG HTML §4.16.2), so doubt widens matching, never narrows it.
+
+    Where the parser had to approximate the page (:func:`parse_limits`: elements nested too
+    deep for libxml2, read flattened below a cut; attributes dropped from elements with too
+    many), a selector that could match there counts as matching. The index is built by a walk,
+    not XPath, whose node-sets libxml2 limits to ten million nodes: where an XPath fails on a
+    huge page, the page is walked instead or the selector counts as matching.
     """
 
-    __slots__ = ("_autofocus", "_memo", "_size", "_tags", "by_class", "by_id", "quirks", "tree")
+    __slots__ = ("_autofocus", "_below_cut", "_memo", "_size", "_tags", "by_class", "by_id",
+                 "limits", "quirks", "tree")  # fmt: skip
 
     def __init__(self, tree: etree._Element, *, quirks: bool | None = None) -> None:
         self.tree = tree
@@ -70,22 +78,26 @@ class PageIndex:
             info: Any = tree.getroottree().docinfo
             quirks = not (info.doctype == "<!DOCTYPE html>" and not info.public_id)
         self.quirks: bool = quirks
+        self.limits: ParseLimits = parse_limits(tree)
         self.by_class: dict[str, list[etree._Element]] = {}
         self.by_id: dict[str, list[etree._Element]] = {}
-        classes: Any = tree.xpath("//@class")
-        ids: Any = tree.xpath("//@id")
-        for value in classes:
-            element = value.getparent()
-            text = str(value).lower() if quirks else str(value)
-            for name in _ASCII_WHITESPACE.split(text):
-                if name:
-                    self.by_class.setdefault(name, []).append(element)
-        for value in ids:
-            key = str(value).lower() if quirks else str(value)
-            self.by_id.setdefault(key, []).append(value.getparent())
+        # A walk, not XPath's //@class: as fast on a page of a few thousand elements, a quarter
+        # of the memory on a huge one (no string object per value), and no node-set limit.
+        size = 0
+        for element in tree.getroottree().iter(etree.Element):
+            size += 1
+            value = element.get("class")
+            if value is not None:
+                for name in _ASCII_WHITESPACE.split(value.lower() if quirks else value):
+                    if name:
+                        self.by_class.setdefault(name, []).append(element)
+            value = element.get("id")
+            if value is not None:
+                self.by_id.setdefault(value.lower() if quirks else value, []).append(element)
         self._tags: dict[str, list[etree._Element]] = {}
         self._autofocus: bool | None = None
-        self._size: int | None = None
+        self._size = size
+        self._below_cut: set[etree._Element] | None = None
         self._memo: dict[str, bool] = {}
 
     def by_tag(self, tag: str) -> list[etree._Element]:
@@ -102,16 +114,32 @@ class PageIndex:
     @property
     def size(self) -> int:
         """The number of elements."""
-        if self._size is None:
-            self._size = int(self.tree.xpath("count(//*)"))  # type: ignore[arg-type]
         return self._size
 
     @property
     def autofocus(self) -> bool:
         """True when an element has ``autofocus``: it has focus when the page has loaded."""
         if self._autofocus is None:
-            self._autofocus = bool(self.tree.xpath("boolean(//*[@autofocus])"))
+            try:
+                # Not //*[@autofocus]: libxml2 takes seconds on it where an element matches.
+                found = _xpath("boolean(descendant-or-self::*[@autofocus])")(self.tree)
+                self._autofocus = bool(found)
+            except etree.XPathError:
+                self._autofocus = any(
+                    e.get("autofocus") is not None for e in self.tree.iter(etree.Element)
+                )
         return self._autofocus
+
+    def below_cut(self, element: etree._Element) -> bool:
+        """True when ``element`` lies where the tree was cut (:attr:`ParseLimits.cut`): its
+        tag, place and ancestors may not be those a browser gives it."""
+        if not self.limits.cut:
+            return False
+        if self._below_cut is None:
+            self._below_cut = set()
+            for wrapper in self.tree.iter(CUT_ELEMENT):
+                self._below_cut.update(wrapper.iter())
+        return element in self._below_cut
 
 
 _Features = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
@@ -148,6 +176,8 @@ class _Complex:
     ``cssselect`` translates to ``path`` and ``condition`` only when the prefilter cannot
     decide."""
     quirks: bool = False
+    attributes: bool = False
+    """Tests attributes (``[type=x]``), which an element with too many may have lost."""
 
     def _xpaths(self) -> tuple[str, str | None] | None:
         """``path`` and ``condition``, translated if need be; None when ``cssselect``
@@ -183,7 +213,37 @@ class _Complex:
         ]
         return min(lists, key=len) if lists else None
 
+    def approximated(self, page: PageIndex) -> bool:
+        """True when it may match an element the parser approximated (:class:`PageIndex`),
+        whatever the tree says: a required class or id (never lost) is on the page, and the
+        rightmost compound's elements may lie below the cut (or, for ``[attr]``, an element
+        lost attributes)."""
+        limits = page.limits
+        if self.never or not (limits.cut or (limits.capped and self.attributes)):
+            return False
+        tags, ids, classes = self.required
+        if any(name not in page.by_class for name in classes):
+            return False
+        if any(name not in page.by_id for name in ids):
+            return False
+        if limits.capped and self.attributes:
+            return True
+        if any(tag not in limits.lost_tags and not page.by_tag(tag) for tag in tags):
+            return False
+        tags, ids, classes = self.rightmost
+        if ids or classes:
+            lists = [page.by_id[name] for name in ids]
+            lists += [page.by_class[name] for name in classes]
+        elif tags and not limits.lost_tags.intersection(tags):
+            lists = [page.by_tag(tag) for tag in tags]
+        else:
+            return True
+        return any(page.below_cut(element) for element in min(lists, key=len))
+
     def matches(self, page: PageIndex) -> bool:
+        return self._matches(page) or self.approximated(page)
+
+    def _matches(self, page: PageIndex) -> bool:
         if self.undecided(page):
             return True
         candidates = self._candidates(page)
@@ -205,7 +265,7 @@ class _Complex:
     def elements(self, page: PageIndex) -> list[etree._Element] | None:
         """The elements it matches on ``page``, in document order; None when undecided (any
         element may match)."""
-        if self.undecided(page):
+        if self.undecided(page) or self.approximated(page):
             return None
         candidates = self._candidates(page)
         if candidates is not None and (not candidates or self.decided):
@@ -596,6 +656,13 @@ def _compile(selector_list: str, quirks: bool) -> tuple[_Complex, ...]:
     simple = _compile_simple(selector_list, quirks)
     if simple is not None:
         return simple
+    compiled = _compile_complex(selector_list, quirks)
+    if "[" in selector_list:  # an attribute selector, or so it may seem (doubt widens)
+        compiled = tuple(replace(complex_, attributes=True) for complex_ in compiled)
+    return compiled
+
+
+def _compile_complex(selector_list: str, quirks: bool) -> tuple[_Complex, ...]:
     try:
         return tuple(_compile_one(selector, quirks) for selector in parse(selector_list))
     except (SelectorError, RecursionError):
@@ -739,6 +806,10 @@ class _Cascade:
             targets.append((element, None))
         extra_weights = _weights(self.unknown.weights, frozenset({400}))
         extra_styles = _styles(self.unknown.styles, frozenset({"normal"}))
+        if self.page.limits.cut:
+            # Below the cut, elements lost their tags (the UA's bold and italic ones) and
+            # their ancestors (what they inherit): any weight and style may be computed.
+            extra_weights = extra_styles = None
         found: set[FontUse] = set()
         for families in self.unknown.families:
             found.add(FontUse(families, "", ""))

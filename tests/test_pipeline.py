@@ -31,6 +31,7 @@ def _run(site: Path, **options: object) -> tuple[str, tuple[str, ...]]:
     return render(manifest), tuple(str(w) for w in manifest.warnings)
 
 
+@pytest.mark.slow
 def test_jobs_do_not_change_output_or_warnings(site: Path) -> None:
     single = _run(site, jobs=1)
     assert len(single[0]) > 10_000 and single[1]
@@ -38,6 +39,7 @@ def test_jobs_do_not_change_output_or_warnings(site: Path) -> None:
     assert _run(site, jobs=3) == single
 
 
+@pytest.mark.slow
 def test_cache_cold_warm_and_after_an_edit_give_the_fresh_output(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,6 +73,7 @@ def test_cache_cold_warm_and_after_an_edit_give_the_fresh_output(
         page.write_text(text, "utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("junk", [b"not a database at all", b"SQLite format 3\x00" + b"\xff" * 200])
 def test_corrupt_or_foreign_cache_is_ignored(site: Path, tmp_path: Path, junk: bytes) -> None:
     cache = tmp_path / "cache"
@@ -79,6 +82,7 @@ def test_corrupt_or_foreign_cache_is_ignored(site: Path, tmp_path: Path, junk: b
     assert _run(site, jobs=1, cache_dir=cache) == _run(site, jobs=1)
 
 
+@pytest.mark.slow
 def test_cache_from_other_options_is_not_reused(site: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _run(site, jobs=1, cache_dir=cache, uniform_weights=True)

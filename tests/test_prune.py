@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from push_manifest import prune
 from push_manifest.prune import FontUse, PageIndex, SelectorMatcher, font_face_used
 from push_manifest.scanners.css import parse_style_attribute, parse_stylesheet, scan_font_uses
-from push_manifest.scanners.html import parse_html
+from push_manifest.scanners.html import MAX_ATTRIBUTES, parse_html
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -572,3 +572,80 @@ def test_selectors_that_match_nothing_use_no_font() -> None:
     page = PageIndex(parse_html('<!doctype html><a class="b">x</a>'))
     uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
     assert {use.families for use in uses} == {("z",)}
+
+
+# --- where the parser approximated the page ---------------------------------------------------
+
+CUT_PAGE = (
+    "<!doctype html><body><div class=top><p class=para>p</p>"
+    + "<div>" * 3000
+    + "<span class=deep><b>bold</b></span><p class=para id=low>q</p>"
+    + "</div>" * 3000
+    + "<em>e</em></div></body>"
+)
+
+
+@pytest.fixture(scope="module")
+def cut_page() -> PageIndex:
+    return PageIndex(parse_html(CUT_PAGE))
+
+
+def test_a_cut_page_knows_where_it_was_cut(cut_page: PageIndex) -> None:
+    assert cut_page.limits.cut
+    assert cut_page.limits.lost_tags == {"div", "span", "b", "p"}
+    (deep,) = cut_page.by_class["deep"]
+    assert cut_page.below_cut(deep)
+    above, below = cut_page.by_class["para"]
+    assert not cut_page.below_cut(above) and cut_page.below_cut(below)
+    assert not cut_page.below_cut(cut_page.by_tag("em")[0])
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        # Below the cut, elements lost their tags and ancestors: whatever may match there does.
+        (".deep", True),
+        ("div > .deep", True),
+        ("div span", True),
+        ("span", True),
+        ("b", True),
+        ("* > .para", True),
+        ("#low", True),
+        ("div #low", True),
+        ("p.deep", True),
+        # Above the cut the tree is exact; classes and ids are never lost.
+        ("em", True),
+        (".top > em", True),
+        ("p > em", False),
+        (".top > strong", False),
+        (".nowhere", False),
+        ("div .nowhere", False),
+        ("#nothing", False),
+        ("strong .deep", False),  # <strong> is not on the page, nor among the lost tags
+        (".deep:hover", False),  # no element is hovered at load, cut or not
+    ],
+)
+def test_selectors_that_may_match_below_the_cut_match(
+    cut_page: PageIndex, selector: str, expected: bool
+) -> None:
+    assert matches(selector, cut_page) is expected
+
+
+def test_below_the_cut_any_weight_and_style_may_be_computed(cut_page: PageIndex) -> None:
+    css = ".deep { font-family: F } .nowhere { font-family: G }"
+    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), cut_page)
+    assert {use.families for use in uses} == {("f",)}
+    assert font_face_used("F", "700", "italic", uses, [("F", None, None), ("F", "700", "italic")])
+
+
+def test_attribute_selectors_match_where_attributes_were_dropped() -> None:
+    attributes = " ".join(f"data-a{i}" for i in range(400))
+    capped = PageIndex(parse_html(f"<!doctype html><div {attributes} data-z class=c></div>"))
+    assert capped.limits.capped == 400 + 1 - MAX_ATTRIBUTES
+    assert matches("[data-z]", capped)
+    assert matches("div[data-unknown]", capped)
+    assert matches("[data-a1]", capped)
+    assert not matches(".other[data-z]", capped)  # classes are never dropped
+    assert matches(".c", capped) and not matches(".other", capped)
+    whole = PageIndex(parse_html("<!doctype html><div data-a1 class=c></div>"))
+    assert not matches("[data-z]", whole)

@@ -32,7 +32,15 @@ from push_manifest.model import (
 )
 from push_manifest.scanners.srcset import PictureSource, select_image, select_picture
 
-__all__ = ["parse_html", "scan_html"]
+__all__ = [
+    "CUT_DEPTH",
+    "CUT_ELEMENT",
+    "MAX_ATTRIBUTES",
+    "ParseLimits",
+    "parse_html",
+    "parse_limits",
+    "scan_html",
+]
 
 _Element = etree._Element
 
@@ -59,6 +67,63 @@ def _parser() -> etree.HTMLParser:
     return parser
 
 
+MAX_ATTRIBUTES = 256
+"""Distinct attributes libxml2 is handed per element: its duplicate check is quadratic (100,000
+attributes on one element took 100 s). Beyond this, an element keeps the first
+``MAX_ATTRIBUTES`` distinct names and every later one in :data:`_READ_ATTRIBUTES` (what the
+scanners and selector matching read); the others are dropped, noted in
+:attr:`ParseLimits.capped`. Duplicates are dropped after the first, as browsers do."""
+
+CUT_DEPTH = 1024
+"""Open elements (as counted by :func:`_flatten`) below which a page too deep for libxml2 keeps
+its structure; deeper elements are flattened, inside a :data:`CUT_ELEMENT`."""
+
+CUT_ELEMENT = "push-manifest-cut"
+"""The element :func:`parse_html` wraps what it flattened in, where the tree was cut."""
+
+_CUT_TAGS = "data-push-manifest-cut"
+_CAPPED = "data-push-manifest-capped"
+"""Attributes :func:`parse_html` sets on the root to record its approximations."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    """Where libxml2's limits made :func:`parse_html`'s tree differ from a browser's."""
+
+    cut: bool = False
+    """Elements were nested deeper than libxml2 can parse: below :data:`CUT_DEPTH` they were
+    read flattened (turned into empty ``<br>`` elements, their attributes kept), inside
+    :data:`CUT_ELEMENT` elements."""
+    cut_line: int = 0
+    """The source line where the first cut starts."""
+    lost_tags: frozenset[str] = frozenset()
+    """The tag names of the elements flattened (each became a ``<br>``)."""
+    capped: int = 0
+    """How many attributes were dropped from elements with more than :data:`MAX_ATTRIBUTES`."""
+    capped_line: int = 0
+    """The source line of the first such element."""
+
+
+def parse_limits(root: etree._Element) -> ParseLimits:
+    """What :func:`parse_html` recorded on the tree of ``root`` about its approximations."""
+    top = root.getroottree().getroot()
+    tags, capped = top.get(_CUT_TAGS), top.get(_CAPPED)
+    if tags is None and capped is None:
+        return ParseLimits()
+    cut_line = 0
+    if tags is not None:
+        first = next(top.iter(CUT_ELEMENT), None)
+        cut_line = _line(first) if first is not None else 0
+    count, _, line = (capped or "0 0").partition(" ")
+    return ParseLimits(
+        cut=tags is not None,
+        cut_line=cut_line,
+        lost_tags=frozenset((tags or "").split()),
+        capped=int(count),
+        capped_line=int(line or 0),
+    )
+
+
 def parse_html(text: str) -> etree._Element:
     """Parse a decoded HTML page into an lxml tree rooted at ``<html>``; never raises.
 
@@ -68,18 +133,46 @@ def parse_html(text: str) -> etree._Element:
 
     Before libxml2 (an HTML 4 tree builder behind an HTML5 tokenizer) sees the text,
     :func:`_repair` takes away what its tree building gets wrong for a scanner: the content of
-    ``<noscript>`` and ``<template>`` is blanked and void elements it does not know are closed.
+    ``<noscript>`` and ``<template>`` is blanked, void elements it does not know are closed,
+    and elements with more than :data:`MAX_ATTRIBUTES` distinct attributes are capped.
     ``huge_tree`` lifts libxml2's 10 MB text and 256-level depth limits, which would otherwise
-    silently drop the rest of the page.
+    silently drop the rest of the page. A page nested deeper than libxml2 can parse is parsed
+    again with its deep parts flattened (:func:`_flatten`). What was approximated is recorded
+    on the root element, for :func:`parse_limits`.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    root = _parse(_repair(text))
-    if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in _parser().error_log):
+    notes = _Notes()
+    root = _parse(_repair(text, notes))
+    lost: set[str] | None = None
+    if _too_deep():
         # libxml2 stops at 2048 open elements even with huge_tree, dropping the rest of the
-        # page; a browser keeps it (Blink flattens past depth 512). Parse a flattened copy.
-        root = _parse(_repair(_flatten(text)))
+        # page; a browser keeps it (Blink flattens past depth 512). Parse a copy flattened
+        # below a depth, lower again if libxml2 still gives up (it nests some elements deeper
+        # than _flatten counts).
+        for depth in (CUT_DEPTH, CUT_DEPTH // 4, 0):
+            notes = _Notes()
+            flat, lost = _flatten(text, depth)
+            root = _parse(_repair(flat, notes))
+            if not _too_deep():
+                break
+        root.set(_CUT_TAGS, " ".join(sorted(lost or ())))
+    if notes.capped:
+        root.set(_CAPPED, f"{notes.capped} {notes.capped_line}")
     return root
+
+
+def _too_deep() -> bool:
+    """True when the last parse stopped at libxml2's depth limit."""
+    return any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in _parser().error_log)
+
+
+@dataclass(slots=True)
+class _Notes:
+    """What :func:`_repair` changed beyond the markup a scan ignores."""
+
+    capped: int = 0
+    capped_line: int = 0
 
 
 def _parse(text: str) -> etree._Element:
@@ -105,6 +198,14 @@ _TAG_NAME = r"[A-Za-z][^\t\n\f\r />]*+"
 # After the tag name: attributes, with quotes honoured only where a value starts (§13.2.5.32+).
 _TAG_REST = r"""(?:[^>"'=]++|=[\t\n\f\r ]*+(?:"[^"]*+"?|'[^']*+'?|[^\t\n\f\r >]*+)|["'])*+>?"""
 _NAME_END = r"(?=[\t\n\f\r />]|\Z)"
+# The same, for a tag that may not have more than MAX_ATTRIBUTES attributes: at least two steps
+# per attribute (name and separator, or name and value), at most 2 * MAX_ATTRIBUTES in all.
+# A longer tag does not match; _repair then reads its attributes one by one.
+_SHORT_TAG_REST = (
+    r"""(?:[^>"'=\t\n\f\r /]++|[\t\n\f\r /]++"""
+    r"""|=[\t\n\f\r ]*+(?:"[^"]*+"?|'[^']*+'?|[^\t\n\f\r >]*+)|["'])"""
+    rf"""{{0,{2 * MAX_ATTRIBUTES}}}+(?:>|\Z)"""
+)
 _INTERESTING = "|".join((*_RAW_TEXT, *_UNKNOWN_VOID, "plaintext", "template"))
 # Everything up to the next start tag that _repair acts on, or the next ``</template``: text,
 # comments, doctypes, bogus comments and every other tag, attributes included.
@@ -117,11 +218,28 @@ _UNINTERESTING = re.compile(
       | <\?[^>]*+>?
       | </(?![A-Za-z])[^>]*+>?
       | </(?!(?i:template){_NAME_END}){_TAG_NAME}{_TAG_REST}
-      | <(?!(?i:{_INTERESTING}){_NAME_END}){_TAG_NAME}{_TAG_REST}
+      | <(?!(?i:{_INTERESTING}){_NAME_END}){_TAG_NAME}{_SHORT_TAG_REST}
     )*+""",
     re.VERBOSE,
 )
 _TAG = re.compile(rf"<(/?)({_TAG_NAME}){_TAG_REST}")
+# One attribute and the separators before it, as the tokenizer reads it (WHATWG HTML §13.2.5.32
+# to §13.2.5.39): a name starts with anything but whitespace, "/" or ">" (even "="); a value
+# after "=" is quoted (to the quote or the end) or runs to whitespace or ">".
+_ATTRIBUTE = re.compile(
+    r"""[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r /=>]*+)"""
+    r"""(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"?|'[^']*+'?|[^\t\n\f\r >]*+))?"""
+)
+_READ_ATTRIBUTES = frozenset({
+    # the scanners (the handlers below, _walk, _is_shadow_root, _svg_href)
+    "as", "async", "background", "blocking", "crossorigin", "data", "default", "defer",
+    "disabled", "fetchpriority", "href", "imagesizes", "imagesrcset", "kind", "loading",
+    "media", "nomodule", "poster", "rel", "shadowrootmode", "sizes", "src", "srclang", "srcset",
+    "style", "type", "xlink:href",
+    # selector matching: classes, ids, and what cssselect's HTML pseudo-classes read
+    "autofocus", "checked", "class", "id", "lang", "selected",
+})  # fmt: skip
+"""Attributes an element keeps wherever they are when it has more than :data:`MAX_ATTRIBUTES`."""
 _END_TAGS = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.IGNORECASE) for name in _RAW_TEXT}
 _SHADOW_ROOT_MODE = re.compile(
     r"""[\t\n\f\r /"']shadowrootmode[\t\n\f\r ]*=[\t\n\f\r ]*(["']?)(?:open|closed)\1"""
@@ -131,10 +249,11 @@ _SHADOW_ROOT_MODE = re.compile(
 _NEEDS_REPAIR = re.compile(rf"<(?:noscript|template|{'|'.join(_UNKNOWN_VOID)})", re.IGNORECASE)
 
 
-def _repair(text: str) -> str:
+def _repair(text: str, notes: _Notes | None = None) -> str:
     """``text`` with the content of ``<noscript>`` and ``<template>`` elements reduced to its
-    line breaks (so ``sourceline`` stays right), and an end tag after each start tag of
-    :data:`_UNKNOWN_VOID`.
+    line breaks (so ``sourceline`` stays right), an end tag after each start tag of
+    :data:`_UNKNOWN_VOID`, and each start tag with more than :data:`MAX_ATTRIBUTES` distinct
+    attributes capped (:func:`_cap`, counted in ``notes``).
 
     Tags are found the way an HTML tokenizer finds them: not inside comments, attribute values,
     scripts or other raw text. ``</template>`` closes the innermost open template (WHATWG HTML
@@ -143,7 +262,7 @@ def _repair(text: str) -> str:
     a ``</body>`` inside them from moving the rest out. A declarative shadow root
     (``<template shadowrootmode=open|closed>``) is rendered, so it is kept.
     """
-    if _NEEDS_REPAIR.search(text) is None:
+    if _NEEDS_REPAIR.search(text) is None and len(text) <= 2 * MAX_ATTRIBUTES:
         return text
     edits: list[tuple[int, int, str]] = []  # (start, stop, replacement), in text order
     templates: list[int | None] = []  # per open template: where its blanked region starts
@@ -156,6 +275,13 @@ def _repair(text: str) -> str:
         if tag is None:  # the end: the pattern above stops only there or before a tag
             break
         closing, name, pos = tag.group(1), tag.group(2).translate(_FOLD), tag.end()
+        if not closing and blanking_from is None and pos - tag.start() > 2 * MAX_ATTRIBUTES:
+            capped = _cap(tag)
+            if capped is not None:
+                edits.append((tag.start(), pos, capped[0]))
+                if notes is not None:
+                    notes.capped_line = notes.capped_line or text.count("\n", 0, pos) + 1
+                    notes.capped += capped[1]
         if closing:
             if templates and (start := templates.pop()) is not None:
                 edits.append((start, tag.start(), ""))
@@ -173,7 +299,7 @@ def _repair(text: str) -> str:
             content_start, pos = pos, end if close is None else close.start()
             if name == "noscript" and blanking_from is None:
                 edits.append((content_start, pos, ""))
-        elif blanking_from is None:
+        elif blanking_from is None and name in _UNKNOWN_VOID:
             edits.append((pos, pos, f"</{name}>"))
     if blanking_from is not None:
         edits.append((blanking_from, end, ""))
@@ -188,6 +314,39 @@ def _repair(text: str) -> str:
         last = stop
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def _cap(tag: re.Match[str]) -> tuple[str, int] | None:
+    """The start tag ``tag`` (a :data:`_TAG` match) with its first :data:`MAX_ATTRIBUTES`
+    distinct attributes and every later one in :data:`_READ_ATTRIBUTES`, each name once (the
+    first, as browsers keep it), and its line breaks; with the number of attributes dropped.
+    None when it has no more than :data:`MAX_ATTRIBUTES` distinct names (libxml2's check of
+    duplicates costs nothing then)."""
+    text, stop = tag.string, tag.end()
+    body_end = stop - 1 if text.endswith(">", 0, stop) else stop
+    pos = tag.end(2)
+    seen: set[str] = set()
+    kept: list[str] = []
+    dropped = 0
+    while pos < body_end:
+        attribute = _ATTRIBUTE.match(text, pos, body_end)
+        if attribute is None:  # only separators are left ("/" before ">")
+            break
+        pos = attribute.end()
+        key = attribute.group(1).translate(_FOLD)
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(seen) <= MAX_ATTRIBUTES or key in _READ_ATTRIBUTES:
+            kept.append(text[attribute.start(1) : pos])
+        else:
+            dropped += 1
+    if not dropped:
+        return None
+    head = text[tag.start() : tag.end(2)]
+    body = " ".join((head, *kept))
+    lines = "".join(ch for ch in text[tag.start() : stop] if ch == "\n")
+    return f"{body}{lines[body.count(chr(10)) :]}{text[pos:stop]}", dropped
 
 
 _TOKEN = re.compile(
@@ -205,14 +364,55 @@ _STRUCTURE = frozenset({"html", "head", "body", "svg", "foreignobject", "math", 
                         "template", "noscript", "frameset", "select", *_RAW_TEXT})  # fmt: skip
 
 
-def _flatten(text: str) -> str:
-    """``text`` with the start tag of every element a scan ignores turned into a ``<br>`` (its
-    attributes kept, for ``style``) and its end tag removed, so nesting stays shallow.
+_VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr",
+                   "image", "img", "input", "isindex", "keygen", "link", "meta", "param", "source",
+                   "track", "wbr"})  # fmt: skip
+"""Elements that never hold others: WHATWG HTML §13.1.2's void elements and libxml2's."""
+_DOCUMENT = frozenset({"html", "head", "body", "frameset"})
+_IMPLIED_END: dict[str, tuple[str, ...]] = {
+    "li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "p": ("p",), "option": ("option",),
+    "tr": ("tr", "td", "th"), "td": ("td", "th"), "th": ("td", "th"),
+}  # fmt: skip
+"""Start tags that close the current element when it has one of these names (a simplified
+WHATWG HTML §13.2.6.4.7, enough to keep unclosed list items and cells from counting as depth)."""
+_KEPT_DEPTH = 512
+"""How far below the cut the elements a scan needs (``<svg>``, ``<table>``, ``<a>`` …) keep
+their nesting before they are flattened too."""
 
-    Only for pages nested deeper than libxml2 can parse; tags are found as in :func:`_repair`.
+
+def _flatten(text: str, depth: int) -> tuple[str, set[str]]:
+    """``text`` with every element that opens below ``depth`` open elements (as counted here:
+    libxml2 counts alike, or less) turned into a ``<br>`` (its attributes kept, for ``style``,
+    ``class`` and ``id``) and its end tag removed, so nesting stays shallow; also the names of
+    the elements flattened.
+
+    Elements a scan needs (:data:`_STRUCTURE`, :data:`_HANDLERS`) keep their nesting for
+    :data:`_KEPT_DEPTH` more levels; ``<template>``, raw text and void elements are never
+    flattened. Everything from the first element below ``depth`` until the element holding it
+    closes is wrapped in one :data:`CUT_ELEMENT`, so a selector matcher knows which elements
+    lost their place. ``depth`` 0 flattens every element but those. Only for pages nested
+    deeper than libxml2 can parse; tags are found as in :func:`_repair`.
     """
     keep = _STRUCTURE | _HANDLERS.keys()
+    hard = depth + _KEPT_DEPTH if depth else 0
     pieces: list[str] = []
+    lost: set[str] = set()
+    stack: list[str] = []
+    positions: dict[str, list[int]] = {}
+    wrapper = -1  # the stack's length when the open CUT_ELEMENT started; -1: none open
+    flat_open: dict[str, int] = {}  # flattened elements by name, whose end tags are dropped
+
+    def pop_to(index: int) -> None:
+        nonlocal wrapper
+        if wrapper >= 0 and index < wrapper:
+            # libxml2 does not let an unknown end tag close a <td> and the like: close each.
+            pieces.extend(f"</{name}>" for name in reversed(stack[wrapper:]))
+            pieces.append(f"</{CUT_ELEMENT}>")
+            wrapper = -1
+            flat_open.clear()
+        while len(stack) > index:
+            positions[stack.pop()].pop()
+
     pos, end = 0, len(text)
     while pos < end:
         token = _TOKEN.match(text, pos)
@@ -228,16 +428,41 @@ def _flatten(text: str) -> str:
         if folded == "plaintext":
             pieces.append(text[token.start() :])
             break
-        if folded in keep:
+        if token.group("end"):
+            if flat_open.get(folded):
+                flat_open[folded] -= 1
+                continue
+            open_ = positions.get(folded)
+            if open_:
+                pop_to(open_[-1])
             pieces.append(token.group(0))
-            if not token.group("end") and folded in _END_TAGS:
-                close = _END_TAGS[folded].search(text, pos)
-                stop = end if close is None else close.start()
-                pieces.append(text[pos:stop])
-                pos = stop
-        elif not token.group("end"):
+            continue
+        if folded in _END_TAGS:
+            pieces.append(token.group(0))
+            close = _END_TAGS[folded].search(text, pos)
+            stop = end if close is None else close.start()
+            pieces.append(text[pos:stop])
+            pos = stop
+            continue
+        if folded in _VOID or folded in _DOCUMENT or token.group(0).endswith("/>"):
+            pieces.append(token.group(0))
+            continue
+        closes = _IMPLIED_END.get(folded)
+        if closes and stack and stack[-1] in closes and len(stack) > wrapper:
+            pop_to(len(stack) - 1)
+        level = len(stack)
+        if level >= depth and wrapper < 0:
+            wrapper = level
+            pieces.append(f"<{CUT_ELEMENT}>")
+        if level >= depth and folded != "template" and (folded not in keep or level >= hard):
             pieces.append("<br" + token.group("rest"))
-    return "".join(pieces)
+            lost.add(folded)
+            flat_open[folded] = flat_open.get(folded, 0) + 1
+            continue
+        pieces.append(token.group(0))
+        positions.setdefault(folded, []).append(level)
+        stack.append(folded)
+    return "".join(pieces), lost
 
 
 # -- walking ----------------------------------------------------------------------------------

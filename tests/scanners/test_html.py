@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import cast
+
+import cssselect.xpath
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from push_manifest import prune
 from push_manifest.model import (
     BaseHref,
     HtmlItem,
@@ -14,7 +20,18 @@ from push_manifest.model import (
     Reference,
     Viewport,
 )
-from push_manifest.scanners.html import _repair, parse_html, scan_html
+from push_manifest.scanners import html as html_scanner
+from push_manifest.scanners.html import (
+    CUT_DEPTH,
+    CUT_ELEMENT,
+    MAX_ATTRIBUTES,
+    ParseLimits,
+    _flatten,
+    _repair,
+    parse_html,
+    parse_limits,
+    scan_html,
+)
 
 
 def scan(html: str, viewport: Viewport | None = None) -> list[HtmlItem]:
@@ -628,3 +645,101 @@ def test_truncation_names_markup_cut_off_at_the_end(text: str, expected: str | N
     from push_manifest.scanners.html import truncation
 
     assert truncation(text) == expected
+
+
+# -- libxml2's limits: depth and attributes ---------------------------------------------------
+
+
+def test_a_page_libxml2_parses_whole_records_no_approximation() -> None:
+    html = "<div>" * 1500 + '<p class=x style="a: b">' + "a " * 300 + "</p>"
+    assert parse_limits(parse_html(html)) == ParseLimits()
+
+
+def test_a_page_too_deep_is_cut_below_a_depth_and_the_rest_keeps_its_shape() -> None:
+    html = (
+        "<!doctype html><body>\n<div class=top>\n"
+        + "<section>" * 3000
+        + "<span class=deep style='background: url(bg.png)'>x</span><img src=deep.png>"
+        + "</section>" * 3000
+        + "\n<em>after</em><img src=after.png></div>"
+    )
+    root = parse_html(html)
+    limits = parse_limits(root)
+    assert limits.cut and limits.cut_line == 3
+    assert limits.lost_tags == {"section", "span"}
+    # Above the cut, the tree is the page's: .top and sections, CUT_DEPTH elements deep.
+    assert len(list(root.iter("section"))) == CUT_DEPTH - 1
+    (em,) = root.iter("em")
+    parent = em.getparent()
+    assert parent is not None and parent.get("class") == "top"
+    # Below it, each element is a <br> with its attributes, inside one wrapper.
+    (wrapper,) = root.iter(CUT_ELEMENT)
+    deep = [element for element in wrapper.iter("br") if element.get("class") == "deep"]
+    assert len(deep) == 1
+    items = scan(html)
+    assert [item.url for item in items if isinstance(item, Reference)] == ["deep.png", "after.png"]
+    assert [item.text for item in items if isinstance(item, InlineText)] == [
+        "background: url(bg.png)"
+    ]
+
+
+def test_flatten_counts_depth_as_libxml2_does() -> None:
+    """Unclosed list items and paragraphs, self-closed and void elements add no depth."""
+    for html in ("<ul>" + "<li>x" * 3000 + "</ul>", "<p>a" * 3000, "<div/>" * 3000,
+                 "<img><br><wbr>" * 3000):  # fmt: skip
+        flat, lost = _flatten(html, CUT_DEPTH)
+        assert (flat, lost) == (html, set())
+
+
+def test_the_cut_closes_with_the_element_holding_it() -> None:
+    html = "<main>" + "<div>" * 5 + "<td>cell<b>x</b>" + "</div>" * 5 + "</main><em>e</em>"
+    flat, lost = _flatten(html, 3)
+    assert lost == {"div", "b"}
+    # <td> (a scanned element) keeps its place below the cut, and is closed before the
+    # wrapper: libxml2 would not let an unknown end tag close it.
+    assert flat == (
+        "<main><div><div><push-manifest-cut><br><br><br><td>cell<br>x"
+        "</td></push-manifest-cut></div></div></main><em>e</em>"
+    )
+
+
+def test_a_tag_with_few_distinct_attributes_is_left_alone() -> None:
+    html = "<img " + "src=a.png " * 5000 + "alt=x>" + "<div " + "a" * 10000 + ">"
+    assert _repair(html) is html
+
+
+def test_a_tag_with_too_many_attributes_keeps_the_first_and_those_read() -> None:
+    names = " ".join(f"x{i}=v" for i in range(MAX_ATTRIBUTES + 100))
+    html = (
+        f"<img src=first.png X0=again {names}\n\nsrc=second.png srcset='s.png 2x' class=c\n"
+        "data-late=1 STYLE='color: red'/><p>after</p>"
+    )
+    root = parse_html(html)
+    (img,) = root.iter("img")
+    assert img.get("src") == "first.png"  # a browser keeps the first of a name
+    assert img.get("x0") == "again"  # names are case-insensitive: x0=v repeats X0
+    assert img.get("srcset") == "s.png 2x"
+    assert img.get("class") == "c" and img.get("style") == "color: red"
+    assert img.get("data-late") is None
+    assert len(img.attrib) == MAX_ATTRIBUTES + 3  # and srcset, class, style
+    (p,) = root.iter("p")
+    assert cast("int | None", p.sourceline) == 4
+    # x255 to x355 and data-late; the line is where the start tag ends, as libxml2 numbers it
+    assert parse_limits(root) == ParseLimits(capped=102, capped_line=4)
+
+
+def test_every_attribute_the_scanners_and_matching_read_is_kept_past_the_cap() -> None:
+    read = {
+        *html_scanner._LINK_ATTRS,
+        *html_scanner._SCRIPT_ATTRS,
+        *html_scanner._SCRIPT_BOOLEANS,
+        *html_scanner._IMG_ATTRS,
+        "kind", "srclang", "default",
+    }  # fmt: skip
+    source = Path(html_scanner.__file__).read_text()
+    read |= set(re.findall(r'\.get\("([^"]+)"\)', source))
+    read |= set(re.findall(r'_attribute\("([^"]+)"', source))
+    matching = Path(prune.__file__).read_text() + Path(cssselect.xpath.__file__).read_text()
+    read |= set(re.findall(r"@([a-z][a-z-]*)\b", matching)) - {"font-face", "scope"}
+    read -= {"dataclass", "lru", "property", "staticmethod"}  # decorators
+    assert read <= html_scanner._READ_ATTRIBUTES
