@@ -211,12 +211,14 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
 )  # fmt: skip
 @click.option(
     "--nopush", is_flag=True,
-    help="Header formats: add nopush to every Link (preload only; no push directives).",
+    help="Header formats: add nopush to the final response's links (preload only; Apache: "
+    "also H2Push off). A 103 Early Hints link never carries it.",
 )  # fmt: skip
 @click.option(
     "--early-hints", is_flag=True,
-    help="Header formats: keep only the links browsers act on in a 103 Early Hints response "
-    "(preload as font/image/script/style/fetch, modulepreload).",
+    help="Header formats: only what belongs in a 103 Early Hints response, in the form "
+    "Chromium acts on there (no nopush, media or imagesrcset; a srcset image only when all "
+    "its candidates are one URL). --format apache writes its 103 lines in that form anyway.",
 )  # fmt: skip
 @click.option(
     "--header-budget", type=click.IntRange(min=0), default=DEFAULT_HEADER_BUDGET,

@@ -9,9 +9,15 @@ options from parsed header attributes"): ``rel``, ``as``, ``crossorigin``, ``typ
 ``imagesrcset`` and ``imagesizes``; plus ``nopush`` (W3C Preload, "server push") for servers
 that push.
 
-Also here: which resources a browser acts on in a 103 Early Hints response, the per-page header
-size budget, how a page's file path maps to the URL paths a server sees, and how a server
-configuration names such a path whatever bytes it holds.
+A 103 Early Hints response needs another form of the same link (:func:`hint_value`): Chromium
+reads a 103's ``Link`` field with its own parser (``services/network/public/cpp/
+link_header_parser.cc``), which knows ``rel``, ``as``, ``crossorigin``, ``type`` and
+``fetchpriority`` only and drops a whole link that carries any other parameter: ``nopush``,
+``media``, ``imagesrcset``, ``imagesizes``. Measured with Chromium 156 and Apache 2.4 (README,
+"Early Hints").
+
+Also here: the per-page header size budget, how a page's file path maps to the URL paths a
+server sees, and how a server configuration names such a path whatever bytes it holds.
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from urllib.parse import quote, unquote_to_bytes
 
 from push_manifest.model import CrossOrigin, Destination, PageManifest, Resource
+from push_manifest.scanners.srcset import parse_srcset
 
 __all__ = [
     "DEFAULT_HEADER_BUDGET",
@@ -35,6 +42,7 @@ __all__ = [
     "file_path",
     "fit_header",
     "header_size",
+    "hint_value",
     "join_links",
     "link",
     "link_value",
@@ -61,15 +69,26 @@ class Routes(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One resource as a ``Link`` header link-value."""
+    """One resource as a ``Link`` header link-value, in the forms a final response and a 103
+    Early Hints response need."""
 
     resource: Resource
     value: str
-    """The link-value: ``</css/app.css>; rel=preload; as=style``."""
+    """The link-value the page's ``Link`` header carries: :attr:`final`, or in a header made
+    for 103 Early Hints (``page_links(early_hints=True)``) :attr:`hint`."""
     rel: str
     """``preload`` or ``modulepreload``."""
-    early_hint: bool
-    """True when browsers act on it in a 103 Early Hints response."""
+    final: str
+    """The link-value for the final response, every parameter included (``nopush`` when
+    asked): ``</css/print.css>; rel=preload; as=style; media="print"``."""
+    hint: str | None
+    """The link-value for a 103 Early Hints response (:func:`hint_value`), or None when the
+    resource stays out of a 103: ``</css/print.css>; rel=preload; as=style; fetchpriority=low``."""
+
+    @property
+    def early_hint(self) -> bool:
+        """True when the link goes into a 103 Early Hints response."""
+        return self.hint is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +130,15 @@ _MODULEPRELOAD_AS = {
     Destination.WORKER: "worker",
     Destination.STYLE: "style",
 }
-# In a 103, Chromium acts on preload with these `as` values and on modulepreload of scripts,
-# and ignores other links (content/browser/loader/navigation_early_hints_manager.cc).
+# In a 103, Chromium acts on preload with these `as` values and on modulepreload of scripts
+# (`as` omitted); its parser drops a link with any other `as` (track, worker) and one that
+# names no `as` (link_header_parser.cc, navigation_early_hints_manager.cc).
 _EARLY_HINT_AS = frozenset({"font", "image", "script", "style", "fetch"})
+# Media types that never match on a screen (Media Queries 4 §2.3: print, and the deprecated
+# types, which match nothing).
+_SCREENLESS_MEDIA = frozenset(
+    {"print", "speech", "aural", "braille", "embossed", "handheld", "projection", "tty", "tv"}
+)
 # Fonts are preloaded with `type` so a browser that cannot use the format skips them.
 _FONT_TYPES = {
     ".woff2": "font/woff2",
@@ -162,32 +187,22 @@ def _crossorigin(resource: Resource) -> CrossOrigin | None:
     return None
 
 
-def link(resource: Resource, *, nopush: bool = False) -> Link | None:
-    """``resource`` as a preload :class:`Link`, or None when no ``Link`` preload fetches it the
-    way the browser will (WHATWG HTML, link types "preload" and "modulepreload").
-
-    ``rel=preload; as=…`` for styles, classic scripts, images, fonts, ``fetch`` and tracks;
-    ``rel=modulepreload`` (``as`` only for workers and CSS modules) for modules; ``crossorigin``
-    where the request is CORS (fonts, ``fetch``, whatever the element said; modules only for
-    ``use-credentials``); ``type`` for fonts; ``imagesrcset`` with ``imagesizes`` (the standard
-    reads a source set only when both are present) for responsive images; ``media`` when the
-    resource is media-scoped; ``nopush`` when asked. ``nomodule`` scripts get none: every
-    browser that acts on a preload header runs modules and would download them for nothing.
-    """
-    params: list[str]
+def _rel_as(resource: Resource) -> tuple[str, str | None] | None:
+    """The ``rel`` and ``as`` that preload ``resource``, or None when none does. ``nomodule``
+    scripts get none: every browser that acts on a preload header runs modules and would
+    download them for nothing."""
     if resource.nomodule:
         return None
     if resource.module:
         if resource.type not in _MODULEPRELOAD_AS:
             return None
-        rel, as_ = "modulepreload", _MODULEPRELOAD_AS[resource.type]
-        early_hint = as_ is None
-    else:
-        preload_as = _PRELOAD_AS.get(resource.type)
-        if preload_as is None:
-            return None
-        rel, as_ = "preload", preload_as
-        early_hint = as_ in _EARLY_HINT_AS
+        return "modulepreload", _MODULEPRELOAD_AS[resource.type]
+    preload_as = _PRELOAD_AS.get(resource.type)
+    return None if preload_as is None else ("preload", preload_as)
+
+
+def _common_params(resource: Resource, rel: str, as_: str | None) -> list[str]:
+    """``rel``, ``as``, ``type`` and ``crossorigin``: the parameters both forms carry."""
     params = [f"rel={rel}"]
     if as_ is not None:
         params.append(f"as={as_}")
@@ -198,6 +213,30 @@ def link(resource: Resource, *, nopush: bool = False) -> Link | None:
         params.append("crossorigin")
     elif crossorigin is CrossOrigin.USE_CREDENTIALS:
         params.append("crossorigin=use-credentials")
+    return params
+
+
+def _link_value(resource: Resource, params: list[str]) -> str:
+    return f"<{uri_reference(resource.url)}>; " + "; ".join(params)
+
+
+def link(resource: Resource, *, nopush: bool = False) -> Link | None:
+    """``resource`` as a preload :class:`Link`, or None when no ``Link`` preload fetches it the
+    way the browser will (WHATWG HTML, link types "preload" and "modulepreload").
+
+    The final form: ``rel=preload; as=…`` for styles, classic scripts, images, fonts, ``fetch``
+    and tracks; ``rel=modulepreload`` (``as`` only for workers and CSS modules) for modules;
+    ``crossorigin`` where the request is CORS (fonts, ``fetch``, whatever the element said;
+    modules only for ``use-credentials``); ``type`` for fonts; ``imagesrcset`` with
+    ``imagesizes`` (the standard reads a source set only when both are present) for responsive
+    images; ``media`` when the resource is media-scoped; ``nopush`` when asked. The 103 form is
+    :func:`hint_value`'s.
+    """
+    kind = _rel_as(resource)
+    if kind is None:
+        return None
+    rel, as_ = kind
+    params = _common_params(resource, rel, as_)
     if resource.type is Destination.IMAGE and resource.image_srcset:
         params.append(f"imagesrcset={quote_param(resource.image_srcset, always=True)}")
         params.append(f"imagesizes={quote_param(resource.image_sizes, always=True)}")
@@ -205,14 +244,70 @@ def link(resource: Resource, *, nopush: bool = False) -> Link | None:
         params.append(f"media={quote_param(resource.media, always=True)}")
     if nopush:
         params.append("nopush")
-    value = f"<{uri_reference(resource.url)}>; " + "; ".join(params)
-    return Link(resource=resource, value=value, rel=rel, early_hint=early_hint)
+    final = _link_value(resource, params)
+    return Link(resource=resource, value=final, rel=rel, final=final, hint=hint_value(resource))
+
+
+def hint_value(resource: Resource) -> str | None:
+    """``resource`` as a link-value for a 103 Early Hints response, in the form Chromium acts
+    on, or None when a 103 should not name it.
+
+    Only ``rel``, ``as``, ``type``, ``crossorigin`` and ``fetchpriority``, the parameters
+    Chromium's 103 parser accepts (any other makes it drop the link): never ``nopush``,
+    ``media``, ``imagesrcset`` or ``imagesizes``. And only what every device fetches, since a
+    103 cannot say for which device a link is:
+
+    - ``rel=preload`` with ``as`` style, script, image, font or fetch, and ``rel=modulepreload``
+      of module scripts; not tracks, workers or CSS modules (``as=track`` and ``as=worker``
+      make Chromium drop the link), nor ``nomodule`` scripts;
+    - a media-scoped stylesheet without ``media``: browsers download a stylesheet whatever its
+      media (at the lowest priority where it does not match), so the hint fetches nothing a
+      device would not; ``fetchpriority=low`` where the media can match no screen (``print``),
+      as the browser itself would fetch it;
+    - a responsive image only when every candidate of its ``srcset`` is the URL itself (the 103
+      cannot carry ``imagesrcset``, and preloading one candidate wastes it on devices that pick
+      another); otherwise it is left to the final response's ``Link``, which names the set;
+    - no other media-scoped resource (an image or font under ``@media`` is fetched only where
+      the query matches).
+    """
+    kind = _rel_as(resource)
+    if kind is None:
+        return None
+    rel, as_ = kind
+    acted_on = as_ in _EARLY_HINT_AS if rel == "preload" else as_ is None
+    if not acted_on:
+        return None
+    params = _common_params(resource, rel, as_)
+    if resource.media:
+        if resource.type is not Destination.STYLE:
+            return None
+        if _screenless(resource.media):
+            params.append("fetchpriority=low")
+    if resource.type is Destination.IMAGE and resource.image_srcset:
+        urls = {candidate.url for candidate in parse_srcset(resource.image_srcset)}
+        if urls - {resource.url}:
+            return None
+    return _link_value(resource, params)
+
+
+def _screenless(media: str) -> bool:
+    """True when no query of the media query list ``media`` can match on a screen: each names
+    a media type other than ``all`` and ``screen`` (``print``, ``print and (color)``), without
+    ``not``. Anything else may match on some screen."""
+    for query in media.lower().split(","):
+        words = query.split()
+        if words[:1] == ["only"]:
+            words = words[1:]
+        if not words or words[0] not in _SCREENLESS_MEDIA:
+            return False
+    return True
 
 
 def link_value(resource: Resource, *, nopush: bool = False) -> str | None:
-    """The link-value of :func:`link`, or None when the resource cannot be preloaded."""
+    """The final response's link-value of :func:`link`, or None when the resource cannot be
+    preloaded."""
     made = link(resource, nopush=nopush)
-    return made.value if made else None
+    return made.final if made else None
 
 
 def join_links(values: Iterable[str]) -> str:
@@ -225,13 +320,20 @@ def header_size(values: Iterable[str]) -> int:
     return len(join_links(values).encode("utf-8"))
 
 
+def _longest(link: Link) -> str:
+    forms = (link.value, link.final, link.hint or "")
+    return max(forms, key=lambda value: len(value.encode("utf-8")))
+
+
 def fit_header(links: Sequence[Link], budget: int) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
     """Split ``links`` into those kept, in their order, and those dropped, lowest weight first
     (the later-discovered first among equals), so that the kept field value is at most
-    ``budget`` bytes. A ``budget`` of 0 or less means no limit."""
-    if budget <= 0 or header_size(link.value for link in links) <= budget:
+    ``budget`` bytes whichever form of each link a writer sends (:attr:`Link.value`,
+    :attr:`Link.final` or :attr:`Link.hint`: Apache sends a final and a 103 header). A
+    ``budget`` of 0 or less means no limit."""
+    if budget <= 0 or header_size(_longest(link) for link in links) <= budget:
         return tuple(links), ()
-    sizes = [len(link.value.encode("utf-8")) for link in links]
+    sizes = [len(_longest(link).encode("utf-8")) for link in links]
     size = sum(sizes) + 2 * (len(links) - 1)
     dropped: list[int] = []
     for index in sorted(range(len(links)), key=lambda i: (links[i].resource.weight, -i)):
@@ -278,13 +380,20 @@ def page_links(
     early_hints: bool = False,
     budget: int = DEFAULT_HEADER_BUDGET,
 ) -> PageLinks:
-    """The links one page's headers carry: every preloadable resource (with ``early_hints``,
-    only those a browser acts on in a 103), cut to ``budget`` bytes by :func:`fit_header`."""
-    links = [
-        made
-        for resource in page.resources
-        if (made := link(resource, nopush=nopush)) and (made.early_hint or not early_hints)
-    ]
+    """The links one page's headers carry: every preloadable resource; with ``early_hints``,
+    only those that go into a 103, each with its 103 form as :attr:`Link.value` (the header is
+    then one a server or CDN can send in a 103: no ``nopush``). Cut to ``budget`` bytes by
+    :func:`fit_header`."""
+    links = []
+    for resource in page.resources:
+        made = link(resource, nopush=nopush)
+        if made is None:
+            continue
+        if early_hints:
+            if made.hint is None:
+                continue
+            made = replace(made, value=made.hint)
+        links.append(made)
     kept, dropped = fit_header(links, budget)
     return PageLinks(
         page=page,

@@ -31,9 +31,11 @@ class WriterOptions:
     """Settings that shape header-style outputs; the JSON writer ignores them."""
 
     nopush: bool = False
-    """Add ``nopush`` to every link-value (preload only) and emit no push directives."""
+    """Add ``nopush`` to the final response's link-values (preload only) and emit no push
+    directives (Apache: ``H2Push off``). A 103 link never carries it."""
     early_hints: bool = False
-    """Keep only the links browsers act on in a 103 Early Hints response."""
+    """Write only what belongs in a 103 Early Hints response, in the form Chromium acts on
+    there (:func:`push_manifest.headers.hint_value`)."""
     header_budget: int = DEFAULT_HEADER_BUDGET
     """Per-page ``Link`` field value limit in bytes; lowest weights are dropped first. 0: none."""
     routes: Routes = Routes.HTML

@@ -1,12 +1,16 @@
 """Apache httpd configuration (``--format apache``): one ``<LocationMatch>`` block per page.
 
-Each block adds the page's ``Link`` preload headers (mod_headers ``Header add Link``), the links
-a browser acts on in a 103 Early Hints response (mod_http2 ``H2EarlyHint``, Apache 2.4.58+), and
-``H2PushResource`` for what mod_http2 would not push by itself. With ``H2Push on`` (its default)
-mod_http2 already pushes every ``rel=preload`` link of a response and of its 103 unless it says
-``nopush``; ``rel=modulepreload`` links and resources no preload can describe are pushed only
-through ``H2PushResource``. Kept to those, because mod_http2 also announces every
-``H2PushResource`` in the 103 as a bare ``rel=preload`` without ``as``, which browsers ignore.
+Each block adds the page's ``Link`` preload headers to the final response (mod_headers
+``Header add Link``, every parameter: :attr:`~push_manifest.headers.Link.final`), the links a
+103 Early Hints response carries in the form Chromium acts on (mod_http2 ``H2EarlyHint``,
+Apache 2.4.58+: :attr:`~push_manifest.headers.Link.hint`, never ``nopush``, ``media`` or
+``imagesrcset``, which make Chromium drop the link), and ``H2PushResource`` for what mod_http2
+would not push by itself. With ``H2Push on`` (its default) mod_http2 already pushes every
+``rel=preload`` link of a response and of its 103 unless it says ``nopush``; ``rel=modulepreload``
+links and resources no preload can describe are pushed only through ``H2PushResource``. Kept to
+those, because mod_http2 also announces every ``H2PushResource`` in the 103 as a bare
+``rel=preload`` without ``as``, which browsers ignore. With ``--nopush`` the final response's
+links say ``nopush`` and each block turns ``H2Push off``: the 103's links cannot say it.
 
 ``<LocationMatch>`` with an anchored regex rather than ``<Location>``: ``<Location "/blog">``
 would also match ``/blog/post``. The regex matches the decoded path (what Apache compares) of
@@ -67,10 +71,13 @@ def location_regex(url: str, routes: Routes = Routes.HTML) -> str:
 
 
 def _block(page: PageLinks, options: WriterOptions) -> list[str]:
-    headers = [f"Header add Link {_quote(_header_value(link.value))}" for link in page.links]
-    hints = [f"H2EarlyHint Link {_quote(link.value)}" for link in page.links if link.early_hint]
-    pushes: list[str] = []
-    if not options.nopush:
+    headers = [f"Header add Link {_quote(_header_value(link.final))}" for link in page.links]
+    hints = [f"H2EarlyHint Link {_quote(link.hint)}" for link in page.links if link.hint]
+    pushes: list[str]
+    if options.nopush:
+        # mod_http2 pushes the 103's preload links too, and those cannot say nopush.
+        pushes = ["H2Push off"] if hints else []
+    else:
         pushed = {link.resource.url for link in page.links if link.rel == "preload"}
         dropped = {link.resource.url for link in page.dropped}
         pushes = [
@@ -101,7 +108,8 @@ def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
     yield "# Include this file in the server config or in a <VirtualHost>. Needs mod_headers;"
     yield "# mod_http2 (Protocols h2 h2c http/1.1) adds pushes and 103 Early Hints."
     if options.nopush:
-        yield "# Every link says nopush: mod_http2 pushes none of them."
+        yield "# No server push: the final response's links say nopush, and H2Push is off where"
+        yield "# a 103 carries links (a link in a 103 cannot say nopush: Chromium would drop it)."
     else:
         yield "# mod_http2 pushes each rel=preload link (H2Push on, its default); H2PushResource"
         yield "# pushes the rest. H2EarlyHint needs Apache 2.4.58+ and is skipped before."

@@ -10,7 +10,9 @@ has a timeout, and every server is stopped by its own process id when the test i
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import os
 import pwd
 import re
@@ -105,10 +107,26 @@ def workdir(prefix: str, site: Path = SITE) -> Iterator[Path]:
             for name in dirs:
                 Path(root, name).chmod(0o755)
             for name in files:
-                Path(root, name).chmod(0o644)
+                file = Path(root, name)
+                file.chmod(0o755 if file.stat().st_mode & 0o100 else 0o644)  # CGI scripts
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def spki_pin(cert: Path) -> str:
+    """The base64 SHA-256 of the certificate's SubjectPublicKeyInfo (DER), as Chromium's
+    ``--ignore-certificate-errors-spki-list`` takes it."""
+    openssl = require("openssl")
+    pem = subprocess.run(
+        [openssl, "x509", "-pubkey", "-noout", "-in", str(cert)],
+        capture_output=True, check=True, timeout=TIMEOUT,
+    ).stdout  # fmt: skip
+    der = subprocess.run(
+        [openssl, "pkey", "-pubin", "-outform", "der"],
+        input=pem, capture_output=True, check=True, timeout=TIMEOUT,
+    ).stdout  # fmt: skip
+    return base64.b64encode(hashlib.sha256(der).digest()).decode("ascii")
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
@@ -174,6 +192,10 @@ class Server:
     tls: str = ""
     """Base URL over TLS (h2 by ALPN), when the server has one."""
     version: tuple[int, ...] = ()
+    cert: Path | None = None
+    """The self-signed certificate of the TLS port (for :func:`spki_pin`)."""
+    access_log: Path | None = None
+    """One line per request, when it began: ``SECONDS.MILLISECONDS STATUS PATH`` (Apache)."""
 
 
 def apache_version() -> tuple[int, ...]:
@@ -181,11 +203,16 @@ def apache_version() -> tuple[int, ...]:
 
 
 @contextlib.contextmanager
-def apache(generated: str, *, multiviews: bool = False, site: Path = SITE) -> Iterator[Server]:
+def apache(
+    generated: str, *, multiviews: bool = False, site: Path = SITE, cgi: bool = False
+) -> Iterator[Server]:
     """Apache httpd with mod_http2 (h2c and TLS h2) serving ``site`` (the fixture site by
-    default), the ``generated`` configuration included at server level."""
+    default), the ``generated`` configuration included at server level. With ``cgi``, mod_cgid
+    is loaded too (``generated`` says which files are scripts: ``SetHandler cgi-script`` and
+    ``Options +ExecCGI``)."""
     binary = require("apache2", "httpd")
-    for _, file in _APACHE_MODULES:
+    wanted = _APACHE_MODULES + ((("cgid_module", "mod_cgid.so"),) if cgi else ())
+    for _, file in wanted:
         if not (APACHE_MODULES / file).is_file():
             unavailable(f"{APACHE_MODULES / file} is missing (set APACHE_MODULES)")
     with workdir("pm-apache-", site) as base:
@@ -196,9 +223,7 @@ def apache(generated: str, *, multiviews: bool = False, site: Path = SITE) -> It
         if os.geteuid() == 0:
             name, group = _unprivileged()
             user = f"User {name}\nGroup {group}\n"
-        modules = "".join(
-            f"LoadModule {name} {APACHE_MODULES / file}\n" for name, file in _APACHE_MODULES
-        )
+        modules = "".join(f"LoadModule {name} {APACHE_MODULES / file}\n" for name, file in wanted)
         types = "TypesConfig /etc/mime.types\n" if Path("/etc/mime.types").is_file() else ""
         conf = base / "httpd.conf"
         conf.write_text(
@@ -208,6 +233,7 @@ PidFile {base}/httpd.pid
 DefaultRuntimeDir {base}
 ErrorLog {base}/error.log
 LogLevel warn
+CustomLog {base}/access.log "%{{sec}}t.%{{msec_frac}}t %>s %U%q"
 {user}{modules}{types}AddType text/javascript .mjs
 StartServers 1
 ServerLimit 1
@@ -239,6 +265,8 @@ Include {base}/push.conf
                 h2c=f"http://127.0.0.1:{h2c}",
                 tls=f"https://127.0.0.1:{tls}",
                 version=apache_version(),
+                cert=cert,
+                access_log=base / "access.log",
             )
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from push_manifest.headers import Routes, link_value
+from push_manifest.headers import Routes, hint_value, link_value
 from push_manifest.model import PageManifest
 from push_manifest.writers import WriterOptions, render
 from push_manifest.writers.apache import location_regex
@@ -106,11 +106,21 @@ def test_blocks_headers_hints_and_pushes() -> None:
     assert [d[3] for d in home if d[:2] == ["Header", "add"]] == values
     assert all(d[2] == "Link" for d in home if d[0] == "Header")
     # Pushed by mod_http2 from each rel=preload link: only the module and the document need
-    # H2PushResource.
+    # H2PushResource. The 103 leaves out the track (Chromium drops as=track) and the srcset
+    # image (its other candidate would be wasted on a 2x screen).
+    hints = [hint_value(r) for r in HOME.resources if hint_value(r)]
     assert [d[1:] for d in home if d[0] == "IfModule"] == [
         ["H2PushResource", "/js/main.mjs"],
         ["H2PushResource", "/html/import.html"],
-        *(["IfDirective", "H2EarlyHint", "Link", v] for v in values if "as=track" not in v),
+        *(["IfDirective", "H2EarlyHint", "Link", v] for v in hints),
+    ]
+    assert [
+        d[4].split(">")[0] for d in home if d[:3] == ["IfModule", "IfDirective", "H2EarlyHint"]
+    ] == [
+        "</css/app.css",
+        "</js/app.js",
+        "</fonts/inter.woff2",
+        "</js/main.mjs",
     ]
 
 
@@ -131,7 +141,31 @@ def test_nopush() -> None:
     text = render(manifest(HOME), "apache", WriterOptions(nopush=True))
     assert "H2PushResource" not in text
     home = _sections(text)[r"^/(?:index\.html)?$"]
-    assert all(d[-1].endswith("; nopush") for d in home)
+    headers = [d[3] for d in home if d[0] == "Header"]
+    assert headers and all(value.endswith("; nopush") for value in headers)
+    # Chromium drops a 103 link that says nopush: the 103 form never does, and mod_http2,
+    # which would push the 103's preload links, is told not to push at all.
+    hints = [d[4] for d in home if d[:3] == ["IfModule", "IfDirective", "H2EarlyHint"]]
+    assert hints == [hint_value(r) for r in HOME.resources if hint_value(r)]
+    assert ["IfModule", "H2Push", "off"] in home
+    assert "H2Push off" not in render(manifest(HOME), "apache")
+
+
+def test_hints_are_the_103_form_and_headers_the_final_one() -> None:
+    odd = page(
+        "index.html",
+        res("/css/app.css", "style", 256),
+        res("/css/print.css", "style", 32, media="print"),
+        res("/img/one.png", "image", 128, srcset="/img/one.png 1x"),
+        res("/img/two.png", "image", 120, srcset="/img/two.png 1x, /img/two-2x.png 2x"),
+    )
+    home = _sections(render(manifest(odd), "apache"))[r"^/(?:index\.html)?$"]
+    assert [d[3] for d in home if d[0] == "Header"] == [link_value(r) for r in odd.resources]
+    assert [d[4] for d in home if d[:3] == ["IfModule", "IfDirective", "H2EarlyHint"]] == [
+        "</css/app.css>; rel=preload; as=style",
+        "</css/print.css>; rel=preload; as=style; fetchpriority=low",
+        "</img/one.png>; rel=preload; as=image",
+    ]
 
 
 def test_early_hints_only_and_budget() -> None:
@@ -143,8 +177,9 @@ def test_early_hints_only_and_budget() -> None:
         "</js/app.js>; rel=preload; as=script",
     ]
     pushes = [d[2] for d in home if d[1] == "H2PushResource"]
-    # The track is no longer in a Link, so it is pushed explicitly; dropped ones are not.
-    assert pushes == ["/media/captions.vtt", "/html/import.html"]
+    # The srcset image and the track are no longer in a Link, so they are pushed explicitly;
+    # dropped ones are not.
+    assert pushes == ["/img/hero.png", "/media/captions.vtt", "/html/import.html"]
 
 
 def test_a_page_with_nothing_gets_no_block() -> None:
@@ -164,7 +199,15 @@ def test_backslashes_survive_both_apache_and_mod_headers() -> None:
     odd = page("index.html", res("/p.css", "style", media="a\\nb\\\\c 100%"))
     home = _sections(render(manifest(odd), "apache"))[r"^/(?:index\.html)?$"]
     assert _sent(home[0][3]) == value
-    assert home[1] == ["IfModule", "IfDirective", "H2EarlyHint", "Link", value]
+    # The 103 form has no media: nothing to escape there.
+    assert home[1] == [
+        "IfModule",
+        "IfDirective",
+        "H2EarlyHint",
+        "Link",
+        hint_value(odd.resources[0]),
+    ]
+    assert hint_value(odd.resources[0]) == "</p.css>; rel=preload; as=style"
 
 
 def test_names_with_backslashes_and_newlines_get_working_sections() -> None:

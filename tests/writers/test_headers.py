@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -15,6 +16,7 @@ from push_manifest.headers import (
     comment_text,
     fit_header,
     header_size,
+    hint_value,
     join_links,
     link,
     link_value,
@@ -24,7 +26,7 @@ from push_manifest.headers import (
     quote_param,
     uri_reference,
 )
-from push_manifest.model import CrossOrigin, Destination, PageManifest, WarningCode
+from push_manifest.model import CrossOrigin, Destination, PageManifest, Resource, WarningCode
 from push_manifest.writers import WriterOptions, budget_warnings
 
 from .factories import HOME, manifest, page, res
@@ -135,6 +137,106 @@ def test_early_hint_eligibility(resource: object, rel: str, early: bool) -> None
     made = link(resource)  # type: ignore[arg-type]
     assert made is not None
     assert (made.rel, made.early_hint) == (rel, early)
+    assert (made.hint is not None) is early
+    assert made.value == made.final
+
+
+_url_path_early = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20
+).map(lambda text: "/" + text)
+
+# What Chromium 156 did with each link in a 103 from Apache 2.4 (README, "Early Hints"): it
+# acts on rel, as, type, crossorigin and fetchpriority, and drops a link with any other param.
+_HINT_PARAMS = {"rel", "as", "type", "crossorigin", "fetchpriority"}
+
+
+@pytest.mark.parametrize(
+    ("resource", "expected"),
+    [
+        (res("/a.css", "style"), "</a.css>; rel=preload; as=style"),
+        (res("/a.js", "script"), "</a.js>; rel=preload; as=script"),
+        (res("/a.png", "image"), "</a.png>; rel=preload; as=image"),
+        (
+            res("/f/a.woff2", "font"),
+            '</f/a.woff2>; rel=preload; as=font; type="font/woff2"; crossorigin',
+        ),
+        (res("/d.json", "fetch"), "</d.json>; rel=preload; as=fetch; crossorigin"),
+        (res("/m.mjs", "script", module=True), "</m.mjs>; rel=modulepreload"),
+        (
+            res("/m.mjs", "script", module=True, crossorigin=CrossOrigin.USE_CREDENTIALS),
+            "</m.mjs>; rel=modulepreload; crossorigin=use-credentials",
+        ),
+        # Stylesheets are downloaded whatever their media: no `media` (Chromium would drop the
+        # link), and the lowest priority, as the browser's own, where no screen matches.
+        (
+            res("/p.css", "style", media="print"),
+            "</p.css>; rel=preload; as=style; fetchpriority=low",
+        ),
+        (
+            res("/p.css", "style", media="only print and (color), PRINT"),
+            "</p.css>; rel=preload; as=style; fetchpriority=low",
+        ),
+        (res("/w.css", "style", media="(min-width: 40em)"), "</w.css>; rel=preload; as=style"),
+        (res("/w.css", "style", media="not print"), "</w.css>; rel=preload; as=style"),
+        (res("/w.css", "style", media="print, screen"), "</w.css>; rel=preload; as=style"),
+        # One URL whatever the device: the image itself, without imagesrcset.
+        (
+            res("/i/a.png", "image", srcset="/i/a.png 1x"),
+            "</i/a.png>; rel=preload; as=image",
+        ),
+        (
+            res("/i/a.png", "image", srcset="/i/a.png 400w", sizes="50vw"),
+            "</i/a.png>; rel=preload; as=image",
+        ),
+        # Other devices pick another candidate: left to the final response's Link.
+        (res("/i/a.png", "image", srcset="/i/a.png 1x, /i/b.png 2x"), None),
+        (res("/i/a.png", "image", srcset="/i/b.png 2x"), None),
+        # Fetched only where the query matches.
+        (res("/bg.png", "image", media="(min-width: 40em)"), None),
+        (res("/f.woff2", "font", media="print"), None),
+        (res("/t.vtt", "track"), None),
+        (res("/w.mjs", "worker", module=True), None),
+        (res("/c.css", "style", module=True), None),
+        (Resource("/old.js", Destination.SCRIPT, 1, nomodule=True), None),
+        (res("/frame.html", "document"), None),
+    ],
+)
+def test_hint_value(resource: Resource, expected: str | None) -> None:
+    assert hint_value(resource) == expected
+    made = link(resource, nopush=True)
+    assert (made.hint if made else None) == expected
+    if expected is not None:
+        (parsed,) = parse_link_header(expected)
+        assert set(parsed.names()) <= _HINT_PARAMS
+
+
+@given(
+    url=_url_path_early,
+    destination=st.sampled_from(list(Destination)),
+    module=st.booleans(),
+    media=st.sampled_from(["", "print", "(min-width: 40em)", "screen, print"]),
+    srcset=st.sampled_from(["", "/a.png 1x, /b.png 2x"]),
+    crossorigin=st.sampled_from([None, *CrossOrigin]),
+)
+def test_a_hint_carries_only_what_chromium_reads_in_a_103(
+    url: str,
+    destination: Destination,
+    module: bool,
+    media: str,
+    srcset: str,
+    crossorigin: CrossOrigin | None,
+) -> None:
+    resource = Resource(
+        url, destination, 100, crossorigin=crossorigin, module=module, media=media,
+        image_srcset=srcset,
+    )  # fmt: skip
+    hint = hint_value(resource)
+    if hint is None:
+        return
+    (parsed,) = parse_link_header(hint)
+    assert set(parsed.names()) <= _HINT_PARAMS
+    assert parsed.get("rel") in ("preload", "modulepreload")
+    assert parsed.get("rel") == "modulepreload" or parsed.get("as") is not None
 
 
 def test_uri_reference_encodes_what_a_uri_cannot_hold() -> None:
@@ -198,7 +300,7 @@ def _links(*sizes_and_weights: tuple[int, int]) -> list[Link]:
     for index, (size, weight) in enumerate(sizes_and_weights):
         resource = res(f"/{index}", "style", weight)
         value = f"</{index}>;" + "x" * (size - len(f"</{index}>;"))
-        out.append(Link(resource=resource, value=value, rel="preload", early_hint=True))
+        out.append(Link(resource=resource, value=value, rel="preload", final=value, hint=value))
     return out
 
 
@@ -271,8 +373,18 @@ def test_page_links_filters_and_budgets() -> None:
     ]
     assert every.routes == ("/", "/index.html")
     assert parse_link_header(every.value)
-    hinted = page_links(HOME, early_hints=True)
-    assert "/media/captions.vtt" not in [link.resource.url for link in hinted.links]
+    hinted = page_links(HOME, early_hints=True, nopush=True)
+    # The track and the srcset image (two candidates) stay out of a 103.
+    assert [link.resource.url for link in hinted.links] == [
+        "/css/app.css",
+        "/js/app.js",
+        "/fonts/inter.woff2",
+        "/js/main.mjs",
+    ]
+    # The header is the 103 form, which never says nopush; the final form still does.
+    assert [link.value for link in hinted.links] == [link.hint for link in hinted.links]
+    assert all(link.final.endswith("; nopush") for link in hinted.links)
+    assert "nopush" not in hinted.value
     small = page_links(HOME, budget=100)
     assert header_size(link.value for link in small.links) <= 100
     assert [link.resource.url for link in small.dropped][:2] == [
@@ -321,3 +433,19 @@ def test_byte_regex_matches_exactly_its_bytes(raw: bytes, other: bytes) -> None:
 def test_comment_text_keeps_a_comment_on_one_line() -> None:
     assert comment_text("a\nb\r\tc\x7fd é") == "a%0Ab%0D%09c%7Fd é"
     assert path_bytes("/a%0A%FF%25x") == b"/a\n\xff%x"
+
+
+def test_fit_header_counts_the_longest_form_a_writer_sends() -> None:
+    # Apache sends the final form (nopush, media) beside the 103 one (fetchpriority=low).
+    resource = res("/p.css", "style", 10, media="print")
+    made = page_links(page("index.html", resource), nopush=True).links[0]
+    assert made.hint == "</p.css>; rel=preload; as=style; fetchpriority=low"
+    assert made.final == '</p.css>; rel=preload; as=style; media="print"; nopush'
+    longest = max(len(made.final), len(made.hint))
+    assert fit_header([made], longest) == ((made,), ())
+    assert fit_header([made], longest - 1) == ((), (made,))
+    hinted = page_links(page("index.html", resource), nopush=True, early_hints=True)
+    assert hinted.value == made.hint
+    assert page_links(
+        page("index.html", resource), nopush=True, early_hints=True, budget=longest - 1
+    ).dropped == (replace(made, value=made.hint),)
