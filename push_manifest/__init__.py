@@ -15,6 +15,7 @@ from pathlib import Path
 
 from push_manifest.cache import default_cache_dir
 from push_manifest.crawl import MAX_PAGE_SIZE, CrawlOptions
+from push_manifest.device import DEVICES, Device
 from push_manifest.errors import InputError, OutputError, PushManifestError
 from push_manifest.model import (
     CrawlWarning,
@@ -22,6 +23,7 @@ from push_manifest.model import (
     Destination,
     Manifest,
     PageManifest,
+    Pointer,
     Resource,
     Viewport,
     WarningCode,
@@ -34,15 +36,18 @@ from push_manifest.writers import FORMATS, render
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEVICES",
     "FORMATS",
     "CrawlOptions",
     "CrawlWarning",
     "CrossOrigin",
     "Destination",
+    "Device",
     "InputError",
     "Manifest",
     "OutputError",
     "PageManifest",
+    "Pointer",
     "PushManifestError",
     "Resource",
     "Viewport",

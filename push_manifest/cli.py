@@ -24,6 +24,7 @@ from push_manifest import __version__, build_manifest
 from push_manifest.cache import CACHE_DIR_NAME
 from push_manifest.config import default_map, load_config, read_config
 from push_manifest.crawl import MAX_PAGE_SIZE
+from push_manifest.device import DEVICES, Device
 from push_manifest.errors import OutputError, PushManifestError
 from push_manifest.filters import (
     UNTYPED,
@@ -172,31 +173,36 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
 )
 @click.option(
     "--include-lazy/--no-include-lazy",
-    help="Also list what loads later or on demand: loading=lazy images, dynamic import(), workers.",
+    help="Also list what loads later or on demand: loading=lazy images and frames far from the "
+    "first viewport, dynamic import(), workers.",
+)
+@click.option(
+    "--device",
+    type=click.Choice([str(d) for d in Device]),
+    default=str(Device.DESKTOP),
+    show_default=True,
+    help="Device profile: desktop is 1280x800 at DPR 1 with a mouse; mobile is 390x844 at "
+    "DPR 3, touch only (hover: none, pointer: coarse), pages without <meta name=viewport> laid "
+    "out 980 px wide. Run once per device for servers that vary on the client.",
 )
 @click.option(
     "--viewport-width",
     type=click.FloatRange(min=1),
-    default=1280,
-    show_default=True,
     metavar="PX",
-    help="Viewport width in CSS px, for srcset, sizes and media queries.",
+    help="Viewport width in CSS px, for srcset, sizes and media queries "
+    "[default: the device's, 1280 on desktop].",
 )
 @click.option(
     "--viewport-height",
     type=click.FloatRange(min=1),
-    default=800,
-    show_default=True,
     metavar="PX",
-    help="Viewport height in CSS px, for media queries.",
+    help="Viewport height in CSS px, for media queries [default: the device's, 800 on desktop].",
 )
 @click.option(
     "--dpr",
     type=click.FloatRange(min=0.1),
-    default=1.0,
-    show_default=True,
     metavar="RATIO",
-    help="Device pixel ratio, for srcset and image-set().",
+    help="Device pixel ratio, for srcset and image-set() [default: the device's, 1 on desktop].",
 )
 @click.option(
     "--prune/--no-prune", default=True, show_default=True,
@@ -277,9 +283,10 @@ def cli(
     budget: int | None,
     uniform_weights: bool,
     include_lazy: bool,
-    viewport_width: float,
-    viewport_height: float,
-    dpr: float,
+    device: str,
+    viewport_width: float | None,
+    viewport_height: float | None,
+    dpr: float | None,
     prune: bool,
     max_page_size: int,
     nopush: bool,
@@ -328,7 +335,7 @@ def cli(
             files,
             root=root,
             single=len(files) == 1 and not is_pattern(files[0]),
-            viewport=Viewport(viewport_width, viewport_height, dpr),
+            viewport=_device_viewport(device, viewport_width, viewport_height, dpr),
             include_lazy=include_lazy,
             uniform_weights=uniform_weights,
             prune=prune,
@@ -389,6 +396,19 @@ def _summary(manifest: Manifest, outcome: str) -> None:
         f"{outcome}: {len(manifest.pages)} page(s), {resources} resource entries "
         f"({unique} distinct){warned}",
         err=True,
+    )
+
+
+def _device_viewport(
+    device: str, width: float | None, height: float | None, dpr: float | None
+) -> Viewport:
+    """The ``--device`` profile, with the window size and pixel ratio given explicitly."""
+    profile = DEVICES[Device(device)]
+    return replace(
+        profile,
+        width=profile.width if width is None else width,
+        height=profile.height if height is None else height,
+        dpr=profile.dpr if dpr is None else dpr,
     )
 
 

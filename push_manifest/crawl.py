@@ -20,8 +20,9 @@ from urllib.parse import unquote
 from lxml import etree
 
 from push_manifest.cache import UNREAD, Cache, Snapshot, content_digest
-from push_manifest.classify import Fetch, classify, cors_state
+from push_manifest.classify import Fetch, classify, cors_state, preload_problem
 from push_manifest.decode import decode_html, decode_problem
+from push_manifest.device import meta_viewport, page_viewport
 from push_manifest.importmap import ImportMap, merge_import_maps, parse_import_map
 from push_manifest.importmap import resolve_specifier as resolve_module
 from push_manifest.media import media_matches
@@ -56,6 +57,7 @@ from push_manifest.scanners.css import (
 from push_manifest.scanners.html import (
     CUT_DEPTH,
     MAX_ATTRIBUTES,
+    NEAR_VIEWPORT,
     parse_html,
     parse_limits,
     scan_html,
@@ -64,7 +66,7 @@ from push_manifest.scanners.html import (
 from push_manifest.scanners.js import js_syntax_errors, scan_js
 from push_manifest.scanners.srcset import parse_srcset
 from push_manifest.site import FileState, Located, Site
-from push_manifest.urls import absolute, manifest_key, resolve
+from push_manifest.urls import absolute, climbs_above_root, manifest_key, resolve
 
 MAX_REMEMBERED = 4096
 """Scanned documents used more than once kept in memory (:class:`SecondUseMemo`): shared
@@ -87,6 +89,9 @@ _FOLLOWED_AS_MODULE = frozenset(
 )
 _LAZY_JS = frozenset({Kind.JS_DYNAMIC_IMPORT, Kind.JS_WORKER, Kind.JS_URL})
 _MODULE_SPECIFIERS = frozenset({Kind.JS_IMPORT, Kind.JS_DYNAMIC_IMPORT})
+_LAZY_LOADABLE = frozenset({Kind.HTML_IMG, Kind.HTML_IFRAME})
+_FRAMES = frozenset({Kind.HTML_IFRAME, Kind.HTML_OBJECT, Kind.HTML_EMBED})
+"""References that load a nested document: an HTML one is walked as the frame's."""
 _RENDER_DEPENDENT = frozenset({Kind.CSS_URL, Kind.CSS_IMAGE_SET, Kind.CSS_FONT_FACE})
 """CSS references a browser fetches only when the rule applies to the rendered page."""
 
@@ -126,6 +131,9 @@ class _Doc:
     """CSS only, when pruning: the font declarations of its rules."""
     unread: bool = False
     """Not read (over :attr:`CrawlOptions.max_page_size`)."""
+    viewport: Viewport | None = None
+    """HTML only: the page's own layout viewport, where its ``<meta name=viewport>`` makes it
+    differ from :attr:`CrawlOptions.viewport` (a phone; :func:`page_viewport`)."""
 
 
 @pickled_as_values
@@ -160,9 +168,13 @@ class _Context:
     """The page's base URL (classic ``new Worker("x")`` resolves against it)."""
     crossorigin: CrossOrigin | None = None
     """For modules: the CORS mode their static imports inherit."""
+    frame: bool = False
+    """Inside a nested browsing context (``<iframe>``, an HTML ``<object>``/``<embed>``)."""
+    index: PageIndex | None = None
+    """In a frame: the frame document's tree, which its CSS selectors are matched on."""
 
 
-_Target = tuple[str, str, Fetch, Located]
+_Target = tuple[str, str, Fetch, Located, bool]
 """A reference's absolute URL, manifest key, fetch and place on disk (:meth:`Crawler._target`)."""
 
 
@@ -181,6 +193,8 @@ class _PageWalk:
     """The mutable state of one page's crawl."""
 
     page_url: str
+    viewport: Viewport = field(default_factory=Viewport)
+    """The page's layout viewport: media queries of everything it loads are evaluated there."""
     entries: dict[str, _Entry] = field(default_factory=dict)
     followed: dict[str, int] = field(default_factory=dict)
     import_map: ImportMap = field(default_factory=ImportMap)
@@ -255,10 +269,11 @@ class Crawler:
         """Crawl the page at ``path`` (a file inside the root)."""
         key = self.site.relative_key(path)
         page_url = self.site.url_for(path)
-        walk = _PageWalk(page_url)
+        walk = _PageWalk(page_url, self.options.viewport)
         real = Path(os.path.realpath(path))
         self._tree = None
         doc = self._document(walk, "html", real, key, "utf-8", remember=False)
+        walk.viewport = doc.viewport or self.options.viewport
         if self.options.prune and not doc.unread:
             walk.index = PageIndex(self._page_tree(real))
         # The walk recurses a few frames per nested document; Python 3.11 keeps pure-Python
@@ -315,7 +330,7 @@ class Crawler:
         if walk.index is None or id(doc) in walk.font_docs:
             return
         walk.font_docs[id(doc)] = doc
-        viewport = self.options.viewport
+        viewport = walk.viewport
         for use in doc.font_uses:
             if all(media_matches(query, viewport) for query in scope + use.media):
                 walk.font_uses.append(use)
@@ -378,13 +393,16 @@ class Crawler:
     def _scan_html(self, data: bytes, document: str, fallback: str) -> _Doc:
         text, encoding = decode_html(data)
         tree = self._tree = parse_html(text)
-        items = tuple(scan_html(tree, self.options.viewport))
+        viewport = page_viewport(self.options.viewport, meta_viewport(tree))
+        items = tuple(scan_html(tree, viewport))
         warnings = _decode_warnings(data, encoding, document)
         cut = truncation(text)
         if cut is not None:
             message = f"{cut}; what follows is lost, as in a browser"
             warnings += (CrawlWarning(WarningCode.HTML_PARSE, document, message),)
-        return _Doc(items, encoding, warnings + _limit_warnings(tree, document, self.options))
+        warnings += _limit_warnings(tree, document, self.options)
+        own = viewport if viewport != self.options.viewport else None
+        return _Doc(items, encoding, warnings, viewport=own)
 
     def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
         prune = self.options.prune
@@ -422,9 +440,20 @@ class Crawler:
 
     # -- walking ---------------------------------------------------------------------------
 
-    def _walk_html(self, walk: _PageWalk, doc: _Doc, doc_url: str, cap_: int, depth: int) -> None:
+    def _walk_html(
+        self,
+        walk: _PageWalk,
+        doc: _Doc,
+        doc_url: str,
+        cap_: int,
+        depth: int,
+        *,
+        frame: bool = False,
+        index: PageIndex | None = None,
+    ) -> None:
         document = _doc_name(doc_url)
-        context = _Context(doc_url, document, doc.encoding, cap_, depth, page_base=doc_url)
+        context = _Context(doc_url, document, doc.encoding, cap_, depth, page_base=doc_url,
+                           frame=frame, index=index)  # fmt: skip
         base_seen = False
         for item in doc.items:
             if isinstance(item, BaseHref):
@@ -455,7 +484,11 @@ class Crawler:
         else:
             style_cap = Weight.HEAD_STYLESHEET if item.in_head else Weight.BODY_STYLESHEET
             inner = replace(context, cap=cap(style_cap, context.cap), media=item.media)
-            self._collect_font_uses(walk, inline, inner.media)
+            if item.kind is InlineKind.STYLE_ATTRIBUTE:
+                # Chromium resolves a style attribute's url() as UTF-8 in any page encoding.
+                inner = replace(inner, encoding="utf-8")
+            if not context.frame:
+                self._collect_font_uses(walk, inline, inner.media)
         self._visit_all(walk, refs, inner)
 
     def _visit_all(
@@ -470,8 +503,12 @@ class Crawler:
             if isinstance(ref, Reference):
                 self._visit(walk, ref, context, stylesheet)
 
-    def _resolve(self, walk: _PageWalk, ref: Reference, context: _Context) -> str | None:
-        """The local URL ``ref`` names, or ``None`` (external, unfetchable, unmapped)."""
+    def _resolve(
+        self, walk: _PageWalk, ref: Reference, context: _Context
+    ) -> tuple[str, bool] | None:
+        """The local URL ``ref`` names, or ``None`` (external, unfetchable, unmapped), with
+        whether ``ref`` as written climbs above the root (:func:`climbs_above_root`)."""
+        base = context.base
         if ref.kind in _MODULE_SPECIFIERS:
             target = resolve_module(ref.url, context.base, walk.import_map)
             if target is None:
@@ -485,13 +522,16 @@ class Crawler:
                         reference=ref.url, line=ref.line,
                     )  # fmt: skip
                 return None
-            if target == absolute(ref.url, context.base):
-                # Not remapped: resolve as written, so '../' above the root is caught.
-                return resolve(ref.url, context.base)
-            return resolve(target, target)
-        if ref.kind is Kind.JS_WORKER and ref.attr("base") == "document":
-            return resolve(ref.url, context.page_base)
-        return resolve(ref.url, context.base)
+            if target != absolute(ref.url, context.base):
+                remapped = resolve(target, target)
+                return None if remapped is None else (remapped, False)
+        elif ref.kind is Kind.JS_WORKER and ref.attr("base") == "document":
+            base = context.page_base
+        # HTML attributes and CSS url() encode a query in their document's encoding, as
+        # Chromium does; script APIs and module specifiers always in UTF-8 (WHATWG HTML §2.4.2).
+        encoding = "utf-8" if ref.kind.value.startswith("js-") else context.encoding
+        url = resolve(ref.url, base, encoding)
+        return None if url is None else (url, climbs_above_root(ref.url, base))
 
     def _module_graph_fails(self, walk: _PageWalk, js: _Doc, context: _Context) -> bool:
         """True when a browser fetches none of a module's imports: it does not parse, or one of
@@ -518,9 +558,10 @@ class Crawler:
     def _target(self, walk: _PageWalk, ref: Reference, context: _Context) -> _Target | None:
         """The URL ``ref`` names, its manifest key, how it is fetched and where it is on disk;
         None when a browser does not fetch it from this site."""
-        url = self._resolve(walk, ref, context)
-        if url is None:
+        resolved = self._resolve(walk, ref, context)
+        if resolved is None:
             return None
+        url, climbed = resolved
         key = manifest_key(url)
         fetch = classify(ref, key)
         if fetch is None:
@@ -529,7 +570,7 @@ class Crawler:
         if located is None:
             located = self.site.locate(url)
             self._located.put(url, located)
-        return url, key, fetch, located
+        return url, key, fetch, located, climbed
 
     def _stylesheet_target(
         self, walk: _PageWalk, ref: Reference, context: _Context
@@ -554,23 +595,30 @@ class Crawler:
         from a stylesheet (its target is remembered, :meth:`_stylesheet_target`)."""
         if ref.kind.linked:
             return
+        if ref.kind is Kind.HTML_PRELOAD:
+            problem = preload_problem(ref, walk.viewport)
+            if problem is not None:
+                message = f"rel=preload {problem}: browsers ignore it; not listed"
+                walk.warn(
+                    WarningCode.PRELOAD_IGNORED, context.document, message,
+                    reference=ref.url, line=ref.line,
+                )  # fmt: skip
+                return
         if ref.kind in _LAZY_JS and not self.options.include_lazy and ref.attr("eager") != "true":
             return
-        if (
-            ref.kind is Kind.HTML_IMG
-            and not self.options.include_lazy
-            and (ref.attr("loading") or "").strip().lower() == "lazy"
-        ):
+        if ref.kind in _LAZY_LOADABLE and not self._loads_at_once(ref, context):
+            return
+        if context.frame and ref.kind is Kind.CSS_FONT_FACE:
             return
         find = self._stylesheet_target if stylesheet else self._target
         target = find(walk, ref, context)
         if target is None or target[0] == walk.page_url:
             return
-        url, key, fetch, located = target
+        url, key, fetch, located, climbed = target
         if ref.kind is Kind.JS_IMPORT and context.crossorigin is not None:
             fetch = replace(fetch, crossorigin=context.crossorigin)
         scope = context.media + ref.media
-        matches = all(media_matches(query, self.options.viewport) for query in scope)
+        matches = all(media_matches(query, walk.viewport) for query in scope)
         if not matches and self.options.prune and ref.kind in _RENDER_DEPENDENT:
             if self.options.explain:
                 walk.pruned.setdefault(
@@ -578,11 +626,12 @@ class Crawler:
                 )
             return
         selector = ref.attr("selector")
+        index = context.index if context.frame else walk.index
         if (
-            walk.index is not None
+            index is not None
             and selector is not None
             and ref.kind in _RENDER_DEPENDENT
-            and not _MATCHER.any_match(selector, walk.index)
+            and not _MATCHER.any_match(selector, index)
         ):
             if self.options.explain:
                 walk.pruned.setdefault(key, f"no element matches {selector!r}")
@@ -599,6 +648,13 @@ class Crawler:
                 reference=ref.url, line=ref.line,
             )  # fmt: skip
             return
+        if climbed:
+            walk.warn(
+                WarningCode.ABOVE_ROOT, context.document,
+                f"resolved as {key} by clamping '..' at the root, as browsers do; "
+                "likely an authoring mistake",
+                reference=ref.url, line=ref.line,
+            )  # fmt: skip
         if located.state is not FileState.FILE:
             what = "is a directory" if located.state is FileState.DIRECTORY else "does not exist"
             walk.warn(
@@ -617,6 +673,25 @@ class Crawler:
             context, cap=weight, depth=context.depth + 1, media=scope,
         ))  # fmt: skip
 
+    def _loads_at_once(self, ref: Reference, context: _Context) -> bool:
+        """Whether a browser fetches a lazy-loadable element (``<img>``, ``<iframe>``) during
+        the page's load: not ``loading=lazy``, or estimated near the first viewport
+        (:mod:`push_manifest.layout`), or all lazy ones are asked for. In a frame, lazy elements
+        are left out: the page's layout says nothing of the frame's."""
+        if self.options.include_lazy:
+            return True
+        if (ref.attr("loading") or "").strip().lower() != "lazy":
+            return True
+        return not context.frame and ref.attr(NEAR_VIEWPORT) == "true"
+
+    def _frame_index(self, path: Path) -> PageIndex:
+        """A frame document's tree, prepared for matching its own stylesheets' selectors."""
+        try:
+            text, _ = decode_html(self.site.read(path))
+        except OSError:
+            text = ""
+        return PageIndex(parse_html(text))
+
     def _follow(
         self, walk: _PageWalk, ref: Reference, fetch: Fetch, url: str, path: Path, inner: _Context
     ) -> None:
@@ -633,13 +708,19 @@ class Crawler:
         if ref.kind in _FOLLOWED_AS_CSS:
             walk.followed[url] = inner.cap
             css = self._document(walk, "css", path, document, inner.encoding)
-            self._collect_font_uses(walk, css, inner.media)
+            if not inner.frame:
+                self._collect_font_uses(walk, css, inner.media)
             inner = replace(inner, base=url, document=document, encoding=css.encoding)
             self._visit_all(walk, css.items, inner, stylesheet=True)
         elif ref.kind is Kind.HTML_IMPORT:
             walk.followed[url] = inner.cap
             html = self._document(walk, "html", path, document, "utf-8")
             self._walk_html(walk, html, url, inner.cap, inner.depth)
+        elif ref.kind in _FRAMES and path.suffix.lower() in (".html", ".htm"):
+            walk.followed[url] = inner.cap
+            html = self._document(walk, "html", path, document, "utf-8")
+            index = self._frame_index(path) if self.options.prune and not html.unread else None
+            self._walk_html(walk, html, url, inner.cap, inner.depth, frame=True, index=index)
         elif (
             fetch.module
             and fetch.type in (Destination.SCRIPT, Destination.WORKER)

@@ -2,7 +2,8 @@
 
 WHATWG HTML §13.2.3.2 "Determining the character encoding", without the steps that need a network
 or a user (transport layer, user override, frequency analysis): BOM, then the prescan of the first
-1024 bytes (``<meta charset>``, ``<meta http-equiv=content-type>``, an XML declaration), then the
+1024 bytes (``<meta charset>``, ``<meta http-equiv=content-type>``, an XML declaration), then a
+later ``<meta>`` the parser meets (§13.2.3.5 "changing the encoding while parsing"), then the
 fallback. Labels are WHATWG Encoding labels (``latin1`` is windows-1252). Decoding never raises:
 bytes that do not decode become U+FFFD.
 """
@@ -14,7 +15,7 @@ import re
 
 import webencodings
 
-__all__ = ["decode_html", "decode_problem", "prescan"]
+__all__ = ["decode_html", "decode_problem", "late_declaration", "prescan"]
 
 _PRESCAN_LIMIT = 1024
 _WS = b"\t\n\x0c\r "
@@ -47,9 +48,10 @@ def decode_html(data: bytes, fallback: str = "utf-8") -> tuple[str, str]:
     """Decode an HTML document; return ``(text, WHATWG encoding name)``.
 
     A BOM (UTF-8, UTF-16BE, UTF-16LE) wins and is not part of the text; otherwise the encoding
-    declared in the first 1024 bytes (see :func:`prescan`); otherwise ``fallback`` (a WHATWG
-    label). Undecodable bytes become U+FFFD; this function never raises on its input, only on an
-    unknown ``fallback`` label (``LookupError``).
+    declared in the first 1024 bytes (see :func:`prescan`); otherwise the one a later ``<meta>``
+    in the head declares (see :func:`late_declaration`); otherwise ``fallback`` (a WHATWG label).
+    Undecodable bytes become U+FFFD; this function never raises on its input, only on an unknown
+    ``fallback`` label (``LookupError``).
     """
     default = webencodings.lookup(fallback)
     if default is None:
@@ -57,9 +59,66 @@ def decode_html(data: bytes, fallback: str = "utf-8") -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return _decode(data[len(bom) :], webencodings.lookup(name) or default), name
-    declared = prescan(data[:_PRESCAN_LIMIT])
+    declared = prescan(data[:_PRESCAN_LIMIT]) or late_declaration(data)
     encoding = (webencodings.lookup(declared) if declared else None) or default
     return _decode(data, encoding), str(encoding.name)
+
+
+_RAW_TEXT = frozenset({b"script", b"style", b"title", b"textarea", b"xmp", b"iframe", b"noembed",
+                       b"noframes"})  # fmt: skip
+_HEAD = frozenset({b"html", b"head", b"meta", b"link", b"base", b"noscript", b"object"})
+"""Start tags that do not end the head section for :func:`late_declaration`, besides raw text."""
+_LATE = re.compile(rb"<!--|<(/?)([A-Za-z][^\t\n\x0c\r />]*)")
+_RAW_END = {name: re.compile(rb"</(?i:" + name + rb")[\t\n\x0c\r />]") for name in _RAW_TEXT}
+
+
+def late_declaration(data: bytes) -> str | None:
+    """The encoding a ``<meta>`` in the head declares past the prescan's 1024 bytes, as a WHATWG
+    name, or ``None``: for a page whose BOM and prescan declare nothing.
+
+    WHATWG HTML §13.2.6.4.4 "in head", a ``meta`` start tag: while the confidence is
+    *tentative*, its ``charset`` (or ``http-equiv=content-type`` with a ``content`` charset)
+    "changes the encoding" (§13.2.3.5) and the page is decoded again from the start; the first
+    ``<meta>`` with a known encoding makes the confidence *certain*. The spec lets a ``<meta>``
+    in the body do this too; Chromium (the browser oracle, fixtures/browser-tree) does not: its
+    charset scanner reads tags while they may belong to the head and stops at the first start
+    tag that may not (``<body>``, ``<p>``, ``<img>`` …). It skips comments and raw text
+    (``<script>``, ``<style>``, ``<title>`` …) but reads inside ``<noscript>``, and so does
+    this. Attributes are read as the prescan reads them.
+    """
+    pos = 0
+    while (found := _LATE.search(data, pos)) is not None:
+        if found.group(2) is None:  # "<!--"
+            close = data.find(b"-->", found.start() + 2)
+            if close < 0:
+                return None
+            pos = close + 3
+            continue
+        name = found.group(2).lower()
+        if found.group(1):  # an end tag
+            close = data.find(b">", found.end())
+            if close < 0:
+                return None
+            pos = close + 1
+            continue
+        if name == b"meta":
+            charset, pos = _meta(data, found.end())
+            if charset is not None:
+                return charset
+            continue
+        if name not in _HEAD and name not in _RAW_TEXT:
+            return None
+        pos = found.end()
+        while True:
+            attribute, pos = _get_attribute(data, pos)
+            if attribute is None:
+                break
+        if name in _RAW_TEXT:
+            end_tag = _RAW_END[name].search(data, pos)
+            if end_tag is None:
+                return None
+            pos = end_tag.end()
+    return None
 
 
 _CSS_CHARSET = re.compile(rb'@charset "([^"]*)";')

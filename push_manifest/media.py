@@ -2,9 +2,11 @@
 
 Implements the syntax of Media Queries Level 4 §3 (with the Level 5 features Chromium ships) and
 the three-valued evaluation of §3.2 ("unknown" for ``<general-enclosed>``), in the environment
-of a desktop Chromium: media type ``screen``, ``width``/``height`` (and ``device-*``) from the
-viewport, ``resolution`` from its ``dpr``, an 8-bit sRGB colour display, a fine pointer that can
-hover, scripting enabled, no user preference set (``prefers-color-scheme: light``).
+of a Chromium on the viewport's device: media type ``screen``, ``width``/``height`` from the
+layout viewport (``device-*`` from the screen), ``resolution`` from its ``dpr``, ``pointer`` and
+``hover`` (and their ``any-`` forms: one pointing device) from its pointer (a fine pointer that can
+hover on desktop, a coarse one that cannot on a phone), an 8-bit sRGB colour display, scripting
+enabled, no user preference set (``prefers-color-scheme: light``).
 
 One deliberate departure from the specification, "never prune on doubt": a well-formed media
 feature whose *name* is not known here (``(foo)``, ``(foo: 1)``, ``(foo > 2)``) may be true or
@@ -253,6 +255,22 @@ def _const(value: float, kind: str = "integer", *, range_: bool = True) -> _Feat
     return _Feature(kind, lambda _: value, range=range_)
 
 
+def _device_kw(value: Callable[[Viewport], str], *allowed: str) -> _Feature:
+    """A keyword feature whose value is the device's (``pointer``, ``hover``)."""
+    return _Feature(
+        "keyword", value, range=False, keywords=frozenset(allowed), falsy=frozenset({"none"})
+    )
+
+
+def _screen(viewport: Viewport) -> tuple[float, float]:
+    """The screen size in CSS px: the window, unless the page is laid out wider (a phone's
+    980 px layout viewport for a page without ``<meta name=viewport>``)."""
+    return (
+        viewport.device_width if viewport.device_width is not None else viewport.width,
+        viewport.device_height if viewport.device_height is not None else viewport.height,
+    )
+
+
 def _orientation(viewport: Viewport) -> str:
     return "portrait" if viewport.height >= viewport.width else "landscape"
 
@@ -260,10 +278,10 @@ def _orientation(viewport: Viewport) -> str:
 _FEATURES: dict[str, _Feature] = {
     "width": _Feature("length", lambda v: v.width),
     "height": _Feature("length", lambda v: v.height),
-    "device-width": _Feature("length", lambda v: v.width),
-    "device-height": _Feature("length", lambda v: v.height),
+    "device-width": _Feature("length", lambda v: _screen(v)[0]),
+    "device-height": _Feature("length", lambda v: _screen(v)[1]),
     "aspect-ratio": _Feature("ratio", lambda v: (v.width, v.height)),
-    "device-aspect-ratio": _Feature("ratio", lambda v: (v.width, v.height)),
+    "device-aspect-ratio": _Feature("ratio", _screen),
     "orientation": _Feature(
         "keyword",
         _orientation,
@@ -302,10 +320,10 @@ _FEATURES: dict[str, _Feature] = {
     ),
     "color-gamut": _kw("srgb", "p3", "rec2020"),
     "dynamic-range": _kw("standard", "high"),
-    "pointer": _kw("fine", "coarse", "none"),
-    "any-pointer": _kw("fine", "coarse", "none"),
-    "hover": _kw("hover", "none"),
-    "any-hover": _kw("hover", "none"),
+    "pointer": _device_kw(lambda v: str(v.pointer), "fine", "coarse", "none"),
+    "any-pointer": _device_kw(lambda v: str(v.pointer), "fine", "coarse", "none"),
+    "hover": _device_kw(lambda v: "hover" if v.hover else "none", "hover", "none"),
+    "any-hover": _device_kw(lambda v: "hover" if v.hover else "none", "hover", "none"),
     "scripting": _kw("enabled", "initial-only", "none"),
     "prefers-reduced-motion": _kw("no-preference", "reduce"),
     "prefers-reduced-transparency": _kw("no-preference", "reduce"),

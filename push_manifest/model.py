@@ -76,12 +76,15 @@ class Kind(StrEnum):
     HTML_SVG_USE = "html-svg-use"
     HTML_BACKGROUND = "html-background"
     """The legacy ``background`` attribute of ``<body>``, ``<table>``, ``<td>``, ``<th>``."""
-    # HTML links: navigations and embedded browsing contexts, never pushed.
-    HTML_ANCHOR = "html-a"
     HTML_IFRAME = "html-iframe"
-    HTML_MEDIA = "html-media-src"
+    """A nested browsing context: its document (and what it loads) is fetched with the page."""
     HTML_OBJECT = "html-object"
+    """``<object data>``: an image or a nested document, fetched with the page."""
     HTML_EMBED = "html-embed"
+    """``<embed src>``: an image or a nested document, fetched with the page."""
+    # HTML links: navigations and media bodies, never pushed.
+    HTML_ANCHOR = "html-a"
+    HTML_MEDIA = "html-media-src"
     # CSS.
     CSS_IMPORT = "css-import"
     CSS_URL = "css-url"
@@ -99,9 +102,7 @@ class Kind(StrEnum):
         return self in _LINKED
 
 
-_LINKED = frozenset(
-    {Kind.HTML_ANCHOR, Kind.HTML_IFRAME, Kind.HTML_MEDIA, Kind.HTML_OBJECT, Kind.HTML_EMBED}
-)
+_LINKED = frozenset({Kind.HTML_ANCHOR, Kind.HTML_MEDIA})
 
 
 class InlineKind(StrEnum):
@@ -212,14 +213,37 @@ class CrossOrigin(StrEnum):
     USE_CREDENTIALS = "use-credentials"
 
 
+class Pointer(StrEnum):
+    """The accuracy of a pointing device (Media Queries 4 §5.1)."""
+
+    FINE = "fine"
+    COARSE = "coarse"
+    NONE = "none"
+
+
 @pickled_as_values
 @dataclass(frozen=True, slots=True)
 class Viewport:
-    """The browser environment that source selection and media queries are evaluated in."""
+    """The browser environment that source selection and media queries are evaluated in.
+
+    The defaults are a desktop Chromium window; :data:`push_manifest.device.DEVICES` holds the
+    device profiles (``--device``). ``width``/``height`` are the layout viewport in CSS px
+    (media ``width``, ``vw``, ``sizes``); ``device_width``/``device_height``, when not ``None``,
+    the screen (media ``device-width``) where it differs from the layout viewport."""
 
     width: float = 1280
     height: float = 800
     dpr: float = 1.0
+    pointer: Pointer = Pointer.FINE
+    """The primary pointing device (Media Queries 4 §5.1 ``pointer``, and ``any-pointer``)."""
+    hover: bool = True
+    """Whether the primary pointer can hover (§5.2 ``hover``, and ``any-hover``)."""
+    layout_width_without_meta_viewport: float | None = None
+    """Mobile browsers lay out a page that has no ``<meta name=viewport>`` at this width (980
+    CSS px in Chromium and Safari) and zoom it out to the screen; ``None``: the window is the
+    layout viewport whatever the page says (desktop)."""
+    device_width: float | None = None
+    device_height: float | None = None
 
 
 @pickled_as_values(interned=("url", "image_srcset", "image_sizes", "referrer"))
@@ -282,6 +306,9 @@ class WarningCode(StrEnum):
 
     MISSING = "missing-file"
     OUTSIDE_ROOT = "outside-root"
+    ABOVE_ROOT = "above-root"
+    """A relative reference with more ``..`` than directories: listed as the URL parser clamps
+    it at ``/`` (what a browser requests), but likely an authoring mistake; not strict."""
     UNREADABLE = "unreadable"
     CSS_PARSE = "css-parse-error"
     HTML_PARSE = "html-parse-error"
@@ -294,6 +321,7 @@ class WarningCode(StrEnum):
     """A file over the size limit (not read), or an element with too many attributes."""
     CACHE = "cache"
     HOST_LIMIT = "host-limit"
+    PRELOAD_IGNORED = "preload-ignored"
 
     @property
     def strict(self) -> bool:

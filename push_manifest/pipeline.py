@@ -50,7 +50,9 @@ def crawl_pages(
     Without :attr:`CrawlOptions.explain`, the manifests' ``pruned`` lists are empty; with it,
     a cached result stored without them is crawled again."""
     viewport = options.viewport
-    settings = (options.max_page_size or None, float(viewport.width), float(viewport.height),
+    settings = (str(viewport.pointer), viewport.hover, viewport.layout_width_without_meta_viewport,
+                viewport.device_width, viewport.device_height,
+                options.max_page_size or None, float(viewport.width), float(viewport.height),
                 float(viewport.dpr), options.include_lazy, options.uniform_weights,
                 options.prune)  # fmt: skip
     fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"

@@ -41,15 +41,21 @@ class Weight(IntEnum):
     """``<track>`` text tracks."""
     LOW_PRIORITY_IMAGE = 64
     """An image with ``fetchpriority=low``."""
+    EMBEDDED = 48
+    """``<iframe>`` documents and what they load, ``<object data>`` and ``<embed src>``:
+    fetched with the page, needed after its own images."""
     UNMATCHED_MEDIA = 32
     """A stylesheet whose media does not match the viewport (downloaded, not render-blocking)."""
     LAZY_IMAGE = 16
-    """``loading=lazy`` images, when asked for."""
+    """``loading=lazy`` images far from the first viewport, when asked for (those estimated
+    near it load at once and weigh as other images)."""
     ICON = 8
-    """``<link rel=icon>`` and friends; ``<track>`` without ``default`` (fetched only when the
-    user turns the track on)."""
+    """The one ``<link rel=icon>`` the browser fetches (the scanner chooses it); a ``<track>``
+    without ``default``, should one reach weighing (the scanner leaves it out)."""
     NOMODULE = 1
-    """``nomodule`` scripts: module-capable browsers never run them."""
+    """A classic ``nomodule`` script: module-capable browsers never fetch it, so
+    :func:`~push_manifest.classify.classify` leaves it out; kept for ``Fetch`` values made
+    elsewhere."""
 
 
 _BY_KIND: dict[Kind, Weight] = {
@@ -61,6 +67,9 @@ _BY_KIND: dict[Kind, Weight] = {
     Kind.CSS_IMPORT: Weight.HEAD_STYLESHEET,
     Kind.CSS_URL: Weight.CSS_IMAGE,
     Kind.HTML_BACKGROUND: Weight.CSS_IMAGE,
+    Kind.HTML_IFRAME: Weight.EMBEDDED,
+    Kind.HTML_OBJECT: Weight.EMBEDDED,
+    Kind.HTML_EMBED: Weight.EMBEDDED,
     Kind.CSS_IMAGE_SET: Weight.CSS_IMAGE,
     Kind.CSS_FONT_FACE: Weight.FONT,
     Kind.JS_IMPORT: Weight.DEFERRED_SCRIPT,
@@ -102,7 +111,9 @@ def _script_weight(ref: Reference, fetch: Fetch) -> int:
 
 
 def _image_weight(ref: Reference) -> int:
-    if (ref.attr("loading") or "").strip().lower() == "lazy":
+    if (ref.attr("loading") or "").strip().lower() == "lazy" and ref.attr(
+        "near-viewport"
+    ) != "true":
         return Weight.LAZY_IMAGE
     priority = (ref.attr("fetchpriority") or "").strip().lower()
     if priority == "high":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from push_manifest.classify import ScriptKind, classify, script_kind
-from push_manifest.model import CrossOrigin, Destination, Kind, Reference, attrs
+from push_manifest.classify import ScriptKind, classify, preload_problem, script_kind
+from push_manifest.model import CrossOrigin, Destination, Kind, Reference, Viewport, attrs
 
 
 def ref(kind: Kind, **attributes: str) -> Reference:
@@ -79,5 +79,64 @@ def test_module_types_and_nomodule() -> None:
     json_module = classify(ref(Kind.JS_IMPORT, type="json"), "/d.json")
     assert json_module is not None and json_module.type is Destination.FETCH
     assert classify(ref(Kind.JS_IMPORT, type="wasm"), "/x.wasm") is None
-    legacy = classify(ref(Kind.HTML_SCRIPT, nomodule=""), "/legacy.js")
-    assert legacy is not None and legacy.nomodule and not legacy.module
+    assert classify(ref(Kind.HTML_SCRIPT, nomodule=""), "/legacy.js") is None
+
+
+# -- issue 18: preload hygiene and scripts a browser skips (fixtures/browser-hygiene) -----------
+
+DESKTOP = Viewport(1280, 800)
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {},  # no as
+        {"as": "picture"},
+        {"as": " image "},  # not trimmed
+        {"as": "document"},
+        {"as": "audio"},
+        {"as": "image", "type": "image/x-no-such-format"},
+        {"as": "image", "type": "image/tiff"},
+        {"as": "font", "type": "application/font-woff2"},
+        {"as": "style", "type": "text/plain"},
+        {"as": "image", "media": "(max-width: 600px)"},
+        {"as": "image", "media": "not all"},
+    ],
+)
+def test_preloads_a_browser_ignores(attributes: dict[str, str]) -> None:
+    assert preload_problem(ref(Kind.HTML_PRELOAD, **attributes), DESKTOP) is not None
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {"as": "IMAGE"},
+        {"as": "image", "type": ""},
+        {"as": "image", "type": " Image/PNG ; q=1"},
+        {"as": "image", "type": "image/webp"},
+        {"as": "font", "type": "font/woff2"},
+        {"as": "style", "type": "text/css; charset=utf-8"},
+        {"as": "script", "type": "text/plain"},  # Chromium checks no type for scripts
+        {"as": "fetch", "type": "x/y"},
+        {"as": "image", "media": "(min-width: 600px)"},
+        {"as": "image", "media": ""},
+    ],
+)
+def test_preloads_a_browser_fetches(attributes: dict[str, str]) -> None:
+    assert preload_problem(ref(Kind.HTML_PRELOAD, **attributes), DESKTOP) is None
+
+
+def test_the_preload_media_is_evaluated_at_the_viewport() -> None:
+    narrow = ref(Kind.HTML_PRELOAD, **{"as": "image", "media": "(max-width: 600px)"})
+    assert preload_problem(narrow, Viewport(390, 844, 3)) is None
+
+
+def test_vbscript_language_without_type_is_a_data_block() -> None:
+    assert classify(ref(Kind.HTML_SCRIPT, language="vbscript"), "/vb.js") is None
+    assert classify(ref(Kind.HTML_SCRIPT, language="javascript"), "/js.js") is not None
+    assert classify(ref(Kind.HTML_SCRIPT, language="vbscript", type=""), "/vb.js") is not None
+
+
+def test_nomodule_is_ignored_by_module_scripts_only() -> None:
+    module = classify(ref(Kind.HTML_SCRIPT, nomodule="", type="module"), "/m.js")
+    assert module is not None and module.module

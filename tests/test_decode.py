@@ -5,7 +5,7 @@ import webencodings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from push_manifest.decode import decode_html, prescan
+from push_manifest.decode import decode_html, late_declaration, prescan
 
 _NAMES = frozenset(encoding.name for encoding in webencodings.CACHE.values()) | {
     webencodings.lookup(label).name for label in webencodings.LABELS
@@ -74,9 +74,13 @@ def test_first_attribute_of_a_name_counts() -> None:
     assert prescan(b"<meta charset=koi8-r charset=latin1>") == "koi8-r"
 
 
-def test_declaration_after_1024_bytes_is_not_seen() -> None:
+def test_declaration_after_1024_bytes_is_not_seen_by_the_prescan() -> None:
     data = b"<!-- " + b"x" * 1100 + b" --><meta charset=latin1>caf\xc3\xa9"
-    assert decode_html(data) == (data.decode("utf-8"), "utf-8")
+    assert prescan(data[:1024]) is None
+    # The parser meets it in the head: the page is decoded again (late_declaration).
+    assert decode_html(data) == (data.decode("cp1252"), "windows-1252")
+    in_body = b"<!-- " + b"x" * 1100 + b" --><p><meta charset=latin1>caf\xc3\xa9"
+    assert decode_html(in_body) == (in_body.decode("utf-8"), "utf-8")
 
 
 def test_bogus_label_falls_back() -> None:
@@ -138,3 +142,43 @@ def test_any_bytes_decode_without_raising(data: bytes, fallback: str) -> None:
 @given(st.binary(max_size=200))
 def test_prescan_of_any_bytes_gives_a_known_name_or_none(data: bytes) -> None:
     assert prescan(b"<meta charset=" + data) in (None, *_NAMES)
+
+
+# A head longer than the prescan's 1024 bytes; byte E8 is U+0438 in windows-1251.
+_LONG_HEAD = b"<!doctype html><html><head><style>" + b"/* pad */\n" * 110 + b"</style>"
+
+
+def test_a_meta_charset_in_the_head_past_1024_bytes_is_honoured() -> None:
+    # Chromium re-decodes (fixtures/browser-tree/late-charset.html).
+    page = _LONG_HEAD + b'<meta charset="windows-1251"></head><body><img src="\xe8.png">'
+    assert prescan(page[:1024]) is None
+    text, encoding = decode_html(page)
+    assert encoding == "windows-1251"
+    assert '<img src="\u0438.png">' in text
+    pragma = _LONG_HEAD + b'<meta http-equiv=Content-Type content="text/html; charset=koi8-r">'
+    assert decode_html(pragma)[1] == "koi8-r"
+
+
+def test_the_first_known_late_meta_charset_wins_and_noscript_counts() -> None:
+    # Chromium reads <noscript> content as tags here, skips comments and raw text
+    # (fixtures/browser-tree/late-charset-unseen.html).
+    page = (
+        _LONG_HEAD + b"<!-- <meta charset=koi8-r> --><script><meta charset=koi8-r></script>"
+        b'<title><meta charset=koi8-r></title><meta charset="bogus">'
+        b"<noscript><meta charset=iso-8859-2></noscript><meta charset=windows-1251>"
+    )
+    assert late_declaration(page) == "iso-8859-2"
+
+
+def test_a_meta_charset_after_the_head_is_not_honoured() -> None:
+    # Chromium stops at the first start tag that cannot be in the head
+    # (fixtures/browser-tree/late-charset-body.html).
+    page = _LONG_HEAD + b"</head><body><p>\xe8<meta charset=windows-1251>"
+    assert late_declaration(page) is None
+    assert decode_html(page)[1] == "utf-8"
+    assert late_declaration(_LONG_HEAD + b'<img src="x"><meta charset=windows-1251>') is None
+
+
+def test_an_early_declaration_is_not_overridden_by_a_late_one() -> None:
+    page = b"<meta charset=windows-1252>" + _LONG_HEAD + b"<meta charset=windows-1251>\xe8"
+    assert decode_html(page) == (page.decode("cp1252"), "windows-1252")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 import tinycss2
 
+from push_manifest.device import DEVICES, Device, page_viewport
 from push_manifest.media import length_in_px, media_condition_matches, media_matches
 from push_manifest.model import Viewport
 
@@ -371,3 +372,45 @@ def test_parsed_queries_are_cached() -> None:
     before = media._parse_query_list.cache_info().hits
     media_matches(query, PHONE)
     assert media._parse_query_list.cache_info().hits == before + 1
+
+
+# -- device profiles (--device) ----------------------------------------------------------------
+# Checked against Chromium 156 with Playwright's mobile emulation (390x844, DPR 3, is_mobile,
+# has_touch): a page with width=device-width (MOBILE) and one without <meta name=viewport>
+# (MOBILE_980, laid out 980 px wide and zoomed out), and against the desktop window.
+
+MOBILE = DEVICES[Device.MOBILE]
+MOBILE_980 = page_viewport(MOBILE, None)
+
+# (query, desktop, mobile with meta viewport, mobile without)
+DEVICE_CASES: list[tuple[str, bool, bool, bool]] = [
+    ("(hover)", True, False, False),
+    ("(hover: hover)", True, False, False),
+    ("(hover: none)", False, True, True),
+    ("not (hover: none)", True, False, False),
+    ("(any-hover: hover)", True, False, False),
+    ("(any-hover: none)", False, True, True),
+    ("(pointer)", True, True, True),
+    ("(pointer: fine)", True, False, False),
+    ("(pointer: coarse)", False, True, True),
+    ("(pointer: none)", False, False, False),
+    ("(any-pointer: fine)", True, False, False),
+    ("(any-pointer: coarse)", False, True, True),
+    ("(width: 390px)", False, True, False),
+    ("(width: 980px)", False, False, True),
+    ("(min-width: 900px) and (max-width: 1000px)", False, False, True),
+    ("(device-width: 390px)", False, True, True),
+    ("(max-device-width: 500px)", False, True, True),
+    ("(orientation: portrait)", False, True, True),
+    ("(min-resolution: 3dppx)", False, True, True),
+    ("(hover: none) and (pointer: coarse)", False, True, True),
+]
+
+
+@pytest.mark.parametrize(("query", "desktop", "mobile", "mobile_980"), DEVICE_CASES)
+def test_device_features_follow_the_device_profile(
+    query: str, desktop: bool, mobile: bool, mobile_980: bool
+) -> None:
+    assert media_matches(query, DEVICES[Device.DESKTOP]) is desktop
+    assert media_matches(query, MOBILE) is mobile
+    assert media_matches(query, MOBILE_980) is mobile_980

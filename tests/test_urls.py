@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from push_manifest.urls import ESCAPED, resolve
+from push_manifest.urls import ESCAPED, climbs_above_root, resolve
 
 PAGE = "http://site.invalid/dir/page.html"
 ROOT = "http://site.invalid/"
@@ -56,15 +56,66 @@ def test_what_a_browser_would_not_fetch_from_this_site_is_none(reference: str) -
 
 
 @pytest.mark.parametrize(
-    ("reference", "base", "rest"),
+    ("reference", "base", "path"),
     [
-        ("../../etc/passwd.js", PAGE, "etc/passwd.js"),
-        ("..\\..\\x.css", "http://site.invalid/a/p.html", "x.css"),
-        ("%2e%2e/%2e%2e/y.css?q=1", "http://site.invalid/a/p.html", "y.css?q=1"),
-        ("file:///etc/passwd", ROOT, "etc/passwd"),
+        ("../../etc/passwd.js", PAGE, "/etc/passwd.js"),
+        ("../assets/x.css", ROOT + "index.html", "/assets/x.css"),
+        ("/../assets/x.css", PAGE, "/assets/x.css"),
+        ("..\\..\\x.css", "http://site.invalid/a/p.html", "/x.css"),
+        ("%2e%2e/%2e%2e/y.css?q=1", "http://site.invalid/a/p.html", "/y.css?q=1"),
+        (".%2E/.\t./z.css", ROOT, "/z.css"),
     ],
 )
-def test_references_that_leave_the_root_resolve_under_the_escaped_prefix(
-    reference: str, base: str, rest: str
+def test_dot_segments_above_the_root_are_clamped_as_browsers_do(
+    reference: str, base: str, path: str
 ) -> None:
-    assert resolve(reference, base) == ESCAPED + rest
+    """URL Standard §4.4 path state: ``..`` at the root pops nothing (SPEC §4)."""
+    assert resolve(reference, base) == "http://site.invalid" + path
+    assert climbs_above_root(reference, base)
+
+
+@pytest.mark.parametrize(
+    ("reference", "base"),
+    [
+        ("../b.css", PAGE),
+        ("a/../../b.css", PAGE),
+        ("..%2fx.css", ROOT),
+        ("..%5cx.css", ROOT),
+        ("x/..", ROOT),
+        ("http://site.invalid/a/../x.js", PAGE),
+    ],
+)
+def test_references_that_stay_at_or_below_the_root_do_not_climb(reference: str, base: str) -> None:
+    assert not climbs_above_root(reference, base)
+
+
+@pytest.mark.parametrize(
+    ("reference", "rest"),
+    [("file:///etc/passwd", "etc/passwd"), ("c:/Windows/win.ini", "Windows/win.ini")],
+)
+def test_references_to_files_outside_the_site_resolve_under_the_escaped_prefix(
+    reference: str, rest: str
+) -> None:
+    assert resolve(reference, ROOT) == ESCAPED + rest
+
+
+@pytest.mark.parametrize(
+    ("reference", "encoding", "expected"),
+    [
+        # WHATWG URL "query state": the query in the document's encoding, the path in UTF-8
+        # (fixtures/browser-tree/query-windows-1252.html, as Chromium sends them).
+        ("img/q.png?q=caf\u00e9", "windows-1252", "/img/q.png?q=caf%E9"),
+        ("caf\u00e9.png?v=\u00e9t\u00e9", "windows-1252", "/caf%C3%A9.png?v=%E9t%E9"),
+        # Unencodable: a decimal character reference, percent-encoded.
+        ("q.png?q=\u65e5\u672c", "windows-1252", "/q.png?q=%26%2326085%3B%26%2326412%3B"),
+        ("q.png?q=\u65e5", "shift_jis", "/q.png?q=%93%FA"),
+        ("q.png?q=a b'\u00e9#\u00e9", "windows-1252", "/q.png?q=a%20b%27%E9"),
+        ("q.png?q=%E9", "windows-1252", "/q.png?q=%E9"),
+        ("q.png?q=\u00e9", "utf-8", "/q.png?q=%C3%A9"),
+        ("q.png?q=\u00e9", "utf-16le", "/q.png?q=%C3%A9"),
+    ],
+)
+def test_a_query_is_encoded_in_the_document_encoding(
+    reference: str, encoding: str, expected: str
+) -> None:
+    assert resolve(reference, ROOT, encoding) == ROOT.rstrip("/") + expected

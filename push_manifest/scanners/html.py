@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from lxml import etree
 
+from push_manifest.layout import Layout
 from push_manifest.model import (
     BaseHref,
     HtmlItem,
@@ -36,6 +37,7 @@ __all__ = [
     "CUT_DEPTH",
     "CUT_ELEMENT",
     "MAX_ATTRIBUTES",
+    "NEAR_VIEWPORT",
     "ParseLimits",
     "parse_html",
     "parse_limits",
@@ -207,7 +209,8 @@ _SHORT_TAG_REST = (
     rf"""{{0,{2 * MAX_ATTRIBUTES}}}+(?:>|\Z)"""
 )
 _INTERESTING = "|".join((*_RAW_TEXT, *_UNKNOWN_VOID, "plaintext", "template"))
-# Everything up to the next start tag that _repair acts on, or the next ``</template``: text,
+# Everything up to the next start tag that _repair acts on, or the next ``</template``,
+# ``</body`` or ``</html``: text,
 # comments, doctypes, bogus comments and every other tag, attributes included.
 _UNINTERESTING = re.compile(
     rf"""(?:
@@ -217,7 +220,7 @@ _UNINTERESTING = re.compile(
       | <!(?!--)[^>]*+>?
       | <\?[^>]*+>?
       | </(?![A-Za-z])[^>]*+>?
-      | </(?!(?i:template){_NAME_END}){_TAG_NAME}{_TAG_REST}
+      | </(?!(?i:template|body|html){_NAME_END}){_TAG_NAME}{_TAG_REST}
       | <(?!(?i:{_INTERESTING}){_NAME_END}){_TAG_NAME}{_SHORT_TAG_REST}
     )*+""",
     re.VERBOSE,
@@ -235,7 +238,9 @@ _READ_ATTRIBUTES = frozenset({
     "as", "async", "background", "blocking", "crossorigin", "data", "default", "defer",
     "disabled", "fetchpriority", "href", "imagesizes", "imagesrcset", "kind", "loading",
     "media", "nomodule", "poster", "rel", "shadowrootmode", "sizes", "src", "srclang", "srcset",
-    "style", "type", "xlink:href",
+    "style", "type", "xlink:href", "content", "http-equiv", "language", "title",
+    # the layout estimate of lazy elements (push_manifest.layout), <iframe srcdoc>
+    "height", "hidden", "srcdoc", "width",
     # selector matching: classes, ids, and what cssselect's HTML pseudo-classes read
     "autofocus", "checked", "class", "id", "lang", "selected",
 })  # fmt: skip
@@ -246,13 +251,25 @@ _SHADOW_ROOT_MODE = re.compile(
     r"""(?=[\t\n\f\r />])""",
     re.IGNORECASE,
 )
-_NEEDS_REPAIR = re.compile(rf"<(?:noscript|template|{'|'.join(_UNKNOWN_VOID)})", re.IGNORECASE)
+_NEEDS_REPAIR = re.compile(
+    rf"<(?:noscript|template|/body|/html|{'|'.join(_UNKNOWN_VOID)})", re.IGNORECASE
+)
+
+
+_IGNORED_END = ("body", "html")
+"""End tags :func:`_repair` removes. A browser never closes an element for them: in body they
+only switch to the "after body" insertion mode, whose content (and "after after body"'s, past
+``</html>``) is put back into ``<body>``, where the open elements still are (WHATWG HTML
+§13.2.6.4.7 "in body", §13.2.6.4.19 "after body", §13.2.6.4.22 "after after body"); in tables,
+cells, selects and templates they are ignored. libxml2 closes everything at ``</body>`` and
+drops what follows ``</html>``."""
 
 
 def _repair(text: str, notes: _Notes | None = None) -> str:
     """``text`` with the content of ``<noscript>`` and ``<template>`` elements reduced to its
     line breaks (so ``sourceline`` stays right), an end tag after each start tag of
-    :data:`_UNKNOWN_VOID`, and each start tag with more than :data:`MAX_ATTRIBUTES` distinct
+    :data:`_UNKNOWN_VOID`, the end tags of :data:`_IGNORED_END` removed (their line breaks
+    kept), and each start tag with more than :data:`MAX_ATTRIBUTES` distinct
     attributes capped (:func:`_cap`, counted in ``notes``).
 
     Tags are found the way an HTML tokenizer finds them: not inside comments, attribute values,
@@ -282,7 +299,10 @@ def _repair(text: str, notes: _Notes | None = None) -> str:
                 if notes is not None:
                     notes.capped_line = notes.capped_line or text.count("\n", 0, pos) + 1
                     notes.capped += capped[1]
-        if closing:
+        if closing and name in _IGNORED_END:
+            if blanking_from is None:
+                edits.append((tag.start(), pos, ""))
+        elif closing:
             if templates and (start := templates.pop()) is not None:
                 edits.append((start, tag.start(), ""))
                 blanking_from = None
@@ -475,6 +495,19 @@ class _Walk:
     viewport: Viewport
     in_head: bool = False
     base_seen: bool = False
+    layout: Layout | None = None
+    """The page's estimated layout, made for the first ``loading=lazy`` element."""
+    preferred_title: str | None = None
+    """The preferred CSS style sheet set name, once known (:func:`_applies`)."""
+    icons: list[tuple[_Element, str, bool]] = field(default_factory=list)
+    """``<link rel=icon>`` candidates: element, URL, in head (:func:`_chosen_icon`)."""
+
+    def near_viewport(self, element: _Element) -> bool:
+        """True when ``element`` is estimated near the first viewport
+        (:mod:`push_manifest.layout`)."""
+        if self.layout is None:
+            self.layout = Layout(element.getroottree().getroot(), self.viewport)
+        return self.layout.near_viewport(element)
 
 
 _Items = tuple[HtmlItem, ...]
@@ -508,6 +541,7 @@ def scan_html(root: etree._Element, viewport: Viewport) -> Iterator[HtmlItem]:
     else:
         walk.in_head = root.tag == "head" or any(a.tag == "head" for a in root.iterancestors())
         yield from _walk(root.iter(), walk)
+    yield from _chosen_icon(walk)
 
 
 def _walk(nodes: Iterator[_Element], walk: _Walk) -> Iterator[HtmlItem]:
@@ -639,12 +673,12 @@ _REL_KINDS: dict[str, Kind] = {
     "preload": Kind.HTML_PRELOAD,
     "modulepreload": Kind.HTML_MODULEPRELOAD,
     "icon": Kind.HTML_ICON,
-    "apple-touch-icon": Kind.HTML_ICON,
-    "apple-touch-icon-precomposed": Kind.HTML_ICON,
-    "mask-icon": Kind.HTML_ICON,
 }
 _LINK_ATTRS = ("as", "blocking", "crossorigin", "fetchpriority", "imagesizes", "imagesrcset",
                "media", "rel", "type")  # fmt: skip
+_NOT_APPLIED = ("not all",)
+"""The media of a style sheet that is fetched but not applied (a titled sheet outside the
+preferred set): its ``url()``s and fonts are then pruned like those of unmatched media."""
 
 
 def _link(element: _Element, walk: _Walk) -> _Items:
@@ -668,9 +702,85 @@ def _link(element: _Element, walk: _Walk) -> _Items:
             or not _is_css(copied["type"])
         ):
             continue
+        if kind is Kind.HTML_ICON:
+            if url:
+                walk.icons.append((element, url, walk.in_head))
+            continue
+        if kind is Kind.HTML_STYLESHEET and not _applies(element, walk):
+            # Chromium 156 fetches it (at low priority) but applies none of its rules.
+            items += _ref(element, walk, url, kind, copied, _NOT_APPLIED)
+            continue
         target = (_preload_url(element, walk, href) or url) if kind is Kind.HTML_PRELOAD else url
         items += _ref(element, walk, target, kind, copied, media)
     return items
+
+
+def _applies(element: _Element, walk: _Walk) -> bool:
+    """Whether a style sheet of ``<link rel=stylesheet>`` or ``<style>`` is applied: untitled
+    (persistent) sheets and those of the preferred set are, the other titled ones are not.
+    The preferred set is named by ``<meta http-equiv=default-style>`` or else the first titled
+    sheet (WHATWG HTML §4.2.5.3 "Default style state"; CSSOM §6.1 "preferred CSS style sheet
+    set name"). Read in document order: a later ``<meta>`` does not restyle earlier sheets."""
+    title = element.get("title")
+    if not title:
+        return True
+    if walk.preferred_title is None:
+        walk.preferred_title = title
+    return title == walk.preferred_title
+
+
+def _meta(element: _Element, walk: _Walk) -> _Items:
+    """``<meta http-equiv=default-style content>`` names the preferred style sheet set
+    (WHATWG HTML §4.2.5.3); it yields nothing itself."""
+    equiv, content = element.get("http-equiv"), element.get("content")
+    if equiv is not None and equiv.translate(_FOLD) == "default-style" and content:
+        walk.preferred_title = content
+    return ()
+
+
+_FAVICON_PIXELS = (16, 32)
+"""The pixel sizes desktop Chromium wants a favicon in: 16 DIP at its 1x and 2x scale
+factors."""
+
+
+def _icon_score(sizes: str | None) -> float:
+    """How well an icon whose ``sizes`` attribute is ``sizes`` fits :data:`_FAVICON_PIXELS`,
+    from 0 to 1, averaged over them: 1 for an exact size, below 0.1 for a larger one (the
+    nearer the better), 0 for a smaller one. Without usable ``sizes`` (absent, ``any``,
+    invalid) an icon scores 2: Chromium 156 tries those first."""
+    found: list[tuple[int, int]] = []
+    for token in _tokens(sizes or ""):
+        width, x, height = token.partition("x")
+        if x and width.isdigit() and height.isdigit() and width[0] != "0" and height[0] != "0":
+            found.append((int(width), int(height)))
+    if not found:
+        return 2.0
+    total = 0.0
+    for want in _FAVICON_PIXELS:
+        if (want, want) in found:
+            total += 1.0
+            continue
+        larger = [min(w, h) for w, h in found if w > want and h > want]
+        total += 0.1 * want / min(larger) if larger else 0.0
+    return total / len(_FAVICON_PIXELS)
+
+
+def _chosen_icon(walk: _Walk) -> _Items:
+    """The one ``<link rel=icon>`` a desktop browser fetches first: the best
+    :func:`_icon_score`, the last in tree order among equals ("If there are multiple equally
+    appropriate icons, user agents must use the last one declared in tree order", WHATWG HTML
+    §4.6.7.8). Checked against Chromium 156, which fetches it after the load event and tries
+    others only while none is an exact fit: those later tries depend on the image files, so
+    they are not listed. The ``type`` attribute is not checked (Chromium does not)."""
+    if not walk.icons:
+        return ()
+    best = max(
+        range(len(walk.icons)),
+        key=lambda i: (_icon_score(walk.icons[i][0].get("sizes")), i),
+    )
+    element, url, in_head = walk.icons[best]
+    copied = _copy(element, ("rel", "sizes", "type"))
+    return (Reference(url, Kind.HTML_ICON, _line(element), attrs(copied), in_head),)
 
 
 def _preload_url(element: _Element, walk: _Walk, href: str | None) -> str | None:
@@ -685,7 +795,7 @@ def _preload_url(element: _Element, walk: _Walk, href: str | None) -> str | None
     return None if selected is None else _url(selected.url)
 
 
-_SCRIPT_ATTRS = ("blocking", "crossorigin", "fetchpriority", "type")
+_SCRIPT_ATTRS = ("blocking", "crossorigin", "fetchpriority", "language", "type")
 _SCRIPT_BOOLEANS = ("async", "defer", "nomodule")
 _INLINE_SCRIPTS = {"module": InlineKind.MODULE_SCRIPT, "importmap": InlineKind.IMPORT_MAP}
 
@@ -715,7 +825,7 @@ def _style(element: _Element, walk: _Walk) -> _Items:
     type_ = element.get("type")
     if type_ is not None and type_.translate(_FOLD) not in ("", "text/css"):
         return ()
-    if not text or not text.strip(_ASCII_WS):
+    if not _applies(element, walk) or not text or not text.strip(_ASCII_WS):
         return ()
     media = _media(element.get("media"))
     return (InlineText(text, InlineKind.STYLE_ELEMENT, _line(element), walk.in_head, media),)
@@ -761,7 +871,22 @@ def _img(element: _Element, walk: _Walk) -> _Items:
         return ()
     copied = _copy(element, _IMG_ATTRS)
     copied["srcset"], copied["sizes"] = selected.srcset, selected.sizes
+    _lazy_position(element, walk, copied)
     return _ref(element, walk, _url(selected.url), Kind.HTML_IMG, copied)
+
+
+NEAR_VIEWPORT = "near-viewport"
+"""The attribute :func:`_lazy_position` adds to a ``loading=lazy`` reference (``"true"``) that
+a browser loads at once: estimated within its lazy-load distance of the first viewport."""
+
+
+def _lazy_position(element: _Element, walk: _Walk, copied: dict[str, str | None]) -> None:
+    """Mark a ``loading=lazy`` element estimated near the first viewport (WHATWG HTML §2.5.7
+    "will lazy load element steps"; the estimate is :mod:`push_manifest.layout`'s)."""
+    loading = copied.get("loading")
+    lazy = loading is not None and loading.strip(_ASCII_WS).translate(_FOLD) == "lazy"
+    if lazy and walk.near_viewport(element):
+        copied[NEAR_VIEWPORT] = "true"
 
 
 def _image(element: _Element, walk: _Walk) -> _Items:
@@ -801,10 +926,38 @@ def _source(element: _Element, walk: _Walk) -> _Items:
 
 
 def _track(element: _Element, walk: _Walk) -> _Items:
-    """``<track src>``, with ``default`` and ``kind`` (a track is fetched when it is shown:
-    WHATWG HTML §4.8.11.11.3 "honor user preferences for automatic text track selection")."""
+    """``<track default src>``, with ``kind``: a track is fetched only when it is shown, and
+    with no user preference only a ``default`` one is (WHATWG HTML §4.8.11.11.3 "honor user
+    preferences for automatic text track selection"; Chromium 156 fetches no other)."""
+    if element.get("default") is None:
+        return ()
     copied = _copy(element, ("kind", "srclang"), ("default",))
     return _ref(element, walk, _url(element.get("src")), Kind.HTML_TRACK, copied)
+
+
+_FRAME_ATTRS = ("height", "loading", "width")
+
+
+def _iframe(element: _Element, walk: _Walk) -> _Items:
+    """``<iframe src>``: a nested document loaded with the page, unless ``loading=lazy`` and
+    far from the first viewport (WHATWG HTML §4.8.5 "process the iframe attributes"). A
+    ``srcdoc`` wins over ``src``; ``src`` is then not fetched."""
+    if element.get("srcdoc") is not None:
+        return ()
+    copied = _copy(element, _FRAME_ATTRS)
+    _lazy_position(element, walk, copied)
+    return _ref(element, walk, _url(element.get("src")), Kind.HTML_IFRAME, copied)
+
+
+def _embedded(name: str, kind: Kind) -> _Handler:
+    """``<object data>`` / ``<embed src>`` (WHATWG HTML §4.8.7, §4.8.6): fetched at load; the
+    ``type`` goes along (classification tells an image from a nested document)."""
+
+    def handler(element: _Element, walk: _Walk) -> _Items:
+        copied = _copy(element, ("type",))
+        return _ref(element, walk, _url(element.get(name)), kind, copied)
+
+    return handler
 
 
 def _attribute(name: str, kind: Kind) -> _Handler:
@@ -822,13 +975,14 @@ _HANDLERS: dict[str, _Handler] = {
     "audio": _attribute("src", Kind.HTML_MEDIA),
     "base": _base,
     "body": _attribute("background", Kind.HTML_BACKGROUND),
-    "embed": _attribute("src", Kind.HTML_EMBED),
-    "iframe": _attribute("src", Kind.HTML_IFRAME),
+    "embed": _embedded("src", Kind.HTML_EMBED),
+    "iframe": _iframe,
     "image": _image,
     "img": _img,
     "input": _input,
     "link": _link,
-    "object": _attribute("data", Kind.HTML_OBJECT),
+    "meta": _meta,
+    "object": _embedded("data", Kind.HTML_OBJECT),
     "script": _script,
     "source": _source,
     "style": _style,

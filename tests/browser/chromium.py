@@ -2,7 +2,8 @@
 
 Chromium is Debian's (``/usr/bin/chromium``), driven by Python Playwright's sync API; Playwright
 never downloads a browser of its own here. Each page is loaded in a fresh context at 1280x800,
-device pixel ratio 1, with the HTTP cache disabled. A Chrome DevTools Protocol session listens to
+device pixel ratio 1 (or a phone's 390x844 at DPR 3 with touch and mobile emulation, ``MOBILE``),
+with the HTTP cache disabled. A Chrome DevTools Protocol session listens to
 ``Network.requestWillBeSent``, whose ``initiator`` says what caused each request
 (https://chromedevtools.github.io/devtools-protocol/tot/Network/#type-Initiator). Requests to any
 origin other than the local server are aborted by a route, and a host resolver rule maps every
@@ -35,6 +36,25 @@ CHROMIUM_ARGS = (
 )
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 DEVICE_SCALE_FACTOR = 1
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserDevice:
+    """How a context emulates a device (Playwright ``new_context`` arguments)."""
+
+    name: str
+    viewport: ViewportSize
+    device_scale_factor: float
+    is_mobile: bool = False
+    """Mobile emulation: ``<meta name=viewport>`` is obeyed, 980 px layout without it."""
+    has_touch: bool = False
+    """A touch screen and no mouse: ``hover: none``, ``pointer: coarse``."""
+
+
+DESKTOP = BrowserDevice("desktop", VIEWPORT, DEVICE_SCALE_FACTOR)
+MOBILE = BrowserDevice("mobile", {"width": 390, "height": 844}, 3, is_mobile=True, has_touch=True)
+BROWSER_DEVICES = {device.name: device for device in (DESKTOP, MOBILE)}
+"""The oracle's devices, by the names ``--device`` uses."""
 
 QUIET_MS = 500
 """The network is quiet when no request started or ended for this long after the load event."""
@@ -159,8 +179,10 @@ def record_page(
     *,
     quiet_ms: int = QUIET_MS,
     timeout_s: float = TIMEOUT_S,
+    device: BrowserDevice = DESKTOP,
 ) -> PageRecording:
-    """Load ``origin + page_url`` in a fresh context and record the requests it causes.
+    """Load ``origin + page_url`` in a fresh context emulating ``device`` and record the
+    requests it causes.
 
     Waits for the load event, then until no request has started or ended for ``quiet_ms``, or
     until ``timeout_s`` has passed since navigation started (then ``quiet`` is False): a fetch
@@ -170,7 +192,12 @@ def record_page(
     from playwright.sync_api import TimeoutError as NavigationTimeout
 
     deadline = time.monotonic() + timeout_s
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=DEVICE_SCALE_FACTOR)
+    context = browser.new_context(
+        viewport=device.viewport,
+        device_scale_factor=device.device_scale_factor,
+        is_mobile=device.is_mobile,
+        has_touch=device.has_touch,
+    )
     blocked: list[str] = []
 
     def abort(route: Route) -> None:

@@ -20,11 +20,19 @@ if TYPE_CHECKING:
     from push_manifest.model import Resource
 
 REQUIRED = frozenset(
-    {Initiator.PARSER, Initiator.STYLESHEET, Initiator.RENDER, Initiator.PRELOAD, Initiator.MODULE}
+    {
+        Initiator.PARSER,
+        Initiator.STYLESHEET,
+        Initiator.RENDER,
+        Initiator.PRELOAD,
+        Initiator.MODULE,
+        Initiator.FRAME,
+    }
 )
-"""Initiators whose requests the manifest must list: the page's HTML, its CSS and static module
-imports (SPEC §3). Running script (``fetch()``, dynamic ``import()``), nested frames and the
-browser's own choices (icons) are not the markup's, and need not be listed."""
+"""Initiators whose requests the manifest must list: the page's HTML, its CSS, static module
+imports, and what its frames load during the page's load (SPEC §3). Running script
+(``fetch()``, dynamic ``import()``) and the browser's own choices (icons) are not the
+markup's, and need not be listed."""
 
 # CDP Network.ResourceType → Fetch destination. "Other" (SVG <use>, icons) and "Media" name
 # none, so their manifest type is not checked.

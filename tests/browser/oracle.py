@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .chromium import (
-    DEVICE_SCALE_FACTOR,
+    BROWSER_DEVICES,
     QUIET_MS,
     TIMEOUT_S,
-    VIEWPORT,
     PageRecording,
     record_page,
 )
@@ -38,14 +37,21 @@ def page_url(key: str) -> str:
     return "/" + quote(key)
 
 
-def crawl(site: Path, pages: Sequence[str], *, prune: bool = True) -> Manifest:
-    """The manifest of ``pages`` (keys under ``site``), crawled together as the CLI would, for
-    the browser's viewport (1280x800 CSS px, device pixel ratio 1)."""
+def crawl(
+    site: Path, pages: Sequence[str], *, prune: bool = True, device: str = "desktop"
+) -> Manifest:
+    """The manifest of ``pages`` (keys under ``site``), crawled together as the CLI would with
+    ``--device device``: the browser's viewport (desktop: 1280x800 CSS px, device pixel ratio
+    1; mobile: 390x844 at 3, touch)."""
     # Imported here so that the recorder works while the crawler does not import.
     from push_manifest import build_manifest
-    from push_manifest.model import Viewport
+    from push_manifest.device import DEVICES, Device
 
-    viewport = Viewport(VIEWPORT["width"], VIEWPORT["height"], DEVICE_SCALE_FACTOR)
+    emulated = BROWSER_DEVICES[device]
+    viewport = DEVICES[Device(device)]
+    assert (viewport.width, viewport.height, viewport.dpr) == (
+        emulated.viewport["width"], emulated.viewport["height"], emulated.device_scale_factor
+    ), "the oracle's device and --device disagree"  # fmt: skip
     return build_manifest([site / key for key in pages], root=site, viewport=viewport, prune=prune)
 
 
@@ -56,12 +62,18 @@ def record(
     *,
     quiet_ms: int = QUIET_MS,
     timeout_s: float = TIMEOUT_S,
+    device: str = "desktop",
 ) -> dict[str, PageRecording]:
-    """Serve ``site`` on 127.0.0.1 and record each page in ``pages``."""
+    """Serve ``site`` on 127.0.0.1 and record each page in ``pages`` on ``device``."""
     with serve(site) as server:
         return {
             key: record_page(
-                browser, server.origin, page_url(key), quiet_ms=quiet_ms, timeout_s=timeout_s
+                browser,
+                server.origin,
+                page_url(key),
+                quiet_ms=quiet_ms,
+                timeout_s=timeout_s,
+                device=BROWSER_DEVICES[device],
             )
             for key in pages
         }
@@ -76,16 +88,18 @@ def check_site(
     quiet_ms: int = QUIET_MS,
     timeout_s: float = TIMEOUT_S,
     prune: bool = True,
+    device: str = "desktop",
 ) -> list[PageComparison]:
-    """Compare the browser and the manifest on ``pages`` of ``site`` (default: every page).
+    """Compare the browser and the manifest on ``pages`` of ``site`` (default: every page), on
+    ``device`` (``desktop`` or ``mobile``: ``--device`` and the emulated browser alike).
 
     The allow-list entries used are those whose site is ``site``'s directory name.
     """
     site = site.resolve()
     keys = list(pages) if pages is not None else site_pages(site)
-    manifest = crawl(site, keys, prune=prune)
+    manifest = crawl(site, keys, prune=prune, device=device)
     by_key = {page.key: page for page in manifest.pages}
-    recordings = record(browser, site, keys, quiet_ms=quiet_ms, timeout_s=timeout_s)
+    recordings = record(browser, site, keys, quiet_ms=quiet_ms, timeout_s=timeout_s, device=device)
     return [
         compare(recordings[key], by_key[key].resources, site=site.name, page=key, allow=allow)
         for key in keys

@@ -32,7 +32,9 @@ _TYPES = {
     ".webp": "image/webp",
     ".avif": "image/avif",
     ".json": "application/json",
-    ".html": "text/html; charset=utf-8",
+    # No charset parameter, as nginx and Apache send by default: the page's own BOM or
+    # <meta charset> decides, which fixtures/browser-tree tests (a transport charset wins).
+    ".html": "text/html",
 }
 
 

@@ -4,6 +4,7 @@ agree, except where the allow-list says why not."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -12,7 +13,10 @@ from push_manifest.model import Resource
 from .allowlist import ALLOW
 from .chromium import PageRecording
 from .compare import compare
-from .oracle import FIXTURES, SITES, crawl, site_pages
+from .oracle import FIXTURES, SITES, crawl, record, site_pages
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 CASES = [
     pytest.param(site, page, id=f"{site}/{page}")
@@ -49,6 +53,58 @@ def test_manifest_matches_what_chromium_fetches(
     )
     if not comparison.ok:
         pytest.fail("\n" + comparison.table(), pytrace=False)
+
+
+DEVICE_SITES = ("browser-device", "browser-dotdot", "browser-images")
+"""Sites compared on every device (``--device``); the others on desktop only."""
+
+DEVICE_CASES = [
+    pytest.param(site, page, device, id=f"{device}/{site}/{page}")
+    for device in ("desktop", "mobile")
+    for site in DEVICE_SITES
+    for page in site_pages(FIXTURES / site)
+]
+
+
+@pytest.fixture(scope="session")
+def device_runs(
+    browser: Browser,
+) -> Callable[[str, str], tuple[dict[str, PageRecording], dict[str, tuple[Resource, ...]]]]:
+    """``device_runs(site, device)``: Chromium's recordings and the manifest, on that device."""
+    cache: dict[tuple[str, str], Any] = {}
+
+    def get(
+        site: str, device: str
+    ) -> tuple[dict[str, PageRecording], dict[str, tuple[Resource, ...]]]:
+        if (site, device) not in cache:
+            pages = site_pages(FIXTURES / site)
+            manifest = crawl(FIXTURES / site, pages, device=device)
+            recorded = record(browser, FIXTURES / site, pages, device=device)
+            cache[site, device] = (recorded, {p.key: p.resources for p in manifest.pages})
+        result: tuple[dict[str, PageRecording], dict[str, tuple[Resource, ...]]]
+        result = cache[site, device]
+        return result
+
+    return get
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize(("site", "page", "device"), DEVICE_CASES)
+def test_manifest_matches_what_chromium_fetches_on_each_device(
+    site: str,
+    page: str,
+    device: str,
+    device_runs: Callable[
+        [str, str], tuple[dict[str, PageRecording], dict[str, tuple[Resource, ...]]]
+    ],
+) -> None:
+    """``--device desktop|mobile`` against Chromium emulating that device (mobile: 390x844 at
+    DPR 3, touch, mobile viewport rules)."""
+    recorded, listed = device_runs(site, device)
+    comparison = compare(recorded[page], listed[page], site=site, page=page, allow=ALLOW)
+    if not comparison.ok:
+        pytest.fail(f"\n[{device}]\n" + comparison.table(), pytrace=False)
 
 
 def test_allow_list_names_existing_fixture_pages_with_reasons() -> None:

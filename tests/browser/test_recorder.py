@@ -154,4 +154,7 @@ def test_a_subresource_that_holds_back_the_load_event_is_cut_off(browser: Browse
         httpd.server_close()
     assert time.monotonic() - started < 5
     assert not recording.quiet
-    assert [(r.url, r.status) for r in recording.requests] == [("/hang.png", 200)]
+    # The status is there when the response headers arrived before the cut (on a loaded
+    # machine they may not have): what matters is that the request is recorded, unfinished.
+    assert [r.url for r in recording.requests] == ["/hang.png"]
+    assert recording.requests[0].status in (0, 200)

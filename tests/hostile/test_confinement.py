@@ -2,8 +2,11 @@
 the root (issue "Hostile and broken input", item 1).
 
 Every test runs the crawl under the file-access spy (``conftest.FileSpy``) with a secret file in
-a sibling of the root, and asserts both the outcome (the reference is excluded with an
-``outside-root`` warning) and that nothing physically outside the root was touched.
+a sibling of the root, and asserts both the outcome and that nothing physically outside the root
+was touched. URLs cannot leave the root: ``..`` that the URL parser removes is clamped at ``/``
+as browsers do (listed, with an ``above-root`` warning, SPEC §4); what survives the URL parser
+and would climb on disk (``..%2f``, ``..%5c``, NUL, ``file:``, drive paths, symlinks out) is
+excluded with an ``outside-root`` warning.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ def outside_warnings(manifest: Manifest) -> list[str]:
     return [w.reference for w in manifest.warnings if w.code is WarningCode.OUTSIDE_ROOT]
 
 
+def above_root_warnings(manifest: Manifest) -> list[str]:
+    return [w.reference for w in manifest.warnings if w.code is WarningCode.ABOVE_ROOT]
+
+
 # -- the spy itself ----------------------------------------------------------------------------
 
 
@@ -78,21 +85,26 @@ def test_spy_allows_looking_up_the_directories_above_the_root(
 
 # -- references that leave the root --------------------------------------------------------
 
-TRAVERSALS = [
-    pytest.param("../outside/secret.css", id="dotdot"),
-    pytest.param("../../../../../../../../etc/passwd", id="dotdot-chain"),
-    pytest.param("sub/../../outside/secret.css", id="dotdot-after-segment"),
-    pytest.param("./.././outside/secret.css", id="dot-and-dotdot"),
-    pytest.param("%2e%2e/outside/secret.css", id="pct-dotdot"),
-    pytest.param("%2E%2e/outside/secret.css", id="pct-dotdot-mixed-case"),
-    pytest.param(".%2e/outside/secret.css", id="pct-half-dotdot"),
+CLAMPED = [
+    pytest.param("../outside/secret.css", "/outside/secret.css", id="dotdot"),
+    pytest.param("../../../../../../../../etc/passwd", "/etc/passwd", id="dotdot-chain"),
+    pytest.param("sub/../../outside/secret.css", "/outside/secret.css", id="dotdot-after-segment"),
+    pytest.param("./.././outside/secret.css", "/outside/secret.css", id="dot-and-dotdot"),
+    pytest.param("%2e%2e/outside/secret.css", "/outside/secret.css", id="pct-dotdot"),
+    pytest.param("%2E%2e/outside/secret.css", "/outside/secret.css", id="pct-dotdot-mixed-case"),
+    pytest.param(".%2e/outside/secret.css", "/outside/secret.css", id="pct-half-dotdot"),
+    pytest.param("..\\outside\\secret.css", "/outside/secret.css", id="backslash"),
+    pytest.param("/../outside/secret.css", "/outside/secret.css", id="root-absolute-dotdot"),
+    pytest.param("\\..\\outside\\secret.css", "/outside/secret.css", id="backslash-root-dotdot"),
+    pytest.param(
+        ". ./outside/secret.css".replace(" ", "\t"), "/outside/secret.css", id="tab-inside-dotdot"
+    ),
+]
+
+ESCAPES = [
     pytest.param("..%2foutside%2fsecret.css", id="pct-slash"),
     pytest.param("%2e%2e%2Foutside%2Fsecret.css", id="pct-dotdot-pct-slash"),
-    pytest.param("..\\outside\\secret.css", id="backslash"),
     pytest.param("..%5coutside%5csecret.css", id="pct-backslash"),
-    pytest.param("/../outside/secret.css", id="root-absolute-dotdot"),
-    pytest.param("\\..\\outside\\secret.css", id="backslash-root-dotdot"),
-    pytest.param(". ./outside/secret.css".replace(" ", "\t"), id="tab-inside-dotdot"),
     pytest.param("file:///etc/passwd", id="file-url"),
     pytest.param("FILE://localhost/etc/passwd", id="file-url-host"),
     pytest.param("C:\\Windows\\win.ini", id="windows-drive"),
@@ -101,30 +113,83 @@ TRAVERSALS = [
 ]
 
 
-@pytest.mark.parametrize("reference", TRAVERSALS)
-@pytest.mark.parametrize("element", ["link", "img", "style"])
-def test_traversal_is_excluded_and_warned(
-    area: Area, file_spy: FileSpy, reference: str, element: str
-) -> None:
+def markup_for(element: str, reference: str) -> str:
     css = reference.replace("\\", "\\\\")  # a CSS string reads "\\" as one backslash
-    markup = {
+    return {
         "link": f"<link rel=stylesheet href='{reference}'>",
         "img": f"<img src='{reference}'>",
         "style": f"<style>@import '{css}'; b {{ background: url('{css}') }}</style>",
     }[element]
-    area.write({"index.html": f"{markup}<img src=ok.png>", "ok.png": b"png"})
+
+
+@pytest.mark.parametrize(("reference", "path"), CLAMPED)
+@pytest.mark.parametrize("element", ["link", "img", "style"])
+def test_dotdot_above_the_root_is_clamped_listed_and_warned(
+    area: Area, file_spy: FileSpy, reference: str, path: str, element: str
+) -> None:
+    """As a browser: the URL parser never climbs above ``/``, so the file named is under the
+    root (here missing: listed anyway, as any missing local file), with an ``above-root``
+    warning; nothing outside the root is looked up."""
+    area.write(
+        {"index.html": f"{markup_for(element, reference)}<img src=ok.png>", "ok.png": b"png"}
+    )
     manifest = crawl(area, file_spy)
-    assert keys(manifest) == ["/ok.png"]
-    assert outside_warnings(manifest) == [reference]
+    assert keys(manifest) == [path, "/ok.png"]
+    assert outside_warnings(manifest) == []
+    assert above_root_warnings(manifest) == [reference]
     assert_confined(area, file_spy)
 
 
+@pytest.mark.parametrize("reference", ESCAPES)
+@pytest.mark.parametrize("element", ["link", "img", "style"])
+def test_traversal_is_excluded_and_warned(
+    area: Area, file_spy: FileSpy, reference: str, element: str
+) -> None:
+    area.write(
+        {"index.html": f"{markup_for(element, reference)}<img src=ok.png>", "ok.png": b"png"}
+    )
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == ["/ok.png"]
+    assert outside_warnings(manifest) == [reference]
+    assert above_root_warnings(manifest) == []
+    assert_confined(area, file_spy)
+
+
+def test_clamped_dotdot_names_the_file_under_the_root(area: Area, file_spy: FileSpy) -> None:
+    """The real-site case (an admin template one level too deep in ``..``): listed, followed."""
+    area.write({
+        "index.html": "<link rel=stylesheet href='../assets/app.css'>",
+        "assets/app.css": "b { background: url(../../img/bg.png) }", "img/bg.png": b"png",
+    })  # fmt: skip
+    manifest = crawl(area, file_spy)
+    assert keys(manifest) == ["/assets/app.css", "/img/bg.png"]
+    assert [(w.document, w.reference) for w in manifest.warnings] == [
+        ("index.html", "../assets/app.css"), ("assets/app.css", "../../img/bg.png"),
+    ]  # fmt: skip
+    assert {w.code for w in manifest.warnings} == {WarningCode.ABOVE_ROOT}
+    assert_confined(area, file_spy)
+
+
+def test_strict_does_not_fail_on_clamped_dotdot(area: Area, tmp_path: Path) -> None:
+    area.write({"index.html": "<img src='../ok.png'>", "ok.png": b"png"})
+    out = tmp_path / "m.json"
+    result = CliRunner().invoke(
+        cli, ["-f", str(area.root / "index.html"), "-m", str(out), "--strict"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "[above-root]" in result.stderr
+    assert '"/ok.png"' in out.read_text()
+
+
 @pytest.mark.parametrize(
-    "reference",
-    ["../../outside/secret.css", "../%2e%2e/outside/secret.css", "..%5C..%5Coutside/secret.css"],
-)
-def test_traversal_from_a_stylesheet_is_excluded_and_warned(
-    area: Area, file_spy: FileSpy, reference: str
+    ("reference", "code"),
+    [("../../outside/secret.css", WarningCode.ABOVE_ROOT),
+     ("../%2e%2e/outside/secret.css", WarningCode.ABOVE_ROOT),
+     ("..%5C..%5Coutside/secret.css", WarningCode.OUTSIDE_ROOT)],
+)  # fmt: skip
+def test_traversal_from_a_stylesheet_is_warned(
+    area: Area, file_spy: FileSpy, reference: str, code: WarningCode
 ) -> None:
     area.write({
         "index.html": "<link rel=stylesheet href=css/site.css>",
@@ -132,8 +197,9 @@ def test_traversal_from_a_stylesheet_is_excluded_and_warned(
         "img/ok.png": b"png",
     })  # fmt: skip
     manifest = crawl(area, file_spy)
-    assert keys(manifest) == ["/css/site.css", "/img/ok.png"]
-    [warning] = [w for w in manifest.warnings if w.code is WarningCode.OUTSIDE_ROOT]
+    clamped = ["/outside/secret.css"] if code is WarningCode.ABOVE_ROOT else []
+    assert keys(manifest) == ["/css/site.css", *clamped, "/img/ok.png"]
+    [warning] = [w for w in manifest.warnings if w.code is code]
     assert (warning.document, warning.reference) == ("css/site.css", reference)
     assert_confined(area, file_spy)
 
@@ -187,14 +253,15 @@ def test_other_schemes_and_hosts_are_not_local_and_not_warned(
     assert manifest.warnings == ()
 
 
-def test_module_import_that_climbs_out_is_excluded(area: Area, file_spy: FileSpy) -> None:
+def test_module_import_that_climbs_is_clamped(area: Area, file_spy: FileSpy) -> None:
     area.write({
         "index.html": "<script type=module src=js/app.js></script>",
         "js/app.js": "import '../../outside/evil.js';\nimport './ok.js';\n", "js/ok.js": "",
     })  # fmt: skip
     manifest = crawl(area, file_spy)
-    assert keys(manifest) == ["/js/app.js", "/js/ok.js"]
-    assert outside_warnings(manifest) == ["../../outside/evil.js"]
+    assert keys(manifest) == ["/js/app.js", "/outside/evil.js", "/js/ok.js"]
+    assert above_root_warnings(manifest) == ["../../outside/evil.js"]
+    assert outside_warnings(manifest) == []
     assert_confined(area, file_spy)
 
 
@@ -281,7 +348,7 @@ def test_fifo_named_css_is_never_opened(area: Area, file_spy: FileSpy) -> None:
 
 def test_root_that_is_a_symlink(area: Area, file_spy: FileSpy) -> None:
     area.write({
-        "index.html": "<link rel=stylesheet href=/css/a.css><img src=../outside/secret.css>",
+        "index.html": "<link rel=stylesheet href=/css/a.css><img src=..%2foutside%2fsecret.css>",
         "css/a.css": "@import '/css/b.css';", "css/b.css": "",
     })  # fmt: skip
     link = area.base / "root-link"
@@ -291,7 +358,7 @@ def test_root_that_is_a_symlink(area: Area, file_spy: FileSpy) -> None:
     direct = crawl_all([area.root / "index.html"], root=area.root)
     assert render(via_link) == render(direct)
     assert keys(via_link) == ["/css/a.css", "/css/b.css"]
-    assert outside_warnings(via_link) == ["../outside/secret.css"]
+    assert outside_warnings(via_link) == ["..%2foutside%2fsecret.css"]
     assert_confined(area, file_spy, allowed=(link,))
 
 
@@ -341,7 +408,7 @@ def test_site_read_refuses_paths_outside_and_symlinks_swapped_in(area: Area) -> 
 
 
 def test_strict_makes_an_escape_an_error(area: Area, tmp_path: Path) -> None:
-    area.write({"index.html": "<link rel=stylesheet href=../outside/secret.css><img src=a.png>",
+    area.write({"index.html": "<link rel=stylesheet href=..%2foutside%2fsecret.css><img src=a.png>",
                 "a.png": b""})  # fmt: skip
     out = tmp_path / "m.json"
     result = CliRunner().invoke(
@@ -349,7 +416,7 @@ def test_strict_makes_an_escape_an_error(area: Area, tmp_path: Path) -> None:
         catch_exceptions=False,
     )  # fmt: skip
     assert result.exit_code == 1
-    assert "'../outside/secret.css'" in result.stderr and "outside-root" in result.stderr
+    assert "'..%2foutside%2fsecret.css'" in result.stderr and "outside-root" in result.stderr
     assert not out.exists()
     lenient = CliRunner().invoke(
         cli, ["-f", str(area.root / "index.html"), "-m", str(out)], catch_exceptions=False

@@ -292,9 +292,6 @@ def test_base_inside_template_does_not_count() -> None:
         ("modulepreload", Kind.HTML_MODULEPRELOAD),
         ("icon", Kind.HTML_ICON),
         ("shortcut icon", Kind.HTML_ICON),
-        ("apple-touch-icon", Kind.HTML_ICON),
-        ("apple-touch-icon-precomposed", Kind.HTML_ICON),
-        ("mask-icon", Kind.HTML_ICON),
         ("\tShortcut\n Icon ", Kind.HTML_ICON),
     ],
 )
@@ -478,7 +475,7 @@ def test_picture_falls_back_to_the_img() -> None:
 def test_void_elements_libxml2_does_not_know_hold_nothing() -> None:
     # libxml2 would nest the second <source> and the <img> inside the first <source>.
     html = (
-        '<video><source src="a.webm"><source src="b.mp4"><track src="t.vtt"></video>'
+        '<video><source src="a.webm"><source src="b.mp4"><track src="t.vtt" default></video>'
         '<picture><source srcset="w.webp" type="image/webp"><source srcset="j.jpg">'
         '<img src="f.png"></picture><embed src="e.swf"><wbr><image src="i.png"><img src="z.png">'
     )
@@ -507,7 +504,7 @@ def test_input_image() -> None:
 
 def test_video_audio_source_track() -> None:
     html = (
-        '<video poster="p.jpg" src="v.mp4"><source src="v.webm"><track src="t.vtt"></video>'
+        '<video poster="p.jpg" src="v.mp4"><source src="v.webm"><track src="t.vtt" default></video>'
         '<audio src="a.mp3"><source src="a.ogg"></audio>'
     )
     assert refs(html) == [
@@ -743,3 +740,99 @@ def test_every_attribute_the_scanners_and_matching_read_is_kept_past_the_cap() -
     read |= set(re.findall(r"@([a-z][a-z-]*)\b", matching)) - {"font-face", "scope"}
     read -= {"dataclass", "lru", "property", "staticmethod"}  # decorators
     assert read <= html_scanner._READ_ATTRIBUTES
+
+
+# -- issue 18: what a browser does not fetch at load (fixtures/browser-hygiene) -----------------
+
+
+@pytest.mark.parametrize("rel", ["apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon"])
+def test_icons_for_other_devices_are_not_listed(rel: str) -> None:
+    assert refs(f'<link rel="{rel}" href="x">') == []
+
+
+@pytest.mark.parametrize(
+    ("links", "chosen"),
+    [
+        # Checked in Chromium 156 (desktop, DPR 1): the first icon it fetches.
+        (["a.png", "b.png 32x32", "c.png 16x16"], "a.png"),  # no sizes: tried first
+        (["a.png", "b.png"], "b.png"),  # equals: the last in tree order
+        (["a.png 192x192", "b.png 32x32", "c.png 16x16"], "b.png"),  # 16 DIP at 2x
+        (["a.png 16x16", "b.png 48x48"], "a.png"),
+        (["a.png 24x24", "b.png 64x64"], "b.png"),
+        (["a.png 48x48", "b.png 96x96", "c.png 128x128"], "a.png"),
+        (["a.png 64x64", "b.png any"], "b.png"),
+        (["a.png 16X16", "b.png 17x17"], "a.png"),
+    ],
+)
+def test_only_the_icon_the_browser_fetches_first_is_listed(links: list[str], chosen: str) -> None:
+    html = "".join(
+        f'<link rel="icon" href="{href}"' + (f' sizes="{sizes[0]}">' if sizes else ">")
+        for href, *sizes in (link.split() for link in links)
+    )
+    assert refs(html + '<link rel="apple-touch-icon" href="t.png">') == [(Kind.HTML_ICON, chosen)]
+
+
+def test_track_without_default_is_not_listed() -> None:
+    html = '<video><track src="off.vtt"><track src="on.vtt" kind="subtitles" default></video>'
+    assert refs(html) == [(Kind.HTML_TRACK, "on.vtt")]
+
+
+def test_script_language_is_kept_for_classification() -> None:
+    assert only('<script language="vbscript" src="vb.js"></script>').attr("language") == "vbscript"
+
+
+def test_titled_style_sheets_outside_the_preferred_set_are_not_applied() -> None:
+    html = (
+        '<link rel="stylesheet" href="p.css"><link rel="stylesheet" title="A" href="a.css">'
+        '<link rel="stylesheet" title="B" href="b.css"><style title="B">p{color:red}</style>'
+        '<style title="A">h1{color:red}</style><style title="">h2{color:red}</style>'
+    )
+    items = scan(html)
+    sheets = [(item.url, item.media) for item in items if isinstance(item, Reference)]
+    assert sheets == [("p.css", ()), ("a.css", ()), ("b.css", ("not all",))]
+    assert [item.text for item in items if isinstance(item, InlineText)] == [
+        "h1{color:red}",
+        "h2{color:red}",
+    ]
+
+
+def test_meta_default_style_names_the_preferred_set() -> None:
+    html = (
+        '<meta http-equiv="DEFAULT-STYLE" content="B">'
+        '<link rel="stylesheet" title="A" href="a.css">'
+        '<link rel="stylesheet" title="B" href="b.css">'
+    )
+    sheets = [(item.url, item.media) for item in scan(html) if isinstance(item, Reference)]
+    assert sheets == [("a.css", ("not all",)), ("b.css", ())]
+
+
+# -- content after </body> and </html> (fixtures/browser-tree/after-*.html) ----------------
+
+
+def test_content_after_the_html_end_tag_is_in_the_body() -> None:
+    html = (
+        "<html><head></head><body><p>x</p></body></html>\n"
+        '<img src="a.png"><link rel="stylesheet" href="b.css"><div class="late"></div>'
+        "<!-- <img src=\"c.png\"> --></html><img src='d.png'>"
+    )
+    assert urls(html) == ["a.png", "b.css", "d.png"]
+    body = parse_html(html).find("body")
+    assert body is not None
+    assert [child.tag for child in body] == ["p", "img", "link", "div", "img"]
+
+
+def test_the_body_end_tag_closes_nothing() -> None:
+    # WHATWG HTML §13.2.6.4.7: "</body>" only switches to "after body"; the section stays open.
+    root = parse_html("<body><section><p>a</body><p class=in>b</p></section><img src=c.png>")
+    assert [e.tag for e in root.iterfind(".//section/p")] == ["p", "p"]
+    assert [e.getparent().tag for e in root.iter("img")] == ["body"]
+
+
+def test_body_and_html_end_tags_in_raw_text_comments_and_templates_are_text() -> None:
+    html = (
+        '<script>"</body></html>"</script><!-- </html> --><template></html><img src=t.png>'
+        "</template><textarea></html></textarea></html><img src=after.png>"
+    )
+    assert urls(html) == ["after.png"]
+    repaired = _repair("<p>\n</body\n>\n</HTML>")
+    assert repaired == "<p>\n\n\n"
