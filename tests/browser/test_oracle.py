@@ -55,15 +55,24 @@ def test_manifest_matches_what_chromium_fetches(
         pytest.fail("\n" + comparison.table(), pytrace=False)
 
 
-DEVICE_SITES = ("browser-device", "browser-dotdot", "browser-images")
-"""Sites compared on every device (``--device``); the others on desktop only."""
+NOT_ON_MOBILE = {
+    "browser-render-layout": (
+        "without <meta name=viewport> a phone lays the page out 980 px wide, where two "
+        "breakpoint rules match #banner and only the later one's image is fetched; the crawl "
+        "lists every matching rule's url() until the cascade is modelled (issue 17)"
+    ),
+}
+"""Sites left out of the phone comparison, with the reason (the allow-list cannot say it:
+its entries hold on every device)."""
 
 DEVICE_CASES = [
-    pytest.param(site, page, device, id=f"{device}/{site}/{page}")
-    for device in ("desktop", "mobile")
-    for site in DEVICE_SITES
+    pytest.param(site, page, "mobile", id=f"mobile/{site}/{page}")
+    for site in SITES
+    if site not in NOT_ON_MOBILE
     for page in site_pages(FIXTURES / site)
 ]
+"""Every fixture page again with ``--device mobile`` against Chromium emulating a phone
+(desktop is the test above)."""
 
 
 @pytest.fixture(scope="session")
