@@ -104,6 +104,9 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
     epilog="Every option can also be set in [tool.http2-push-manifest] of the nearest "
     "pyproject.toml (key: the long option name); the command line wins. Docs, the weight "
     "table and the JSON format: see the README.\n\n"
+    "\b\nCommands:\n"
+    "  verify  check the manifest against what headless Chromium fetches\n"
+    "          (http2-push-manifest verify --help)\n\n"
     "\b\nExit codes:\n"
     "  0  success (the manifest is written, or --check found it up to date)\n"
     "  1  --check found the manifest stale, or --strict found broken references\n"
@@ -531,11 +534,26 @@ def _refuse_stray_arguments(ctx: click.Context) -> None:
     raise click.UsageError(f"unexpected extra argument(s): {stray}{hint}", ctx)
 
 
+VERIFY = "verify"
+"""The one subcommand: when it is the first argument, :func:`main` runs it instead of
+:func:`cli` (every other command line is the main command's, unchanged)."""
+
+
+def _command(args: Sequence[str]) -> tuple[click.Command, list[str], str]:
+    """The command to run for ``args`` (``sys.argv[1:]``), its arguments and program name."""
+    if args and args[0] == VERIFY:
+        from push_manifest.verify.command import verify_command  # only when asked for
+
+        return verify_command, list(args[1:]), f"http2-push-manifest {VERIFY}"
+    return cli, list(args), "http2-push-manifest"
+
+
 def main() -> None:
     """Console-script entry point: click's usage errors become one line, exit 2."""
     signal.signal(signal.SIGTERM, _terminate)
+    command, args, prog_name = _command(sys.argv[1:])
     try:
-        cli.main(prog_name="http2-push-manifest", standalone_mode=False)
+        command.main(args, prog_name=prog_name, standalone_mode=False)
     except click.UsageError as error:
         hint = " (see --help)" if error.ctx is not None else ""
         click.echo(f"Error: {error.format_message()}{hint}", err=True)

@@ -1,278 +1,55 @@
-"""Record what headless Chromium fetches when it loads a page: the oracle's side of the test.
-
-Chromium is Debian's (``/usr/bin/chromium``), driven by Python Playwright's sync API; Playwright
-never downloads a browser of its own here. Each page is loaded in a fresh context at 1280x800,
-device pixel ratio 1 (or a phone's 390x844 at DPR 3 with touch and mobile emulation, ``MOBILE``),
-with the HTTP cache disabled. A Chrome DevTools Protocol session listens to
-``Network.requestWillBeSent``, whose ``initiator`` says what caused each request
-(https://chromedevtools.github.io/devtools-protocol/tot/Network/#type-Initiator). Requests to any
-origin other than the local server are aborted by a route, and a host resolver rule maps every
-other host to "not found", so no traffic leaves the machine.
-"""
+"""The recorder of the browser tests: :mod:`push_manifest.verify.recorder`, re-exported, so
+the tests and ``http2-push-manifest verify`` measure with one recorder."""
 
 from __future__ import annotations
 
-import os
-import time
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
+
+from push_manifest.verify import recorder
+from push_manifest.verify.recorder import (
+    BROWSER_DEVICES,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    DEVICE_SCALE_FACTOR,
+    MOBILE,
+    QUIET_MS,
+    TIMEOUT_S,
+    VIEWPORT,
+    BrowserDevice,
+    BrowserUnavailable,
+    Initiator,
+    PageRecording,
+    RecordedRequest,
+    record_page,
+)
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Playwright, Route, ViewportSize
+    from playwright.sync_api import Browser, Playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-)
-VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
-DEVICE_SCALE_FACTOR = 1
-
-
-@dataclass(frozen=True, slots=True)
-class BrowserDevice:
-    """How a context emulates a device (Playwright ``new_context`` arguments)."""
-
-    name: str
-    viewport: ViewportSize
-    device_scale_factor: float
-    is_mobile: bool = False
-    """Mobile emulation: ``<meta name=viewport>`` is obeyed, 980 px layout without it."""
-    has_touch: bool = False
-    """A touch screen and no mouse: ``hover: none``, ``pointer: coarse``."""
-
-
-DESKTOP = BrowserDevice("desktop", VIEWPORT, DEVICE_SCALE_FACTOR)
-MOBILE = BrowserDevice("mobile", {"width": 390, "height": 844}, 3, is_mobile=True, has_touch=True)
-BROWSER_DEVICES = {device.name: device for device in (DESKTOP, MOBILE)}
-"""The oracle's devices, by the names ``--device`` uses."""
-
-QUIET_MS = 500
-"""The network is quiet when no request started or ended for this long after the load event."""
-TIMEOUT_S = 15.0
-"""Hard bound on one page: navigation, load event and quiet period together."""
-
-
-class Initiator(StrEnum):
-    """What made the browser fetch a resource, from the CDP initiator and the request's frame."""
-
-    PARSER = "parser"
-    """The page's HTML (parser or preload scanner), including inline ``<style>``/``style=``."""
-    STYLESHEET = "stylesheet"
-    """A stylesheet: ``@import``, ``url()``, ``@font-face``."""
-    RENDER = "render"
-    """Style and layout of the page with no parser or stylesheet named: images and fonts that
-    ``<style>``, ``style=""`` or a first use on screen asked for (CDP type ``other``)."""
-    MODULE = "module"
-    """A static ``import`` in a JavaScript module (CDP: type ``script``, no stack)."""
-    SCRIPT = "script"
-    """Running script: ``fetch()``, dynamic ``import()``, DOM insertion."""
-    PRELOAD = "preload"
-    """A preload the browser made on its own (CDP type ``preload``, e.g. ``Link`` headers)."""
-    FRAME = "frame"
-    """A nested browsing context (``<iframe>``): its document and everything it loads."""
-    OTHER = "other"
-    """Anything else the browser chose to do (icons, for one)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedRequest:
-    """One same-origin request the page caused."""
-
-    url: str
-    """Root-absolute path with query, as sent (fragment never is)."""
-    resource_type: str
-    """CDP ``Network.ResourceType``: ``Stylesheet``, ``Script``, ``Image``, ``Font``, ``Other``…"""
-    initiator: Initiator
-    initiator_url: str
-    """Root-absolute URL of the initiating document, or the full URL when off-site; may be empty."""
-    status: int
-    """HTTP status of the response; 0 when none came (failed or still pending at the end)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PageRecording:
-    """Everything one page load did on the network."""
-
-    page_url: str
-    """Root-absolute URL of the page."""
-    requests: tuple[RecordedRequest, ...]
-    """Same-origin requests in the order they started, without the page itself and
-    ``/favicon.ico``."""
-    blocked: tuple[str, ...]
-    """Full URLs of requests to other origins, every one aborted before it left the browser."""
-    leaked: tuple[str, ...]
-    """Full URLs of other-origin requests that got a response: must always be empty."""
-    quiet: bool
-    """True when the load event came and then the network went quiet, before the hard
-    timeout."""
-
-
-class BrowserUnavailable(RuntimeError):
-    """Playwright or Debian's Chromium is missing or does not start."""
+CHROMIUM = recorder.CHROMIUM
+"""The executable :func:`launch` starts (a test may point it elsewhere)."""
 
 
 def launch(playwright: Playwright) -> Browser:
-    """Start Debian's Chromium headless with the oracle's flags.
-
-    Raises :class:`BrowserUnavailable` when ``/usr/bin/chromium`` is missing or fails to start.
-    """
-    if not os.access(CHROMIUM, os.X_OK):
-        raise BrowserUnavailable(f"{CHROMIUM} not found: apt-get install chromium")
-    try:
-        return playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS)
-        )
-    except Exception as error:  # Playwright raises its own Error for any launch failure.
-        raise BrowserUnavailable(f"{CHROMIUM} did not start: {error}") from error
+    """:func:`push_manifest.verify.recorder.launch` with this module's :data:`CHROMIUM`."""
+    return recorder.launch(playwright, CHROMIUM)
 
 
-_RENDERED = frozenset({"Image", "Font"})
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _classify(event: dict[str, Any], main_frame: str, stylesheets: set[str]) -> Initiator:
-    if event.get("frameId") != main_frame:
-        return Initiator.FRAME
-    initiator = event["initiator"]
-    kind = initiator.get("type")
-    if kind == "parser":
-        source = initiator.get("url", "")
-        is_css = source in stylesheets or urlsplit(source).path.endswith(".css")
-        return Initiator.STYLESHEET if is_css else Initiator.PARSER
-    if kind == "script":
-        static_import = not initiator.get("stack") and event.get("type") == "Script"
-        return Initiator.MODULE if static_import else Initiator.SCRIPT
-    if kind == "preload":
-        return Initiator.PRELOAD
-    if event.get("type") in _RENDERED:
-        return Initiator.RENDER
-    return Initiator.OTHER
-
-
-def _initiator_url(event: dict[str, Any], origin: str) -> str:
-    initiator = event["initiator"]
-    url = str(initiator.get("url", ""))
-    if not url:
-        frames = (initiator.get("stack") or {}).get("callFrames") or ()
-        url = str(frames[0].get("url", "")) if frames else ""
-    return _path(url) if url.startswith(origin + "/") else url
-
-
-def record_page(
-    browser: Browser,
-    origin: str,
-    page_url: str,
-    *,
-    quiet_ms: int = QUIET_MS,
-    timeout_s: float = TIMEOUT_S,
-    device: BrowserDevice = DESKTOP,
-) -> PageRecording:
-    """Load ``origin + page_url`` in a fresh context emulating ``device`` and record the
-    requests it causes.
-
-    Waits for the load event, then until no request has started or ended for ``quiet_ms``, or
-    until ``timeout_s`` has passed since navigation started (then ``quiet`` is False): a fetch
-    that never finishes cannot hang the run, unlike Playwright's ``networkidle``, and neither can
-    a subresource that holds the load event back.
-    """
-    from playwright.sync_api import TimeoutError as NavigationTimeout
-
-    deadline = time.monotonic() + timeout_s
-    context = browser.new_context(
-        viewport=device.viewport,
-        device_scale_factor=device.device_scale_factor,
-        is_mobile=device.is_mobile,
-        has_touch=device.has_touch,
-    )
-    blocked: list[str] = []
-
-    def abort(route: Route) -> None:
-        blocked.append(route.request.url)
-        route.abort("blockedbyclient")
-
-    try:
-        context.route(lambda url: not url.startswith(origin + "/"), abort)
-        page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        sent: list[dict[str, Any]] = []
-        status: dict[str, int] = {}
-        last_activity = [time.monotonic()]
-
-        def on_sent(event: dict[str, Any]) -> None:
-            sent.append(event)
-            last_activity[0] = time.monotonic()
-
-        def on_response(event: dict[str, Any]) -> None:
-            status[event["requestId"]] = int(event["response"]["status"])
-            last_activity[0] = time.monotonic()
-
-        def on_end(event: dict[str, Any]) -> None:
-            last_activity[0] = time.monotonic()
-
-        cdp.on("Network.requestWillBeSent", on_sent)
-        cdp.on("Network.responseReceived", on_response)
-        cdp.on("Network.loadingFinished", on_end)
-        cdp.on("Network.loadingFailed", on_end)
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        try:
-            page.goto(
-                origin + page_url,
-                wait_until="load",
-                timeout=max(deadline - time.monotonic(), 0.1) * 1000,
-            )
-        except NavigationTimeout:
-            deadline = 0.0  # no load event: report what was fetched, as not quiet
-        quiet = False
-        while time.monotonic() < deadline:
-            idle = time.monotonic() - last_activity[0]
-            if idle * 1000 >= quiet_ms:
-                quiet = True
-                break
-            page.wait_for_timeout(min(100.0, quiet_ms - idle * 1000 + 10))
-        main_frame = str(cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"])
-    finally:
-        context.close()
-
-    stylesheets = {e["request"]["url"] for e in sent if e.get("type") == "Stylesheet"}
-    requests: list[RecordedRequest] = []
-    leaked: list[str] = []
-    for event in sent:
-        url = str(event["request"]["url"])
-        # A redirect's next hop comes as another event; the document named the first URL.
-        if event.get("redirectResponse") or not url.startswith(("http:", "https:")):
-            continue
-        if not url.startswith(origin + "/"):
-            if event["requestId"] in status:
-                leaked.append(url)
-            continue
-        path = _path(url)
-        is_page = event.get("type") == "Document" and event.get("frameId") == main_frame
-        if (is_page and path == page_url) or (
-            path == "/favicon.ico" and not event["initiator"].get("url")
-        ):
-            continue
-        requests.append(
-            RecordedRequest(
-                url=path,
-                resource_type=str(event.get("type", "Other")),
-                initiator=_classify(event, main_frame, stylesheets),
-                initiator_url=_initiator_url(event, origin),
-                status=status.get(event["requestId"], 0),
-            )
-        )
-    return PageRecording(page_url, tuple(requests), tuple(blocked), tuple(leaked), quiet)
+__all__ = [
+    "BROWSER_DEVICES",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "DESKTOP",
+    "DEVICE_SCALE_FACTOR",
+    "MOBILE",
+    "QUIET_MS",
+    "TIMEOUT_S",
+    "VIEWPORT",
+    "BrowserDevice",
+    "BrowserUnavailable",
+    "Initiator",
+    "PageRecording",
+    "RecordedRequest",
+    "launch",
+    "record_page",
+]
