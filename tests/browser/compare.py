@@ -14,21 +14,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from .chromium import Initiator, PageRecording, RecordedRequest
+from push_manifest.verify.compare import STATIC
+
+from .chromium import PageRecording, RecordedRequest
 
 if TYPE_CHECKING:
     from push_manifest.model import Resource
 
-REQUIRED = frozenset(
-    {
-        Initiator.PARSER,
-        Initiator.STYLESHEET,
-        Initiator.RENDER,
-        Initiator.PRELOAD,
-        Initiator.MODULE,
-        Initiator.FRAME,
-    }
-)
+REQUIRED = STATIC
 """Initiators whose requests the manifest must list: the page's HTML, its CSS, static module
 imports, and what its frames load during the page's load (SPEC §3). Running script
 (``fetch()``, dynamic ``import()``) and the browser's own choices (icons) are not the
