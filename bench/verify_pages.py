@@ -44,9 +44,18 @@ def make_site(target: Path, pages: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--dir", type=Path)
+    parser.add_argument(
+        "--pages", type=int, default=100, metavar="N",
+        help="how many copies of the demo's pages to verify (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, default=2, metavar="N",
+        help="verify's --workers: browsers loading pages at once (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--dir", type=Path, metavar="DIR",
+        help="where to write the site (default: a temporary directory, removed afterwards)",
+    )  # fmt: skip
     parser.add_argument("extra", nargs="*", help="more verify options, after --")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
