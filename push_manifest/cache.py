@@ -54,13 +54,17 @@ def user_cache_home() -> Path:
     return Path(base) / "http2-push-manifest"
 
 
-def default_cache_dir(root: str | os.PathLike[str], project: Path | None = None) -> Path:
-    """Where a site's cache lives when no ``--cache-dir`` is given: beside the project's
-    ``pyproject.toml`` (``project``: its directory) when the settings come from one, else in
-    :func:`user_cache_home` under a name derived from the root's real path. Never the current
-    directory: run from inside the published folder, that would publish the cache."""
-    if project is not None:
-        return project / CACHE_DIR_NAME
+def project_cache_dir(project: Path) -> Path:
+    """Where the cache lives when no ``--cache-dir`` is given and the settings come from a
+    ``pyproject.toml`` in the directory ``project``: beside it."""
+    return project / CACHE_DIR_NAME
+
+
+def default_cache_dir(root: str | os.PathLike[str]) -> Path:
+    """Where a site's cache lives when no ``--cache-dir`` is given and no ``pyproject.toml``
+    holds the settings: in :func:`user_cache_home`, under a name derived from the root's real
+    path. Never the current directory: run from inside the published folder, that would
+    publish the cache."""
     real = os.fsencode(os.path.realpath(root))
     return user_cache_home() / "sites" / hashlib.blake2b(real, digest_size=8).hexdigest()
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from push_manifest import __version__, build_manifest
-from push_manifest.cache import CACHE_DIR_NAME
+from push_manifest.cache import CACHE_DIR_NAME, project_cache_dir
 from push_manifest.config import default_map, load_config, read_config
 from push_manifest.crawl import MAX_PAGE_SIZE
 from push_manifest.device import DEVICES, Device
@@ -346,7 +346,7 @@ def cli(
             jobs=jobs,
             cache_dir=cache_dir
             if cache_dir is not None or config is None
-            else config.parent / CACHE_DIR_NAME,
+            else project_cache_dir(config.parent),
             cache=not no_cache,
             progress=bar.update if bar is not None else None,
             explain=verbose,

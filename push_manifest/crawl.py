@@ -297,7 +297,8 @@ class Crawler:
         )
 
     def _page_tree(self, path: Path) -> etree._Element:
-        """The page's parsed tree: the one just scanned, or parsed again (cached scan)."""
+        """The parsed tree of the HTML document at ``path`` (the page, or a frame's): the one
+        just scanned, or parsed again (cached scan)."""
         tree, self._tree = self._tree, None
         if tree is not None:
             return tree
@@ -684,14 +685,6 @@ class Crawler:
             return True
         return not context.frame and ref.attr(NEAR_VIEWPORT) == "true"
 
-    def _frame_index(self, path: Path) -> PageIndex:
-        """A frame document's tree, prepared for matching its own stylesheets' selectors."""
-        try:
-            text, _ = decode_html(self.site.read(path))
-        except OSError:
-            text = ""
-        return PageIndex(parse_html(text))
-
     def _follow(
         self, walk: _PageWalk, ref: Reference, fetch: Fetch, url: str, path: Path, inner: _Context
     ) -> None:
@@ -718,8 +711,11 @@ class Crawler:
             self._walk_html(walk, html, url, inner.cap, inner.depth)
         elif ref.kind in _FRAMES and path.suffix.lower() in (".html", ".htm"):
             walk.followed[url] = inner.cap
+            self._tree = None  # so that _page_tree gives this frame's tree, not another's
             html = self._document(walk, "html", path, document, "utf-8")
-            index = self._frame_index(path) if self.options.prune and not html.unread else None
+            prune = self.options.prune and not html.unread
+            # The frame's own tree, for matching its stylesheets' selectors.
+            index = PageIndex(self._page_tree(path)) if prune else None
             self._walk_html(walk, html, url, inner.cap, inner.depth, frame=True, index=index)
         elif (
             fetch.module
