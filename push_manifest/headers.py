@@ -321,7 +321,7 @@ def header_size(values: Iterable[str]) -> int:
 
 
 def _longest(link: Link) -> str:
-    forms = (link.value, link.final, link.hint or "")
+    forms = (link.final, link.hint or "")  # Link.value is one of the two.
     return max(forms, key=lambda value: len(value.encode("utf-8")))
 
 
