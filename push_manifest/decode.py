@@ -108,11 +108,7 @@ def late_declaration(data: bytes) -> str | None:
             continue
         if name not in _HEAD and name not in _RAW_TEXT:
             return None
-        pos = found.end()
-        while True:
-            attribute, pos = _get_attribute(data, pos)
-            if attribute is None:
-                break
+        pos = _skip_attributes(data, found.end())
         if name in _RAW_TEXT:
             end_tag = _RAW_END[name].search(data, pos)
             if end_tag is None:
@@ -213,10 +209,7 @@ def prescan(data: bytes) -> str | None:
             pos += 1
             while pos < end and data[pos] not in _WS and data[pos] != 0x3E:
                 pos += 1
-            while pos < end:
-                attribute, pos = _get_attribute(data, pos)
-                if attribute is None:
-                    break
+            pos = _skip_attributes(data, pos)
         elif nxt in (0x21, 0x2F, 0x3F):  # "<!", "</", "<?"
             close = data.find(b">", pos + 2)
             if close < 0:
@@ -256,6 +249,15 @@ def _meta(data: bytes, pos: int) -> tuple[str | None, int]:
     if charset == "x-user-defined":
         return "windows-1252", pos
     return charset, pos
+
+
+def _skip_attributes(data: bytes, pos: int) -> int:
+    """Where the tag whose attributes start at ``pos`` ends: its attributes read as the prescan
+    reads them (:func:`_get_attribute`), up to its ``>`` or the end of ``data``."""
+    while True:
+        attribute, pos = _get_attribute(data, pos)
+        if attribute is None:
+            return pos
 
 
 def _get_attribute(data: bytes, pos: int) -> tuple[tuple[bytes, bytes] | None, int]:

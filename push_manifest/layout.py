@@ -114,6 +114,11 @@ def _number(value: str | None) -> float | None:
     return float(match.group(1)) if match else None
 
 
+def _chars(text: str) -> int:
+    """The length of ``text`` with its whitespace collapsed, as a browser renders it."""
+    return len(" ".join(text.split()))
+
+
 def _style_px(pattern: re.Pattern[str], style: str) -> float | None:
     match = pattern.search(style)
     return float(match.group(1)) if match else None
@@ -144,11 +149,14 @@ class _Flow:
             self.y += self.line
             self.x, self.line = 0.0, 0.0
 
+    def settle(self) -> None:
+        """Add the pending bottom margin: inline content starts below it."""
+        self.y += self.margin
+        self.margin = 0.0
+
     def place(self, width: float, height: float) -> float:
         """Put an inline box on the line (wrapping when full); its top."""
-        if self.margin:
-            self.y += self.margin
-            self.margin = 0.0
+        self.settle()
         if self.x and self.x + width > self.width:
             self.newline()
         self.x += width
@@ -162,9 +170,7 @@ class _Flow:
             return
         advance = chars * font * _GLYPH
         line = font * _LINE
-        if self.margin:
-            self.y += self.margin
-            self.margin = 0.0
+        self.settle()
         room = self.width - self.x
         if advance <= room:
             self.x += advance
@@ -214,7 +220,7 @@ class Layout:
             if isinstance(tag, str) and not self._hidden(child, tag):
                 self._element(child, tag, flow, font)
             if child.tail:
-                flow.text(len(" ".join(child.tail.split())), font)
+                flow.text(_chars(child.tail), font)
 
     @staticmethod
     def _hidden(element: _Element, tag: str) -> bool:
@@ -233,14 +239,13 @@ class Layout:
             self._tops[element] = flow.place(width, height)
             return
         if tag == "br":
-            flow.text(0, font)
             flow.y += max(flow.line, font * _LINE)
             flow.x, flow.line = 0.0, 0.0
             return
         block = _BLOCKS.get(tag)
         if block is None:  # inline: its content flows on the current line
             if element.text:
-                flow.text(len(" ".join(element.text.split())), font)
+                flow.text(_chars(element.text), font)
             self._walk(element, flow, font)
             return
         size, margin = block
@@ -249,7 +254,7 @@ class Layout:
         start = flow.y
         fixed = _style_px(_STYLE_HEIGHT, style)
         if element.text:
-            flow.text(len(" ".join(element.text.split())), inner_font)
+            flow.text(_chars(element.text), inner_font)
         self._walk(element, flow, inner_font)
         flow.newline()
         if fixed is not None:  # its content's margins stay inside it

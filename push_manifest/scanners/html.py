@@ -949,22 +949,13 @@ def _iframe(element: _Element, walk: _Walk) -> _Items:
     return _ref(element, walk, _url(element.get("src")), Kind.HTML_IFRAME, copied)
 
 
-def _embedded(name: str, kind: Kind) -> _Handler:
-    """``<object data>`` / ``<embed src>`` (WHATWG HTML §4.8.7, §4.8.6): fetched at load; the
-    ``type`` goes along (classification tells an image from a nested document)."""
+def _attribute(name: str, kind: Kind, copy: tuple[str, ...] = ()) -> _Handler:
+    """A handler for elements whose one URL attribute ``name`` makes a ``kind`` reference,
+    with the attributes ``copy``."""
 
     def handler(element: _Element, walk: _Walk) -> _Items:
-        copied = _copy(element, ("type",))
+        copied = _copy(element, copy) if copy else None
         return _ref(element, walk, _url(element.get(name)), kind, copied)
-
-    return handler
-
-
-def _attribute(name: str, kind: Kind) -> _Handler:
-    """A handler for elements whose one URL attribute ``name`` makes a ``kind`` reference."""
-
-    def handler(element: _Element, walk: _Walk) -> _Items:
-        return _ref(element, walk, _url(element.get(name)), kind)
 
     return handler
 
@@ -975,14 +966,16 @@ _HANDLERS: dict[str, _Handler] = {
     "audio": _attribute("src", Kind.HTML_MEDIA),
     "base": _base,
     "body": _attribute("background", Kind.HTML_BACKGROUND),
-    "embed": _embedded("src", Kind.HTML_EMBED),
+    # <embed src>, <object data> (WHATWG HTML §4.8.6, §4.8.7): the type tells classification
+    # an image from a nested document
+    "embed": _attribute("src", Kind.HTML_EMBED, ("type",)),
     "iframe": _iframe,
     "image": _image,
     "img": _img,
     "input": _input,
     "link": _link,
     "meta": _meta,
-    "object": _embedded("data", Kind.HTML_OBJECT),
+    "object": _attribute("data", Kind.HTML_OBJECT, ("type",)),
     "script": _script,
     "source": _source,
     "style": _style,
