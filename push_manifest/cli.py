@@ -24,7 +24,7 @@ from push_manifest import __version__, build_manifest
 from push_manifest.cache import CACHE_DIR_NAME, project_cache_dir
 from push_manifest.config import default_map, load_config, read_config
 from push_manifest.crawl import MAX_PAGE_SIZE
-from push_manifest.device import DEVICES, Device
+from push_manifest.device import Device, device_viewport
 from push_manifest.errors import OutputError, PushManifestError
 from push_manifest.filters import (
     UNTYPED,
@@ -35,7 +35,7 @@ from push_manifest.filters import (
     parse_types,
 )
 from push_manifest.headers import DEFAULT_HEADER_BUDGET, Routes
-from push_manifest.model import Destination, Manifest, Viewport
+from push_manifest.model import Destination, Manifest
 from push_manifest.output import guard_target, input_paths, stale_diff, write_file
 from push_manifest.pages import is_pattern
 from push_manifest.progress import progress_bar
@@ -338,7 +338,7 @@ def cli(
             files,
             root=root,
             single=len(files) == 1 and not is_pattern(files[0]),
-            viewport=_device_viewport(device, viewport_width, viewport_height, dpr),
+            viewport=device_viewport(device, viewport_width, viewport_height, dpr),
             include_lazy=include_lazy,
             uniform_weights=uniform_weights,
             prune=prune,
@@ -399,19 +399,6 @@ def _summary(manifest: Manifest, outcome: str) -> None:
         f"{outcome}: {len(manifest.pages)} page(s), {resources} resource entries "
         f"({unique} distinct){warned}",
         err=True,
-    )
-
-
-def _device_viewport(
-    device: str, width: float | None, height: float | None, dpr: float | None
-) -> Viewport:
-    """The ``--device`` profile, with the window size and pixel ratio given explicitly."""
-    profile = DEVICES[Device(device)]
-    return replace(
-        profile,
-        width=profile.width if width is None else width,
-        height=profile.height if height is None else height,
-        dpr=profile.dpr if dpr is None else dpr,
     )
 
 

@@ -40,6 +40,20 @@ _PROPERTY = re.compile(r"([^\s=,;]+)\s*=\s*([^\s=,;]*)")
 _MIN_WIDTH, _MAX_WIDTH = 1.0, 10000.0
 
 
+def device_viewport(
+    device: str, width: float | None = None, height: float | None = None, dpr: float | None = None
+) -> Viewport:
+    """The ``--device`` profile, with the window size and pixel ratio given explicitly
+    (``--viewport-width``, ``--viewport-height``, ``--dpr``) in place of the profile's."""
+    profile = DEVICES[Device(device)]
+    return replace(
+        profile,
+        width=profile.width if width is None else width,
+        height=profile.height if height is None else height,
+        dpr=profile.dpr if dpr is None else dpr,
+    )
+
+
 def page_viewport(device: Viewport, meta_viewport: str | None) -> Viewport:
     """The environment a page is laid out in on ``device``, given the ``content`` of its
     ``<meta name=viewport>`` (``None`` when it has none).

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from push_manifest import build_manifest
-from push_manifest.device import DEVICES, Device
+from push_manifest.device import Device, device_viewport
 from push_manifest.errors import PushManifestError
 from push_manifest.filters import FilterOptions, apply_filters
 from push_manifest.model import Manifest
@@ -68,15 +68,42 @@ class _Problem(click.ClickException):
     "--device", type=click.Choice([str(d) for d in Device]), default=str(Device.DESKTOP),
     show_default=True, help="Device profile, for the crawl and the emulated browser.",
 )  # fmt: skip
-@click.option("--viewport-width", type=click.FloatRange(min=1), metavar="PX")
-@click.option("--viewport-height", type=click.FloatRange(min=1), metavar="PX")
-@click.option("--dpr", type=click.FloatRange(min=0.1), metavar="RATIO")
-@click.option("--prune/--no-prune", default=True, show_default=True)
-@click.option("--include-lazy/--no-include-lazy")
-@click.option("--include", multiple=True, metavar="GLOB")
-@click.option("--exclude", multiple=True, metavar="GLOB")
-@click.option("--max-depth", type=click.IntRange(min=1), metavar="N")
-@click.option("--max-resources", type=click.IntRange(min=0), metavar="N")
+@click.option(
+    "--viewport-width", type=click.FloatRange(min=1), metavar="PX",
+    help="Viewport width in CSS px [default: the device's].",
+)  # fmt: skip
+@click.option(
+    "--viewport-height", type=click.FloatRange(min=1), metavar="PX",
+    help="Viewport height in CSS px [default: the device's].",
+)  # fmt: skip
+@click.option(
+    "--dpr", type=click.FloatRange(min=0.1), metavar="RATIO",
+    help="Device pixel ratio [default: the device's].",
+)  # fmt: skip
+@click.option(
+    "--prune/--no-prune", default=True, show_default=True,
+    help="Crawl option, as for the main command: leave out what the first render does not fetch.",
+)  # fmt: skip
+@click.option(
+    "--include-lazy/--no-include-lazy",
+    help="Crawl option, as for the main command: also list what loads later.",
+)  # fmt: skip
+@click.option(
+    "--include", multiple=True, metavar="GLOB",
+    help="Filter, as for the main command: keep only resources whose URL path matches.",
+)  # fmt: skip
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB",
+    help="Filter, as for the main command: leave out resources whose URL path matches.",
+)  # fmt: skip
+@click.option(
+    "--max-depth", type=click.IntRange(min=1), metavar="N",
+    help="Filter, as for the main command: resources at most N documents away.",
+)  # fmt: skip
+@click.option(
+    "--max-resources", type=click.IntRange(min=0), metavar="N",
+    help="Filter, as for the main command: at most N resources per page.",
+)  # fmt: skip
 @click.option(
     "--browser", "executable", default=CHROMIUM, show_default=True, metavar="PATH",
     help="The Chromium executable.",
@@ -145,16 +172,9 @@ def verify_command(
     Example:
       http2-push-manifest verify -f 'dist/**/*.html' --root dist --min-recall 0.95
     """
-    profile = DEVICES[Device(device)]
-    viewport = replace(
-        profile,
-        width=profile.width if viewport_width is None else viewport_width,
-        height=profile.height if viewport_height is None else viewport_height,
-        dpr=profile.dpr if dpr is None else dpr,
-    )
-    emulated = BROWSER_DEVICES[device]
+    viewport = device_viewport(device, viewport_width, viewport_height, dpr)
     emulated = replace(
-        emulated,
+        BROWSER_DEVICES[device],
         viewport={"width": int(viewport.width), "height": int(viewport.height)},
         device_scale_factor=viewport.dpr,
     )
@@ -183,9 +203,7 @@ def verify_command(
         finally:
             if bar is not None:
                 bar.close()
-    except BrowserUnavailable as error:
-        raise _Problem(str(error)) from error
-    except PushManifestError as error:
+    except (BrowserUnavailable, PushManifestError) as error:
         raise _Problem(str(error)) from error
     click.echo(
         render_json(result) if as_json else render_table(result, all_pages=all_pages), nl=False

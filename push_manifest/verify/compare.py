@@ -18,7 +18,7 @@ in recall (``--observe`` lists them). Precision is fetched-and-listed / listed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from push_manifest.model import Resource
@@ -74,11 +74,11 @@ class PageReport:
     """False when the network never went quiet before the page's timeout."""
     error: str = ""
     """Why the page could not be measured (a crash, a timeout without a load): no entries."""
-    counts: dict[Outcome, int] = field(default_factory=dict, compare=False)
 
-    def __post_init__(self) -> None:
-        for outcome in Outcome:
-            self.counts[outcome] = sum(e.outcome is outcome for e in self.entries)
+    @property
+    def counts(self) -> dict[Outcome, int]:
+        """How many entries have each outcome."""
+        return {outcome: sum(e.outcome is outcome for e in self.entries) for outcome in Outcome}
 
     def of(self, outcome: Outcome) -> tuple[Entry, ...]:
         return tuple(entry for entry in self.entries if entry.outcome is outcome)
@@ -116,7 +116,7 @@ def explanation(resource: Resource, page_url: str) -> str:
     return f"{resource.kind} in {resource.referrer or page_url}"
 
 
-def _first_fetches(requests: Sequence[RecordedRequest]) -> dict[str, RecordedRequest]:
+def first_fetches(requests: Sequence[RecordedRequest]) -> dict[str, RecordedRequest]:
     """One request per URL: the first, unless a later one had a static initiator."""
     fetched: dict[str, RecordedRequest] = {}
     for request in requests:
@@ -136,7 +136,7 @@ def compare_page(
 ) -> PageReport:
     """Classify every URL the browser fetched for ``page`` or its manifest lists
     (``url → why it is listed``, see :func:`listing`)."""
-    fetched = _first_fetches(recording.requests)
+    fetched = first_fetches(recording.requests)
     entries: list[Entry] = []
     for url, request in fetched.items():
         reason = listed.get(url)

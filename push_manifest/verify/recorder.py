@@ -120,6 +120,19 @@ class PageRecording:
     timeout."""
 
 
+DESTINATIONS = {
+    "Stylesheet": "style",
+    "Script": "script",
+    "Image": "image",
+    "Font": "font",
+    "TextTrack": "track",
+    "Fetch": "fetch",
+    "Document": "document",
+}
+"""CDP ``Network.ResourceType`` → the Fetch destination it names. ``Other`` (SVG ``<use>``,
+icons) and ``Media`` name none."""
+
+
 class BrowserUnavailable(RuntimeError):
     """Playwright or the Chromium executable is missing or does not start."""
 
@@ -137,15 +150,21 @@ def require_driver() -> None:
         ) from error
 
 
+def require_executable(executable: str) -> None:
+    """Raise :class:`BrowserUnavailable` (with how to install it) when ``executable`` is not
+    an executable file."""
+    if not os.access(executable, os.X_OK):
+        raise BrowserUnavailable(
+            f"{executable} not found: apt-get install chromium, or pass --browser PATH"
+        )
+
+
 def launch(playwright: Playwright, executable: str = CHROMIUM) -> Browser:
     """Start Chromium at ``executable`` headless with the recorder's flags.
 
     Raises :class:`BrowserUnavailable` when ``executable`` is missing or fails to start.
     """
-    if not os.access(executable, os.X_OK):
-        raise BrowserUnavailable(
-            f"{executable} not found: apt-get install chromium, or pass --browser PATH"
-        )
+    require_executable(executable)
     try:
         return playwright.chromium.launch(
             executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)

@@ -1,9 +1,9 @@
 """``verify(...)``: serve a site on loopback, load each page in headless Chromium, and compare
 what it fetched with the manifest.
 
-Pages load in parallel: each worker thread drives its own Playwright and Chromium (Playwright's
-sync API belongs to the thread that started it), taking pages from one queue, each in a fresh
-context. A page that crashes or times out is reported as such; the run goes on.
+Pages load in parallel: each worker process drives its own Playwright and Chromium, taking
+pages from one queue, each in a fresh context. A page that crashes or times out is reported as
+such; the run goes on.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from push_manifest.model import Manifest
 from push_manifest.verify.compare import Outcome, PageReport, compare_page, listing, total
 from push_manifest.verify.recorder import (
     CHROMIUM,
+    DESTINATIONS,
     QUIET_MS,
     TIMEOUT_S,
     BrowserDevice,
@@ -32,6 +33,7 @@ from push_manifest.verify.recorder import (
     launch,
     record_page,
     require_driver,
+    require_executable,
 )
 from push_manifest.verify.server import serve
 
@@ -149,10 +151,7 @@ def record_pages(
     Returns (recordings, errors) by page key. Raises :class:`BrowserUnavailable` when the
     driver or the browser is missing (before any page loads)."""
     require_driver()
-    if not os.access(executable, os.X_OK):
-        raise BrowserUnavailable(
-            f"{executable} not found: apt-get install chromium, or pass --browser PATH"
-        )
+    require_executable(executable)
     spawn = multiprocessing.get_context("spawn")
     todo: Queue[str | None] = spawn.Queue()
     results: Queue[tuple[str, PageRecording | None, str]] = spawn.Queue()
@@ -243,18 +242,8 @@ def verify(
     return VerifyResult(tuple(reports), recordings)
 
 
-# CDP Network.ResourceType -> the manifest's fetch destination type.
-_DESTINATIONS = {
-    "Stylesheet": "style",
-    "Script": "script",
-    "Image": "image",
-    "Font": "font",
-    "TextTrack": "track",
-    "Fetch": "fetch",
-    "XHR": "fetch",
-    "Document": "document",
-    "Media": "video",
-}
+# An observed entry needs some type: XHR is a fetch, and Media is taken as video.
+_DESTINATIONS = {**DESTINATIONS, "XHR": "fetch", "Media": "video"}
 OBSERVED_WEIGHT = 1
 """The weight of an observed entry: below every static one."""
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from push_manifest.verify.compare import STATIC
+from push_manifest.verify.compare import STATIC, first_fetches
+from push_manifest.verify.recorder import DESTINATIONS
 
 from .chromium import PageRecording, RecordedRequest
 
@@ -26,18 +27,6 @@ REQUIRED = STATIC
 imports, and what its frames load during the page's load (SPEC §3). Running script
 (``fetch()``, dynamic ``import()``) and the browser's own choices (icons) are not the
 markup's, and need not be listed."""
-
-# CDP Network.ResourceType → Fetch destination. "Other" (SVG <use>, icons) and "Media" name
-# none, so their manifest type is not checked.
-DESTINATIONS = {
-    "Stylesheet": "style",
-    "Script": "script",
-    "Image": "image",
-    "Font": "font",
-    "TextTrack": "track",
-    "Fetch": "fetch",
-    "Document": "document",
-}
 
 AllowList = Mapping[tuple[str, str, str], str]
 """``(site, page, url) → reason``: a disagreement we know about and choose not to model."""
@@ -158,11 +147,7 @@ def compare(
     allow: AllowList = {},  # noqa: B006 - read only
 ) -> PageComparison:
     """Compare one page's recording with its manifest entries; ``page`` is the manifest key."""
-    fetched: dict[str, RecordedRequest] = {}
-    for request in recording.requests:
-        first = fetched.get(request.url)
-        if first is None or (first.initiator not in REQUIRED and request.initiator in REQUIRED):
-            fetched[request.url] = request
+    fetched = first_fetches(recording.requests)
     listed = {resource.url: str(resource.type) for resource in resources}
     allowed_here = {url: reason for (s, p, url), reason in allow.items() if (s, p) == (site, page)}
 

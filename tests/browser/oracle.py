@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+
+from push_manifest.verify.run import page_url
 
 from .chromium import (
     BROWSER_DEVICES,
@@ -30,11 +31,6 @@ SITES = sorted(path.name for path in FIXTURES.glob("browser-*") if path.is_dir()
 def site_pages(site: Path) -> list[str]:
     """Every ``*.html`` file under ``site``, as sorted root-relative keys (``sub/page.html``)."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.is_file())
-
-
-def page_url(key: str) -> str:
-    """The URL path the static server answers for page ``key``, percent-encoded."""
-    return "/" + quote(key)
 
 
 def crawl(
