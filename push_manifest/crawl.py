@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -39,20 +39,22 @@ from push_manifest.model import (
     PageManifest,
     Reference,
     Resource,
+    StyleRule,
     Viewport,
     WarningCode,
     pickled_as_values,
 )
 from push_manifest.priority import Weight, cap, weigh
-from push_manifest.prune import PageIndex, SelectorMatcher, font_face_used
+from push_manifest.render import render_page
+from push_manifest.render.cascade import Sheet
+from push_manifest.render.selectors import PageIndex, SelectorMatcher
 from push_manifest.scanners.css import (
-    FontUse,
     ParsedCss,
     parse_style_attribute,
     parse_stylesheet,
     parse_stylesheet_bytes,
     scan_css,
-    scan_font_uses,
+    scan_style_rules,
 )
 from push_manifest.scanners.html import (
     CUT_DEPTH,
@@ -127,8 +129,8 @@ class _Doc:
     items: tuple[HtmlItem, ...]
     encoding: str = "utf-8"
     warnings: tuple[CrawlWarning, ...] = ()
-    font_uses: tuple[FontUse, ...] = ()
-    """CSS only, when pruning: the font declarations of its rules."""
+    rules: tuple[StyleRule, ...] = ()
+    """CSS only, when pruning: its style rules, for the render model."""
     unread: bool = False
     """Not read (over :attr:`CrawlOptions.max_page_size`)."""
     viewport: Viewport | None = None
@@ -172,6 +174,32 @@ class _Context:
     """Inside a nested browsing context (``<iframe>``, an HTML ``<object>``/``<embed>``)."""
     index: PageIndex | None = None
     """In a frame: the frame document's tree, which its CSS selectors are matched on."""
+    sheets: list[_SheetNode] | None = None
+    """Where a stylesheet found here takes its place in the page's cascade order: its
+    importing sheet's imports, or the page's sheets."""
+    layer: tuple[str, ...] | None = None
+    """The cascade layer of the stylesheet being walked (``@import … layer()``)."""
+
+
+@dataclass(slots=True)
+class _SheetNode:
+    """A stylesheet in the page's cascade order: the sheets it imports come first."""
+
+    sheet: Sheet
+    imports: list[_SheetNode] = field(default_factory=list)
+
+
+def _cascade_order(nodes: list[_SheetNode]) -> Iterator[Sheet]:
+    """The sheets in the order their rules appear in the cascade (CSS Cascade 5 §6.5): an
+    ``@import``ed sheet's rules where the ``@import`` is, before its importer's own."""
+    stack: list[tuple[_SheetNode, bool]] = [(node, False) for node in reversed(nodes)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            yield node.sheet
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node.imports))
 
 
 _Target = tuple[str, str, Fetch, Located, bool]
@@ -202,10 +230,13 @@ class _PageWalk:
     dependencies: dict[str, Snapshot] = field(default_factory=dict)
     index: PageIndex | None = None
     """The page's tree, prepared for selector matching (when pruning)."""
-    font_uses: list[FontUse] = field(default_factory=list)
-    font_docs: dict[int, _Doc] = field(default_factory=dict)
-    """Documents whose font uses were collected, by identity (held so ids stay unique)."""
+    sheets: list[_SheetNode] = field(default_factory=list)
+    """The page's stylesheets, for the render model."""
+    base: str = ""
+    """The page's base URL (``<base href>``)."""
     pending_fonts: list[tuple[str, _Entry]] = field(default_factory=list)
+    pending_images: list[tuple[str, str, _Entry]] = field(default_factory=list)
+    """CSS images whose fetch depends on the cascade: key, absolute URL, entry."""
     pruned: dict[str, str] = field(default_factory=dict)
     """What was left out and why; recorded only with :attr:`CrawlOptions.explain`."""
     counter: int = 0
@@ -284,7 +315,7 @@ class Crawler:
             self._walk_html(walk, doc, page_url, Weight.HEAD_STYLESHEET, depth=1)
         finally:
             sys.setrecursionlimit(limit)
-        self._settle_fonts(walk)
+        self._settle_render(walk)
         pruned = tuple((url, why) for url, why in walk.pruned.items() if url not in walk.entries)
         manifest = PageManifest(
             key=key, url=manifest_key(page_url), resources=self._resources(walk), pruned=pruned
@@ -308,33 +339,68 @@ class Crawler:
             text = ""
         return parse_html(text)
 
-    def _settle_fonts(self, walk: _PageWalk) -> None:
-        """Keep the ``@font-face`` sources that some element's computed font selects (CSS Fonts
-        4 §5.2, approximated by :mod:`push_manifest.prune`)."""
-        if not walk.pending_fonts or walk.index is None:
+    def _settle_render(self, walk: _PageWalk) -> None:
+        """Keep the CSS images and ``@font-face`` sources that the render model says the page
+        fetches (:mod:`push_manifest.render`); record why the others were left out."""
+        if walk.index is None or not (walk.pending_fonts or walk.pending_images):
             return
-        applied = _MATCHER.font_uses(walk.font_uses, walk.index)
-        faces = [
-            (entry.ref.attr("family") or "", entry.ref.attr("weight"), entry.ref.attr("style"))
-            for _, entry in walk.pending_fonts
-        ]
-        for key, entry in walk.pending_fonts:
-            family = entry.ref.attr("family") or ""
-            if font_face_used(family, entry.ref.attr("weight"), entry.ref.attr("style"),
-                              applied, faces):  # fmt: skip
+        rendered = render_page(
+            walk.index,
+            list(_cascade_order(walk.sheets)),
+            walk.viewport,
+            page_base=walk.base or walk.page_url,
+            faces=[entry.ref for _, entry in walk.pending_fonts],
+            images=bool(walk.pending_images),
+        )
+        pending = {url for _, url, _ in walk.pending_images}
+        for url, base in rendered.bases.items():
+            if url not in pending:
+                self._image_through_var(walk, url, base)
+        for key, url, entry in walk.pending_images:
+            if url in rendered.images:
                 walk.add(key, entry)
             elif self.options.explain:
-                face = f"{family!r} {entry.ref.attr('weight') or 'normal'}"
-                walk.pruned.setdefault(key, f"no element's font selects the face {face}")
+                what = entry.ref.attr("property") or "a property"
+                walk.pruned.setdefault(
+                    key, f"no rendered element's {what} computes to it (the cascade at load)"
+                )
+        for (key, entry), use in zip(walk.pending_fonts, rendered.faces, strict=True):
+            if use.fetched:
+                walk.add(key, entry)
+            elif self.options.explain:
+                walk.pruned.setdefault(key, use.reason)
 
-    def _collect_font_uses(self, walk: _PageWalk, doc: _Doc, scope: tuple[str, ...]) -> None:
-        if walk.index is None or id(doc) in walk.font_docs:
+    def _image_through_var(self, walk: _PageWalk, url: str, base: str) -> None:
+        """List an image that only a ``var()`` names, resolved against the stylesheet or page
+        that uses it: no reference of the crawl resolved to it."""
+        template = next((entry for _, _, entry in walk.pending_images), None)
+        if template is None:
             return
-        walk.font_docs[id(doc)] = doc
-        viewport = walk.viewport
-        for use in doc.font_uses:
-            if all(media_matches(query, viewport) for query in scope + use.media):
-                walk.font_uses.append(use)
+        context = replace(template.context, base=base, document=_doc_name(base))
+        ref = Reference(url, Kind.CSS_URL, attrs=template.ref.attrs)
+        target = self._target(walk, ref, context)
+        if target is None:
+            return
+        _, key, fetch, located, _ = target
+        if located.state is FileState.OUTSIDE:
+            return
+        if located.path is not None:
+            walk.dependencies.setdefault(str(located.path), Snapshot(_SEEN[located.state]))
+        weight = weigh(ref, fetch)
+        entry = _Entry(walk.next_order(), fetch, cap(weight, context.cap), ref, context, ())
+        walk.add(key, entry)
+
+    def _collect_rules(
+        self, walk: _PageWalk, doc: _Doc, context: _Context, base: str, encoding: str
+    ) -> list[_SheetNode] | None:
+        """Put a stylesheet in the page's cascade order; return the list its imports go to."""
+        if walk.index is None or context.frame:
+            return None
+        node = _SheetNode(
+            Sheet(doc.rules, base, encoding, context.media, context.layer, _doc_name(base))
+        )
+        (context.sheets if context.sheets is not None else walk.sheets).append(node)
+        return node.imports
 
     # -- documents -------------------------------------------------------------------------
 
@@ -407,11 +473,11 @@ class Crawler:
 
     def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
         prune = self.options.prune
-        parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback, keep_fonts=prune)
+        parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback, keep_rules=prune)
         refs = tuple(scan_css(parsed, self.options.viewport))
         warnings = _decode_warnings(data, parsed.encoding, document, stylesheet=True)
-        uses = tuple(scan_font_uses(parsed)) if prune else ()
-        return _Doc(refs, parsed.encoding, warnings + _css_warnings(parsed, document), uses)
+        rules = tuple(scan_style_rules(parsed)) if prune else ()
+        return _Doc(refs, parsed.encoding, warnings + _css_warnings(parsed, document), rules)
 
     def _scan_js(self, data: bytes, document: str, fallback: str) -> _Doc:
         return _Doc(tuple(scan_js(data)), "utf-8", _js_warnings(data, document))
@@ -429,10 +495,10 @@ class Crawler:
                 if item.kind is InlineKind.STYLE_ATTRIBUTE:
                     parsed = parse_style_attribute(item.text)
                 else:
-                    parsed = parse_stylesheet(item.text, keep_fonts=prune)
+                    parsed = parse_stylesheet(item.text, keep_rules=prune)
                 refs = tuple(scan_css(parsed, self.options.viewport))
-                uses = tuple(scan_font_uses(parsed)) if prune else ()
-                doc = _Doc(refs, warnings=_css_warnings(parsed, ""), font_uses=uses)
+                rules = tuple(scan_style_rules(parsed)) if prune else ()
+                doc = _Doc(refs, warnings=_css_warnings(parsed, ""), rules=rules)
             self._inline.put(key, doc)
         for relative in doc.warnings:
             line = relative.line + max(item.line - 1, 0)
@@ -462,6 +528,8 @@ class Crawler:
                     base_seen = True
                     base = absolute(item.href, doc_url) or doc_url
                     context = replace(context, base=base, page_base=base)
+                    if not frame and doc_url == walk.page_url:
+                        walk.base = base
             elif isinstance(item, InlineText):
                 self._inline_item(walk, item, context)
             else:
@@ -488,8 +556,9 @@ class Crawler:
             if item.kind is InlineKind.STYLE_ATTRIBUTE:
                 # Chromium resolves a style attribute's url() as UTF-8 in any page encoding.
                 inner = replace(inner, encoding="utf-8")
-            if not context.frame:
-                self._collect_font_uses(walk, inline, inner.media)
+            if item.kind is not InlineKind.STYLE_ATTRIBUTE:
+                sheets = self._collect_rules(walk, inline, inner, context.base, context.encoding)
+                inner = replace(inner, sheets=sheets, layer=None)
         self._visit_all(walk, refs, inner)
 
     def _visit_all(
@@ -627,12 +696,12 @@ class Crawler:
                 )
             return
         selector = ref.attr("selector")
-        index = context.index if context.frame else walk.index
         if (
-            index is not None
+            context.frame
+            and context.index is not None
             and selector is not None
             and ref.kind in _RENDER_DEPENDENT
-            and not _MATCHER.any_match(selector, index)
+            and not _MATCHER.any_match(selector, context.index)
         ):
             if self.options.explain:
                 walk.pruned.setdefault(key, f"no element matches {selector!r}")
@@ -666,6 +735,8 @@ class Crawler:
         entry = _Entry(walk.next_order(), fetch, weight, ref, context, scope)
         if ref.kind is Kind.CSS_FONT_FACE and walk.index is not None:
             walk.pending_fonts.append((key, entry))
+        elif walk.index is not None and not context.frame and _cascaded(ref):
+            walk.pending_images.append((key, url, entry))
         else:
             walk.add(key, entry)
         if located.path is None or located.state is not FileState.FILE:
@@ -701,9 +772,10 @@ class Crawler:
         if ref.kind in _FOLLOWED_AS_CSS:
             walk.followed[url] = inner.cap
             css = self._document(walk, "css", path, document, inner.encoding)
-            if not inner.frame:
-                self._collect_font_uses(walk, css, inner.media)
-            inner = replace(inner, base=url, document=document, encoding=css.encoding)
+            layer = _import_layer(ref, inner.layer)
+            inner = replace(inner, base=url, document=document, encoding=css.encoding, layer=layer)
+            sheets = self._collect_rules(walk, css, inner, url, css.encoding)
+            inner = replace(inner, sheets=sheets)
             self._visit_all(walk, css.items, inner, stylesheet=True)
         elif ref.kind is Kind.HTML_IMPORT:
             walk.followed[url] = inner.cap
@@ -752,6 +824,29 @@ class Crawler:
             )
             for key, entry in ordered
         )
+
+
+def _cascaded(ref: Reference) -> bool:
+    """A CSS image a declaration of a style rule or ``style`` attribute asks for: fetched only
+    if that declaration wins the cascade on a rendered element (keyframes: when they run)."""
+    return (
+        ref.kind in _CASCADED and ref.attr("property") is not None and ref.attr("keyframes") is None
+    )
+
+
+_CASCADED = frozenset({Kind.CSS_URL, Kind.CSS_IMAGE_SET})
+
+
+def _import_layer(ref: Reference, outer: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The cascade layer an imported sheet goes in: ``@import … layer(a.b)`` nests ``a.b`` in
+    the importer's layer; ``layer`` alone makes an anonymous one (CSS Cascade 5 §6.4.2)."""
+    if ref.kind is not Kind.CSS_IMPORT:
+        return None
+    name = ref.attr("layer")
+    if name is None:
+        return outer
+    path = tuple(name.split(".")) if name else (f"\0{ref.line}:{ref.url}",)
+    return (*(outer or ()), *path)
 
 
 def _decode_warnings(

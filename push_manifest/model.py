@@ -125,6 +125,28 @@ def attrs(mapping: Mapping[str, str | None]) -> Attrs:
 
 @pickled_as_values
 @dataclass(frozen=True, slots=True)
+class StyleRule:
+    """A style rule's declarations that can make a browser fetch, as the CSS scanner found
+    them, for the render model (:mod:`push_manifest.render`) to run the cascade over.
+
+    ``selector``: the selector list, CSS Nesting resolved; None for a layer that is only
+    declared (``@layer a;``, or the start of an ``@layer`` block), which orders layers.
+    ``declarations``: ``;``-separated, as written (``!important`` kept). ``media``: the
+    enclosing ``@media`` query lists. ``layer``: the cascade layer's name path inside its
+    stylesheet (None: unlayered).
+    """
+
+    selector: str | None
+    declarations: str
+    media: tuple[str, ...] = ()
+    layer: tuple[str, ...] | None = None
+    conditional: bool = False
+    """Inside an ``@container`` rule, which the render model does not evaluate: what it
+    fetches is listed, and it overrides nothing."""
+
+
+@pickled_as_values
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A URL as written in a document, and where it was written.
 

@@ -211,7 +211,7 @@ def site(make_site: SiteMaker) -> Path:
     return make_site(
         {
             "index.html": '<link rel="stylesheet" href="css/app.css"><script src="js/app.js">'
-            '</script><img src="img/hero.png"><img src="img/logo.png">',
+            '</script><img src="img/hero.png"><img src="img/logo.png"><p>Text in font x</p>',
             "css/app.css": '@import "base.css"; body { background: url(../img/bg.png) }',
             "css/base.css": "@font-face { font-family: x; src: url(../f.woff2) format('woff2') }"
             " html { font-family: x }",

@@ -189,7 +189,7 @@ def test_format_and_warnings_are_kept() -> None:
 def test_depth_from_a_real_crawl(make_site: SiteMaker) -> None:
     root = make_site(
         {
-            "index.html": '<link rel="stylesheet" href="a.css"><img src="i.png">',
+            "index.html": '<link rel="stylesheet" href="a.css"><img src="i.png"><p>text</p>',
             "a.css": '@import "b.css"; body { background: url(bg.png) }',
             "b.css": "@font-face { font-family: x; src: url(f.woff2) format('woff2') }"
             " body { font-family: x }",

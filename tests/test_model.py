@@ -12,10 +12,10 @@ from push_manifest.model import (
     PageManifest,
     Reference,
     Resource,
+    StyleRule,
     Viewport,
     WarningCode,
 )
-from push_manifest.scanners.css import FontUse
 
 
 def test_results_pickle_as_their_values_and_come_back_equal() -> None:
@@ -25,7 +25,7 @@ def test_results_pickle_as_their_values_and_come_back_equal() -> None:
         PageManifest("index.html", "/index.html", (resource,), (("/b.png", "why"),)),
         Reference("a.css", Kind.HTML_STYLESHEET, line=3, attrs=(("media", "print"),)),
         CrawlWarning(WarningCode.MISSING, "index.html", "gone", reference="x", line=2),
-        FontUse(("inter",), "700", "normal", ".a", ("screen",), custom=(("--f", "x"),)),
+        StyleRule(".a", "font-weight: 700; --f: url(x.png)", ("screen",), ("base", "top")),
         Snapshot("file", 10, 20, "digest"),
         Viewport(800, 600, 2.0),
     ]

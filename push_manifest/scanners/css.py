@@ -9,46 +9,47 @@ where behaviour was checked against Chromium 156 (the browser the project is jud
 - ``url()`` in the declarations of style rules at any depth: inside conditional group rules
   (``@media``, ``@supports``, ``@container``), ``@layer``, ``@scope`` (whose bare
   declarations style the scoping root), ``@starting-style``, CSS Nesting, and keyframe rules
-  (fetched when the animation runs). ``@supports`` is taken as true. Ignored as Chromium
+  (fetched when the animation runs). ``@supports`` and ``@import … supports()`` are evaluated
+  against what Chromium supports (:mod:`~push_manifest.scanners.supports`). Ignored as Chromium
   ignores them: ``@page`` (print only), ``@document`` and other unknown at-rules, declarations
   outside a style rule, ``@font-face`` and ``@keyframes`` nested in a style rule;
 - ``image-set()``: the one candidate a browser picks (CSS Images 4 §2.2);
 - ``@font-face``: the one source a browser fetches (CSS Fonts 4 §4.3).
 
-:func:`scan_font_uses` yields, from the same walk, the ``font-family``, ``font-weight``,
-``font-style`` and ``font`` declarations of each rule (:class:`FontUse`), which say which
-``@font-face`` rules a page can need.
+:func:`scan_style_rules` yields, from the same walk, each style rule's declarations that the
+render model reads (:class:`~push_manifest.model.StyleRule`: what fetches, what chooses fonts,
+``display``, custom properties) with its ``@media`` and ``@layer`` scope, for
+:mod:`push_manifest.render` to decide which of the URLs found here a page really fetches.
 
 Custom properties (``--x: url(a.png)``) are scanned too: the browser fetches their URLs when a
-``var()`` uses them, which this scanner cannot see.
+``var()`` uses them, which the render model decides.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any, Final
 
 import tinycss2
 import webencodings
-from tinycss2.ast import FunctionBlock
 from tinycss2.bytes import decode_stylesheet_bytes
 from tinycss2.serializer import serialize_identifier
 
-from push_manifest.model import Attrs, Kind, Reference, Viewport, attrs, pickled_as_values
+from push_manifest.model import Attrs, Kind, Reference, StyleRule, Viewport, attrs
 from push_manifest.scanners.reduce import (
-    FONT_PROPERTIES,
-    FontRule,
+    PLAIN_RULE_MARKER,
+    RENDER_PROPERTIES,
+    PlainRule,
     reduce_stylesheet,
-    reduce_stylesheet_for_fonts,
+    reduce_stylesheet_for_rules,
 )
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
+from push_manifest.scanners.supports import supports_condition
 
 __all__ = [
-    "FontUse",
+    "CSS_WIDE_KEYWORDS",
     "ParsedCss",
     "might_have_references",
     "parse_style_attribute",
@@ -56,7 +57,10 @@ __all__ = [
     "parse_stylesheet_bytes",
     "reduce_stylesheet",
     "scan_css",
-    "scan_font_uses",
+    "scan_style_rules",
+    "split_commas",
+    "text",
+    "value_urls",
 ]
 
 Node = Any
@@ -76,40 +80,40 @@ class ParsedCss:
     errors: tuple[tuple[int, str], ...]
     encoding: str = "utf-8"
     declarations_only: bool = False
-    font_rules: tuple[FontRule, ...] = ()
+    plain_rules: tuple[PlainRule, ...] = ()
     """Plain rules the fast path took out of ``nodes`` for :func:`scan_font_uses`."""
 
 
 def parse_stylesheet_bytes(
-    data: bytes, fallback_encoding: str = "utf-8", *, reduce: bool = True, keep_fonts: bool = False
+    data: bytes, fallback_encoding: str = "utf-8", *, reduce: bool = True, keep_rules: bool = False
 ) -> ParsedCss:
     """Decode and parse a stylesheet file (CSS Syntax 3 §3.2 *determine the fallback encoding*).
 
     A BOM wins, then ``@charset``, then ``fallback_encoding`` (the referring document's
     encoding, an encoding label), then UTF-8; bad bytes become U+FFFD. Never raises.
-    ``reduce`` and ``keep_fonts`` as for :func:`parse_stylesheet`.
+    ``reduce`` and ``keep_rules`` as for :func:`parse_stylesheet`.
     """
     environment = webencodings.lookup(fallback_encoding)
     text, encoding = decode_stylesheet_bytes(data, environment_encoding=environment)
-    parsed = parse_stylesheet(text, reduce=reduce, keep_fonts=keep_fonts)
+    parsed = parse_stylesheet(text, reduce=reduce, keep_rules=keep_rules)
     return replace(parsed, encoding=encoding.name)
 
 
-def parse_stylesheet(text: str, *, reduce: bool = True, keep_fonts: bool = False) -> ParsedCss:
+def parse_stylesheet(text: str, *, reduce: bool = True, keep_rules: bool = False) -> ParsedCss:
     """Parse a stylesheet's text (CSS Syntax 3 §5.3.3 *parse a stylesheet*).
 
     With ``reduce``, top-level rules that provably hold no reference are blanked out first
     (:func:`reduce_stylesheet`), so tinycss2 tokenizes only the rules that matter; with
-    ``keep_fonts`` too, rules that declare fonts are kept (plain ones as ``font_rules``, not
-    tokenized: :func:`~push_manifest.scanners.reduce.reduce_stylesheet_for_fonts`), so that
+    ``keep_rules`` too, rules that declare fonts are kept (plain ones as ``plain_rules``, not
+    tokenized: :func:`~push_manifest.scanners.reduce.reduce_stylesheet_for_rules`), so that
     :func:`scan_font_uses` finds what the full parse finds.
     """
     reduced: str | None = None
-    font_rules: list[FontRule] = []
-    if reduce and keep_fonts:
-        split = reduce_stylesheet_for_fonts(text)
+    plain_rules: list[PlainRule] = []
+    if reduce and keep_rules:
+        split = reduce_stylesheet_for_rules(text)
         if split is not None:
-            reduced, font_rules = split
+            reduced, plain_rules = split
     elif reduce:
         reduced = reduce_stylesheet(text)
     rules = tinycss2.parse_stylesheet(
@@ -120,7 +124,7 @@ def parse_stylesheet(text: str, *, reduce: bool = True, keep_fonts: bool = False
         # tinycss2 reports nothing for EOF inside a comment; CSS Syntax 3 §4.3.2 calls it a
         # parse error, and everything after the "/*" is lost.
         errors += ((text.count("\n", 0, text.rfind("/*")) + 1, "EOF in comment"),)
-    return ParsedCss(tuple(rules), errors, font_rules=tuple(font_rules))
+    return ParsedCss(tuple(rules), errors, plain_rules=tuple(plain_rules))
 
 
 _OPEN_COMMENT: Final = re.compile(r"/\*(?:(?!\*/).)*\Z", re.DOTALL)
@@ -187,6 +191,11 @@ class _Context:
     """Declarations here style elements (inside a style rule, keyframe rule or attribute)."""
     rules: bool = True
     """Qualified rules here are style rules (or keyframe rules inside ``@keyframes``)."""
+    layer: tuple[str, ...] | None = None
+    """The cascade layer (CSS Cascade 5 §6.4) the rules here belong to, outermost name first;
+    anonymous layers are named ``\0<line>:<column>``; None outside any layer."""
+    conditional: bool = False
+    """Inside ``@container``, whose condition depends on layout."""
 
 
 _GROUP_RULES: Final = frozenset(
@@ -281,7 +290,7 @@ def _walk(
                 imports_allowed = False
             if node.content is None or context.keyframes is not None:
                 continue
-            if name in _GROUP_RULES and context.rules:
+            if name in _GROUP_RULES and context.rules and _applies(node):
                 stack.append((iter(_block(node.content)), _group_context(node, context)))
             elif not context.style_rule and context.rules:
                 if name == "font-face":
@@ -299,8 +308,21 @@ def _rule_context(rule: Node, context: _Context) -> _Context | None:
         return replace(context, declarations=True, rules=False)
     # Hot (every style rule): built directly, dataclasses.replace costs twice as much.
     return _Context(
-        context.media, _Link(rule.prelude, context.preludes), None, True, True, context.rules
+        context.media,
+        _Link(rule.prelude, context.preludes),
+        None,
+        True,
+        True,
+        context.rules,
+        context.layer,
+        context.conditional,
     )
+
+
+def _applies(rule: Node) -> bool:
+    """False for an ``@supports`` rule whose condition Chromium finds false: its rules never
+    apply (CSS Conditional 3 §2.2)."""
+    return rule.lower_at_keyword != "supports" or supports_condition(rule.prelude)
 
 
 def _group_context(rule: Node, context: _Context) -> _Context:
@@ -315,7 +337,24 @@ def _group_context(rule: Node, context: _Context) -> _Context:
         root = next((token for token in rule.prelude if token.type != "whitespace"), None)
         prelude = root.content if root is not None and root.type == "() block" else _SCOPE
         return replace(context, preludes=_Link(prelude, context.preludes), declarations=True)
+    if rule.lower_at_keyword == "container":
+        return replace(context, conditional=True)
+    if rule.lower_at_keyword == "layer":
+        names = layer_names(rule.prelude)
+        name = names[0] if names else (f"\0{rule.source_line}:{rule.source_column}",)
+        return replace(context, layer=(*(context.layer or ()), *name))
     return context
+
+
+def layer_names(prelude: Sequence[Node]) -> list[tuple[str, ...]]:
+    """The layer names of an ``@layer`` prelude (CSS Cascade 5 §6.4.2), each split at its dots:
+    ``a.b, c`` gives ``[("a", "b"), ("c",)]``; ``[]`` for an anonymous layer."""
+    names = []
+    for item in _split_commas(prelude):
+        words = "".join(token.serialize() for token in item if token.type != "whitespace")
+        if words:
+            names.append(tuple(words.split(".")))
+    return names
 
 
 _SCOPE: Final = tinycss2.parse_component_value_list(":scope")
@@ -378,7 +417,10 @@ def _import(rule: Node, context: _Context) -> Iterator[Reference]:
         _skip_whitespace(tokens)
     supports = None
     if tokens and tokens[0].type == "function" and tokens[0].lower_name == "supports":
-        supports = _text(tokens.pop(0).arguments)
+        condition = tokens.pop(0).arguments
+        if not supports_condition(condition):
+            return  # the browser does not load it (CSS Cascade 5 §2.1)
+        supports = _text(condition)
     query = _text(tokens)
     yield Reference(
         url,
@@ -427,7 +469,21 @@ def _declaration(
 ) -> Iterator[Reference]:
     name = declaration.name if declaration.name.startswith("--") else declaration.lower_name
     found: tuple[Attrs, tuple[str, ...]] | None = None
-    for token in _references_in(declaration.value):
+    for url, line, kind in value_urls(declaration.value, viewport):
+        if found is None:
+            selector = _selector(context.preludes, selectors) if context.preludes else None
+            found = (
+                attrs({"property": name, "selector": selector, "keyframes": context.keyframes}),
+                _values(context.media),
+            )
+        yield Reference(url, kind, line=line, attrs=found[0], media=found[1])
+
+
+def value_urls(tokens: Iterable[Node], viewport: Viewport) -> Iterator[tuple[str, int, Kind]]:
+    """The URLs a browser fetches for a property value, as written, with their line and kind:
+    each ``url()`` and ``src()``, and the candidate of each ``image-set()`` that the browser
+    picks at ``viewport`` (CSS Images 4 §2.2); empty URLs left out."""
+    for token in _references_in(tokens):
         kind = Kind.CSS_URL
         if token.type == "function" and token.lower_name in _IMAGE_SET_FUNCTIONS:
             kind = Kind.CSS_IMAGE_SET
@@ -436,16 +492,8 @@ def _declaration(
             chosen = (url, token.source_line)
         else:
             chosen = None
-        if chosen is None or _is_blank(chosen[0]):
-            continue
-        if found is None:
-            selector = _selector(context.preludes, selectors) if context.preludes else None
-            found = (
-                attrs({"property": name, "selector": selector, "keyframes": context.keyframes}),
-                _values(context.media),
-            )
-        url, line = chosen
-        yield Reference(url, kind, line=line, attrs=found[0], media=found[1])
+        if chosen is not None and not _is_blank(chosen[0]):
+            yield chosen[0], chosen[1], kind
 
 
 def _references_in(tokens: Iterable[Node]) -> Iterator[Node]:
@@ -524,6 +572,8 @@ class _FontSource:
     """None for ``local()``: a valid entry that cannot be pushed."""
     format: str | None = None
     line: int = 0
+    local: str | None = None
+    """For ``local()``: the family name."""
 
 
 _FONT_FORMATS: Final = frozenset(
@@ -574,6 +624,8 @@ def _font_face(rule: Node, context: _Context) -> Iterator[Reference]:
     WOFF2. ``local()`` entries are skipped (assumed not installed); a ``url()`` without
     ``format()`` whose URL ends in ``.eot`` is skipped as Chromium does (the IE hack
     ``a.eot?#iefix`` with no format is fetched). Without ``font-family`` the rule is unused.
+    The ``local()`` names before that source go in the ``local`` attr, newline-separated: the
+    render model skips the download when one is installed.
     """
     found: dict[str, str | None] = {}
     sources: list[_FontSource] | None = None
@@ -589,13 +641,17 @@ def _font_face(rule: Node, context: _Context) -> Iterator[Reference]:
             found[name.removeprefix("font-")] = _text(declaration.value) or None
     if not found.get("family") or sources is None:
         return
+    local: list[str] = []
     for source in sources:
+        if source.local is not None:
+            local.append(source.local)
         if source.url is None or _is_blank(source.url):
             continue
         lowered = source.url.lower()
         if source.format is None and lowered.endswith(".eot") and not lowered.startswith("data:"):
             continue
         found["format"] = source.format
+        found["local"] = "\n".join(local) or None
         yield Reference(
             source.url,
             Kind.CSS_FONT_FACE,
@@ -623,7 +679,9 @@ def _font_source(tokens: list[Node]) -> _FontSource | None:
         return None
     first, rest = tokens[0], tokens[1:]
     if first.type == "function" and first.lower_name == "local":
-        return _FontSource(None) if not rest and _is_family_name(first.arguments) else None
+        if rest or not _is_family_name(first.arguments):
+            return None
+        return _FontSource(None, local=_family(first.arguments))
     url = _url_of(first)
     if url is None or (first.type == "function" and _has_modifiers(first)):
         return None
@@ -678,94 +736,24 @@ def _family(value: Sequence[Node]) -> str:
     return _text(value)
 
 
-@pickled_as_values
-@dataclass(frozen=True, slots=True)
-class FontUse:
-    """The font declarations of one rule: what an element it applies to asks of fonts.
+def scan_style_rules(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[StyleRule]:
+    """Yield the style rules of ``parsed`` that declare what the render model reads, in source
+    order (the cascade's order of appearance), as :class:`~push_manifest.model.StyleRule`:
 
-    Values are as written, lowercased, for a prune step to interpret (``push_manifest.prune``):
+    - each style rule (at any depth: group rules, ``@layer``, ``@scope``, CSS Nesting resolved
+      as :func:`scan_css` resolves it; keyframe rules excepted) with its
+      :data:`~push_manifest.scanners.reduce.RENDER_PROPERTIES` declarations, its custom
+      property declarations and any declaration holding a ``url()`` or ``image-set()``;
+    - a rule with no selector and no declarations for every ``@layer`` block and each name of
+      an ``@layer`` statement, where it appears: layers are ordered by first appearance
+      (CSS Cascade 5 §6.4.3), empty ones included.
 
-    - ``families``: the ``font-family`` list in order, names unquoted; a quoted name that spells
-      a generic family keeps its quotes (``'"serif"'`` is a family called serif, not the
-      generic). ``()`` when unknown: a CSS-wide keyword or ``var()``.
-    - ``weight``, ``style``: ``font-weight`` and ``font-style`` (``"700"``, ``"bolder"``,
-      ``"oblique 10deg"``, ``"var(--w)"``); ``""`` when the rule does not declare them (the
-      element takes them from another rule or its parent).
-    - ``selector``: as :func:`scan_css` gives it; ``None`` for a ``style`` attribute.
-    - ``family_declared``: False for a rule that sets only ``font-weight``/``font-style`` (or
-      only custom properties).
-    - ``custom``: the rule's custom property declarations, ``(name, value)`` as written.
-    - ``pending``: when a font declaration uses ``var()``, the rule's font declarations as
-      written, ``(property, value)`` in order, for :meth:`substitute`.
+    ``media`` scopes the whole sheet; each rule's ``media`` adds its ``@media`` lists. Never
+    raises. ``parsed`` must come from ``parse_stylesheet(…, keep_rules=True)`` (or
+    ``reduce=False``): the default reduction blanks the rules without references.
     """
-
-    families: tuple[str, ...]
-    weight: str = "normal"
-    style: str = "normal"
-    selector: str | None = None
-    media: tuple[str, ...] = ()
-    family_declared: bool = True
-    custom: tuple[tuple[str, str], ...] = ()
-    pending: tuple[tuple[str, str], ...] = ()
-
-    def substitute(self, custom: Mapping[str, Collection[str]]) -> tuple[FontUse, ...]:
-        """The uses this one can compute to, ``var()`` substituted (CSS Variables 1 §3) with
-        each value in ``custom`` (custom property name → the values rules that apply declare),
-        and with the fallback, for elements no such rule reaches. ``(self,)`` when nothing is
-        pending, or when too many combinations or a nested unknown ``var()`` leave it unknown.
-        A ``var()`` with neither value nor fallback makes its declaration ``unset``.
-        """
-        if not self.pending:
-            return (self,)
-        names = sorted({name for _, text in self.pending for name in _var_names(text)})
-        options = [[*sorted(custom.get(name, ())), None] for name in names]
-        if len(names) > _MAX_VARS or any(len(values) > _MAX_VALUES for values in options):
-            return (self,)
-        found: dict[FontUse, None] = {}
-        for choice in itertools.product(*options):
-            values = dict(zip(names, choice, strict=True))
-            declarations = []
-            for name, text in self.pending:
-                tokens = _substitute(tinycss2.parse_component_value_list(text), values, 0)
-                if tokens is _UNKNOWN:
-                    return (self,)
-                declarations.append((name, tokens or _UNSET))
-            families, weight, style = _combine(declarations)
-            if families == _SYSTEM:
-                families = None
-            use = replace(
-                self,
-                families=families or (),
-                weight=weight or "",
-                style=style or "",
-                family_declared=families is not None,
-                pending=(),
-            )
-            found[use] = None
-        return tuple(found)
-
-
-def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[FontUse]:
-    """Yield one :class:`FontUse` per rule that declares ``font-family``, ``font-weight``,
-    ``font-style`` or the ``font`` shorthand (CSS Fonts 4 §2.8), or custom properties (which a
-    ``var()`` in a font declaration may read), in source order, except that the plain rules the
-    fast path took out (``parsed.font_rules``) come last: the cascade takes them as a set.
-
-    Rules are walked as :func:`scan_css` walks them (group rules, ``@scope``, CSS Nesting;
-    ``@media`` lists accumulate in ``media``); keyframes are skipped. Within one rule the last
-    valid declaration of each property wins, ``font`` resetting all three; invalid values are
-    dropped as browsers drop them. A system font (``font: menu``) leaves no web family: such a
-    rule yields nothing unless a later ``font-family`` sets one. Never raises.
-
-    ``parsed`` must come from ``parse_stylesheet(…, keep_fonts=True)`` (or ``reduce=False``):
-    the default reduction blanks rules without references, font declarations included.
-    """
-    if parsed.declarations_only:
-        use = _font_use(parsed.nodes, None, media)
-        if use is not None:
-            yield use
-        return
     selectors: dict[_Link, str] = {}
+    plain = parsed.plain_rules
     stack: list[tuple[Iterator[Node], _Context]] = [(iter(parsed.nodes), _Context(_chain(media)))]
     while stack:
         iterator, context = stack[-1]
@@ -775,414 +763,70 @@ def scan_font_uses(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[F
             continue
         if node.type == "qualified-rule":
             inner = _rule_context(node, context)
-            if inner is None or inner.keyframes is not None or not _may_declare_fonts(node.content):
+            if inner is None or inner.keyframes is not None:
                 continue
-        elif (
-            node.type == "at-rule"
-            and node.lower_at_keyword in _GROUP_RULES
-            and node.content is not None
-            and context.rules
-        ):
+        elif node.type == "at-rule" and context.rules:
+            name = node.lower_at_keyword
+            if name == PLAIN_RULE_MARKER and len(stack) == 1:
+                yield _plain_rule(plain, node, media)
+                continue
+            if name not in _GROUP_RULES or not _applies(node):
+                continue
+            if name == "layer" and node.content is None:
+                for path in layer_names(node.prelude):
+                    yield StyleRule(
+                        None, "", _values(context.media), (*(context.layer or ()), *path)
+                    )
+                continue
+            if node.content is None:
+                continue
             inner = _group_context(node, context)
+            if name == "layer":
+                yield StyleRule(None, "", _values(inner.media), inner.layer)
         else:
             continue
         nodes = _block(node.content)
         if inner.declarations:
-            selector = _selector(inner.preludes, selectors) if inner.preludes else None
-            use = _font_use(nodes, selector, _values(inner.media))
-            if use is not None:
-                yield use
+            declarations = _render_declarations(nodes)
+            if declarations:
+                selector = _selector(inner.preludes, selectors) if inner.preludes else None
+                yield StyleRule(
+                    selector, declarations, _values(inner.media), inner.layer, inner.conditional
+                )
         stack.append((iter(nodes), inner))
-    for selector, declarations in parsed.font_rules:
-        use = _plain_font_use(declarations)
-        if use is not None:
-            yield replace(use, selector=selector, media=media)
 
 
-@lru_cache(maxsize=4096)
-def _plain_font_use(declarations: str) -> FontUse | None:
-    """The use of a :data:`FontRule`'s declarations, without selector; most rules share a
-    handful of font declarations, so each is parsed once per process."""
-    nodes = tinycss2.parse_blocks_contents(declarations, skip_comments=True, skip_whitespace=True)
-    return _font_use(nodes, None, ())
+def _plain_rule(plain: Sequence[PlainRule], marker: Node, media: tuple[str, ...]) -> StyleRule:
+    index = next((token.value for token in marker.prelude if token.type == "number"), 0)
+    selector, declarations = plain[int(index)]
+    return StyleRule(selector, declarations, media)
 
 
-def _may_declare_fonts(tokens: Sequence[Node]) -> bool:
-    """False when a rule's body provably declares no font or custom property and nests no
-    rule."""
-    for token in tokens:
-        kind = token.type
-        if kind == "ident" and token.lower_value.startswith(("font", "--")):
-            return True
-        if kind == "{} block" or kind == "at-keyword":
-            return True
-    return False
-
-
-_SYSTEM: Final = ("<system>",)
-"""``font: menu``: a system font, never a web font."""
-_MAX_VARS: Final = 2
-_MAX_VALUES: Final = 9
-_UNKNOWN: Final[list[Node]] = []
-_UNSET: Final = tinycss2.parse_component_value_list("unset")
-
-
-def _font_use(
-    nodes: Iterable[Node], selector: str | None, media: tuple[str, ...]
-) -> FontUse | None:
-    declarations: list[tuple[str, Sequence[Node]]] = []
-    custom: list[tuple[str, str]] = []
+def _render_declarations(nodes: Iterable[Node]) -> str:
+    """The declarations of a block that the render model reads, ``;``-separated as written."""
+    found = []
     for node in nodes:
         if node.type != "declaration":
             continue
-        if node.name.startswith("--"):
-            custom.append((node.name, _text(node.value)))
-        elif node.lower_name in FONT_PROPERTIES:
-            declarations.append((node.lower_name, node.value))
-    families, weight, style = _combine(declarations)
-    if families == _SYSTEM:
-        families = None
-        if not custom:
-            return None
-    if families is None and weight is None and style is None and not custom:
-        return None
-    pending: tuple[tuple[str, str], ...] = ()
-    if any(_substituted(value) for _, value in declarations):
-        pending = tuple((name, _text(value)) for name, value in declarations)
-    return FontUse(
-        families or (),
-        weight or "",
-        style or "",
-        selector,
-        media,
-        family_declared=families is not None,
-        custom=tuple(custom),
-        pending=pending,
-    )
+        name = node.name if node.name.startswith("--") else node.lower_name
+        if name.startswith("--") or name in RENDER_PROPERTIES or _has_reference(node.value):
+            important = " !important" if node.important else ""
+            found.append(f"{name}:{_text(node.value)}{important}")
+    return ";".join(found)
 
 
-def _combine(
-    declarations: Iterable[tuple[str, Sequence[Node]]],
-) -> tuple[tuple[str, ...] | None, str | None, str | None]:
-    """The family, weight and style a rule's font declarations set (None: not set); the last
-    valid one wins, ``font`` setting all three."""
-    families: tuple[str, ...] | None = None
-    weight: str | None = None
-    style: str | None = None
-    for name, value in declarations:
-        if name == "font-family":
-            declared = _font_families(value)
-            families = families if declared is None else declared
-        elif name == "font-weight":
-            weight = _font_weight(value) or weight
-        elif name == "font-style":
-            style = _font_style(value) or style
-        elif name == "font" and _inherits(value):
-            families = weight = style = None
-        elif name == "font":
-            shorthand = _font_shorthand(value)
-            if shorthand is not None:
-                families, weight, style = shorthand
-    return families, weight, style
+def _has_reference(tokens: Iterable[Node]) -> bool:
+    return next(_references_in(tokens), None) is not None
 
 
-def _inherits(value: Sequence[Node]) -> bool:
-    """True for ``inherit``, ``unset``, ``revert`` (…): the font properties all inherit, so
-    such a declaration computes to the parent's values, as if the rule did not set them."""
-    tokens = _significant(value)
-    return _is_wide_keyword(tokens) and tokens[0].lower_value != "initial"
+def parse_declarations(text: str) -> list[Node]:
+    """The declarations of a ``;``-separated declaration list (a :class:`StyleRule`'s, or a
+    ``style`` attribute's), as tinycss2 parses them; invalid ones dropped."""
+    nodes = tinycss2.parse_blocks_contents(text, skip_comments=True, skip_whitespace=True)
+    return [node for node in nodes if node.type == "declaration"]
 
 
-def _var_names(text: str) -> set[str]:
-    """The custom properties ``var()`` names in a value, nested ones included."""
-    names = set()
-    for token in _preorder(tinycss2.parse_component_value_list(text)):
-        if token.type == "function" and token.lower_name == "var":
-            name = next((arg for arg in token.arguments if arg.type != "whitespace"), None)
-            if name is not None and name.type == "ident":
-                names.add(name.value)
-    return names
-
-
-def _substitute(tokens: Sequence[Node], values: Mapping[str, str | None], depth: int) -> list[Node]:
-    """``tokens`` with each ``var()`` replaced by ``values[name]`` or its fallback (None in
-    ``values``: not set); ``[]`` when invalid at computed-value time, :data:`_UNKNOWN` when a
-    name is not in ``values`` or substitution nests too deep."""
-    out: list[Node] = []
-    for token in tokens:
-        if token.type == "function" and token.lower_name == "var":
-            replacement = _var_value(token, values)
-            if replacement is None:
-                return []
-            if replacement is _UNKNOWN or depth > 8:
-                return _UNKNOWN
-            replacement = _substitute(replacement, values, depth + 1)
-            if not replacement:
-                return replacement
-            out.extend(replacement)
-        elif token.type == "function" and _substituted(token.arguments):
-            arguments = _substitute(token.arguments, values, depth)
-            if not arguments:
-                return arguments
-            out.append(FunctionBlock(token.source_line, token.source_column, token.name, arguments))
-        else:
-            out.append(token)
-    return out
-
-
-def _var_value(function: Node, values: Mapping[str, str | None]) -> list[Node] | None:
-    """The tokens ``var(--name, fallback)`` stands for: the value, the fallback (None when
-    there is none), or :data:`_UNKNOWN`."""
-    head, _, fallback = _partition_comma(function.arguments)
-    names = [token for token in head if token.type != "whitespace"]
-    if len(names) != 1 or names[0].type != "ident" or names[0].value not in values:
-        return _UNKNOWN
-    value = values[names[0].value]
-    if value is not None:
-        return list(tinycss2.parse_component_value_list(value))
-    return fallback
-
-
-def _partition_comma(tokens: Sequence[Node]) -> tuple[list[Node], bool, list[Node] | None]:
-    """Split at the first top-level comma; the part after it without surrounding whitespace."""
-    for index, token in enumerate(tokens):
-        if token.type == "literal" and token.value == ",":
-            after = list(tokens[index + 1 :])
-            while after and after[0].type == "whitespace":
-                after.pop(0)
-            while after and after[-1].type == "whitespace":
-                after.pop()
-            return list(tokens[:index]), True, after
-    return list(tokens), False, None
-
-
-GENERIC_FAMILIES: Final = frozenset(  # CSS Fonts 4 §2.1.1 generic families, and WebKit's
-    {
-        "serif",
-        "sans-serif",
-        "monospace",
-        "cursive",
-        "fantasy",
-        "system-ui",
-        "ui-serif",
-        "ui-sans-serif",
-        "ui-monospace",
-        "ui-rounded",
-        "math",
-        "emoji",
-        "fangsong",
-        "-webkit-body",
-        "-webkit-pictograph",
-    }
-)
-"""``<generic-family>`` keywords (CSS Fonts 4 §2.1.1), and the ones Chromium adds."""
-_SYSTEM_FONTS: Final = frozenset(
-    {"caption", "icon", "menu", "message-box", "small-caption", "status-bar"}
-)
-_SUBSTITUTIONS: Final = frozenset({"var", "env", "attr"})
-_MATH_FUNCTIONS: Final = frozenset(
-    {"calc", "min", "max", "clamp", "round", "mod", "rem", "abs", "sign", "-webkit-calc"}
-)
-
-
-def _substituted(tokens: Iterable[Node]) -> bool:
-    """True when ``var()``, ``env()`` or ``attr()`` occurs: the value is known at computed
-    time only."""
-    stack = [tokens]
-    while stack:
-        for token in stack.pop():
-            kind = token.type
-            if kind == "function":
-                if token.lower_name in _SUBSTITUTIONS:
-                    return True
-                stack.append(token.arguments)
-            elif kind in _BRACKETS:
-                stack.append(token.content)
-    return False
-
-
-def _significant(tokens: Iterable[Node]) -> list[Node]:
-    return [token for token in tokens if token.type not in ("whitespace", "comment")]
-
-
-def _font_families(value: Sequence[Node]) -> tuple[str, ...] | None:
-    """A ``font-family`` value (CSS Fonts 4 §2.1): the family names lowercased, ``()`` when
-    unknown until computed time, None when invalid."""
-    if _substituted(value):
-        return ()
-    items = [_significant(item) for item in _split_commas(value)]
-    if len(items) == 1 and _is_wide_keyword(items[0]):
-        # font-family inherits: inherit/unset/revert take the parent's value, as if the rule
-        # did not set it; initial is the UA's default, a generic family.
-        return ("serif",) if items[0][0].lower_value == "initial" else None
-    families = []
-    for item in items:
-        if len(item) == 1 and item[0].type == "string":
-            name = item[0].value.lower()
-            families.append(f'"{name}"' if name in GENERIC_FAMILIES else name)
-        elif item and all(token.type == "ident" for token in item):
-            if len(item) == 1 and item[0].lower_value in _CSS_WIDE_KEYWORDS:
-                return None
-            families.append(" ".join(token.value.lower() for token in item))
-        else:
-            return None
-    return tuple(families)
-
-
-_WEIGHT_KEYWORDS: Final = frozenset({"normal", "bold", "bolder", "lighter"})
-
-
-def _font_weight(value: Sequence[Node]) -> str | None:
-    """A ``font-weight`` value (CSS Fonts 4 §2.2) as written, None when invalid."""
-    tokens = _significant(value)
-    if _substituted(tokens):
-        return _text(value)
-    if len(tokens) != 1:
-        return None
-    token = tokens[0]
-    if token.type == "ident" and token.lower_value in _CSS_WIDE_KEYWORDS:
-        return "normal" if token.lower_value == "initial" else None  # inherited: as unset
-    if token.type == "ident" and token.lower_value in _WEIGHT_KEYWORDS:
-        return token.lower_value  # type: ignore[no-any-return]
-    if token.type == "number" and 1 <= token.value <= 1000:
-        return _number(token.value)
-    if token.type == "function" and token.lower_name in _MATH_FUNCTIONS:
-        return _text(value).lower()
-    return None
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
-
-
-def _font_style(value: Sequence[Node]) -> str | None:
-    """A ``font-style`` value (CSS Fonts 4 §2.4) as written, None when invalid."""
-    tokens = _significant(value)
-    if _substituted(tokens):
-        return _text(value)
-    if not tokens or tokens[0].type != "ident":
-        return None
-    keyword: str = tokens[0].lower_value
-    if len(tokens) == 1 and keyword in _CSS_WIDE_KEYWORDS:
-        return "normal" if keyword == "initial" else None  # inherited: as unset
-    if len(tokens) == 1 and keyword in _STYLE_VALUES:
-        return keyword
-    if keyword == "oblique" and len(tokens) == 2 and _is_angle(tokens[1]):
-        return f"oblique {tokens[1].serialize()}"
-    return None
-
-
-_STYLE_KEYWORDS: Final = frozenset({"italic", "oblique"})
-_STYLE_VALUES: Final = _STYLE_KEYWORDS | {"normal"}
-_WIDTH_KEYWORDS: Final = frozenset(
-    {
-        "ultra-condensed",
-        "extra-condensed",
-        "condensed",
-        "semi-condensed",
-        "semi-expanded",
-        "expanded",
-        "extra-expanded",
-        "ultra-expanded",
-    }
-)
-_SIZE_KEYWORDS: Final = frozenset(
-    {
-        "xx-small",
-        "x-small",
-        "small",
-        "medium",
-        "large",
-        "x-large",
-        "xx-large",
-        "xxx-large",
-        "larger",
-        "smaller",
-    }
-)
-
-
-def _font_shorthand(value: Sequence[Node]) -> tuple[tuple[str, ...], str, str] | None:
-    """The family, weight and style a ``font`` shorthand sets (CSS Fonts 4 §2.8), or None
-    when it is invalid:
-
-    ``[ [ <font-style> || <font-variant-css2> || <font-weight> || <font-width-css3> ]?
-    <font-size> [ / <line-height> ]? <font-family># ] | <system-family-name>``
-
-    Omitted style and weight reset to ``normal``. With ``var()`` or a CSS-wide keyword all
-    three are unknown: the families are ``()``, weight and style the value as written.
-    """
-    tokens = _significant(value)
-    if not tokens:
-        return None
-    if _substituted(tokens) or _is_wide_keyword(tokens):
-        written = _text(value).lower()
-        return (), written, written
-    if len(tokens) == 1 and tokens[0].type == "ident" and tokens[0].lower_value in _SYSTEM_FONTS:
-        return _SYSTEM, "normal", "normal"
-    weight = style = None
-    seen = 0
-    index = 0
-    # At most one value of each of the four properties, ``normal`` standing for any of them.
-    while index < len(tokens) and seen < 4:
-        token = tokens[index]
-        keyword = token.lower_value if token.type == "ident" else None
-        if keyword == "normal":
-            pass
-        elif keyword in _STYLE_KEYWORDS and style is None:
-            style = keyword
-            following: Node = tokens[index + 1] if index + 1 < len(tokens) else None
-            if keyword == "oblique" and _is_angle(following):
-                style = f"oblique {following.serialize()}"
-                index += 1
-        elif keyword in _WEIGHT_KEYWORDS and weight is None:
-            weight = keyword
-        elif token.type == "number" and 1 <= token.value <= 1000 and weight is None:
-            weight = _number(token.value)
-        elif keyword == "small-caps" or keyword in _WIDTH_KEYWORDS:
-            pass
-        else:
-            break
-        seen += 1
-        index += 1
-    if index >= len(tokens) or not _is_font_size(tokens[index]):
-        return None
-    index += 1
-    if index < len(tokens) and tokens[index].type == "literal" and tokens[index].value == "/":
-        if index + 1 >= len(tokens):
-            return None
-        index += 2
-    families = _font_families(tokens[index:])
-    if not families:
-        return None
-    return families, weight or "normal", style or "normal"
-
-
-def _is_wide_keyword(tokens: Sequence[Node]) -> bool:
-    return (
-        len(tokens) == 1
-        and tokens[0].type == "ident"
-        and tokens[0].lower_value in _CSS_WIDE_KEYWORDS
-    )
-
-
-def _is_angle(token: Node) -> bool:
-    return (
-        token is not None
-        and token.type == "dimension"
-        and token.lower_unit in ("deg", "grad", "rad", "turn")
-    )
-
-
-def _is_font_size(token: Node) -> bool:
-    """``<font-size>``: a length or percentage (CSS Fonts 4 §2.5), a size keyword, or math."""
-    if token.type in ("dimension", "percentage"):
-        return True
-    if token.type == "number":
-        return bool(token.value == 0)
-    if token.type == "ident":
-        return token.lower_value in _SIZE_KEYWORDS
-    return token.type == "function" and token.lower_name in _MATH_FUNCTIONS
+CSS_WIDE_KEYWORDS: Final = _CSS_WIDE_KEYWORDS
 
 
 def _selector(link: _Link, cache: dict[_Link, str]) -> str:
@@ -1308,3 +952,7 @@ def _errors(nodes: Sequence[Node]) -> tuple[tuple[int, str], ...]:
                 stack.append(getattr(node, attribute))
     found.sort(key=lambda error: (error.source_line, error.source_column))
     return tuple((error.source_line, error.message) for error in found)
+
+
+text = _text
+split_commas = _split_commas

@@ -16,10 +16,47 @@ import string
 from collections.abc import Iterator
 from typing import Final
 
-__all__ = ["FONT_PROPERTIES", "FontRule", "reduce_stylesheet", "reduce_stylesheet_for_fonts"]
+__all__ = [
+    "FETCHING_PROPERTIES",
+    "FONT_PROPERTIES",
+    "PLAIN_RULE_MARKER",
+    "RENDER_PROPERTIES",
+    "PlainRule",
+    "reduce_stylesheet",
+    "reduce_stylesheet_for_rules",
+]
 
+FETCHING_PROPERTIES: Final = {
+    "background": "background-image",
+    "background-image": "background-image",
+    "border-image": "border-image-source",
+    "border-image-source": "border-image-source",
+    "-webkit-border-image": "border-image-source",
+    "list-style": "list-style-image",
+    "list-style-image": "list-style-image",
+    "mask": "mask-image",
+    "mask-image": "mask-image",
+    "-webkit-mask": "mask-image",
+    "-webkit-mask-image": "mask-image",
+    "mask-border": "mask-border-source",
+    "mask-border-source": "mask-border-source",
+    "-webkit-mask-box-image": "mask-border-source",
+    "-webkit-mask-box-image-source": "mask-border-source",
+    "content": "content",
+    "cursor": "cursor",
+    "shape-outside": "shape-outside",
+    "filter": "filter",
+    "backdrop-filter": "backdrop-filter",
+    "clip-path": "clip-path",
+}
+"""Properties whose ``url()`` a browser fetches for the elements they style, and the longhand
+each sets (a shorthand without an image resets it: ``background: red`` after
+``background-image: url(a.png)`` fetches nothing)."""
 FONT_PROPERTIES: Final = frozenset({"font-family", "font-weight", "font-style", "font"})
-"""The properties the font scan reads (``push_manifest.scanners.css.scan_font_uses``)."""
+RENDER_PROPERTIES: Final = frozenset({*FETCHING_PROPERTIES, *FONT_PROPERTIES, "display"})
+"""The properties the render model reads (``push_manifest.render``): those that fetch, those
+that choose fonts, ``display`` (which can leave a subtree unrendered), and custom properties
+(not listed: any name starting with ``--``)."""
 
 _SIMPLE_STRING: Final = r"""(?:"[^"\\\n;{}()\[\]]*+"|'[^'\\\n;{}()\[\]]*+')"""
 _IN_PARENTHESES: Final = rf"""(?:[^(){{}}"'/\\;\[\]]++|/(?!\*)|{_SIMPLE_STRING})"""
@@ -55,8 +92,16 @@ _STRUCTURE: Final = re.compile(
 
 _REFERENCE_HINT: Final = re.compile(r"url\(|@import|image-set\(|src\(")
 """What may start a reference, in ASCII-lowercased text."""
-_FONT_HINTS: Final = (re.compile(r"font(?:-family|-weight|-style)?(?![\w-])"), re.compile("--"))
-"""What may start a font or a custom property declaration, in ASCII-lowercased text (two
+_RENDER_HINTS: Final = (
+    re.compile(r"font(?:-family|-weight|-style)?(?![\w-])"),
+    re.compile("--"),
+    re.compile("@layer"),
+    re.compile(
+        r"(?:background|border-image|list-style|mask|display|content|cursor|shape-outside"
+        r"|filter|clip-path)[-a-z]*[ \t\n\r\f]*:"
+    ),
+)
+"""What may start a declaration the render model reads, in ASCII-lowercased text (each
 patterns, each with a literal prefix, which ``re`` searches fast)."""
 _IMPORT: Final = "@import"
 _ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
@@ -73,21 +118,25 @@ _Chunk = tuple[int, int, list[_Block], list[int] | None]
 declarations in them (``None``: a flat rule, whose every semicolon separates)."""
 
 
-FontRule = tuple[str, str]
-"""A top-level style rule taken out of the text for the font scan: its selector (whitespace runs
-as one space) and its font and custom property declarations, ``;``-separated."""
+PlainRule = tuple[str, str]
+"""A top-level style rule taken out of the text for the render model: its selector (whitespace
+runs as one space) and its :data:`RENDER_PROPERTIES` and custom property declarations,
+``;``-separated."""
+PLAIN_RULE_MARKER: Final = "--plain-rule"
+"""The at-rule left where a :data:`PlainRule` was taken out (``@--plain-rule 3;`` for the
+fourth): an at-keyword no stylesheet uses, which every walker skips as unknown."""
 
 
-def reduce_stylesheet_for_fonts(text: str) -> tuple[str, list[FontRule]] | None:
-    """:func:`reduce_stylesheet` with ``keep_fonts``, except that plain top-level rules that
-    hold font declarations and no reference leave the text as :data:`FontRule` values, which
-    the font scan reads without tokenizing selectors (most such rules differ only by their
+def reduce_stylesheet_for_rules(text: str) -> tuple[str, list[PlainRule]] | None:
+    """:func:`reduce_stylesheet` with ``keep_rules``, except that plain top-level rules that
+    hold such declarations and no reference leave the text as :data:`PlainRule` values, which
+    the render model reads without tokenizing selectors (most such rules differ only by their
     selector). A rule is plain when it is flat (see ``_FLAT_RULE``), its selector ASCII with
     no string, and every part of its body a declaration."""
-    return _reduce(text, keep_fonts=True, extract=True)
+    return _reduce(text, keep_rules=True, extract=True)
 
 
-def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
+def reduce_stylesheet(text: str, *, keep_rules: bool = False) -> str | None:
     """``text`` with what provably holds no reference removed, or ``None`` when the structure
     is not plain enough to be sure (an unterminated comment or string, unbalanced braces, a
     brace inside brackets, a backslash outside a string).
@@ -95,12 +144,12 @@ def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
     Two levels, both keeping every line break:
 
     - a top-level rule is removed unless it contains ``url(``, ``image-set(``, ``src(`` or
-      ``@import`` (or, with ``keep_fonts``, the word ``font``, ``font-family``,
-      ``font-weight`` or ``font-style``, or ``--``), or comes before the last ``@import``
+      ``@import`` (or, with ``keep_rules``, what may start a :data:`RENDER_PROPERTIES` or custom
+      property declaration), or comes before the last ``@import``
       (what precedes an ``@import`` decides whether it is valid);
     - inside a kept rule, each innermost block of a style rule (no block nested in it; not an
       at-rule's own block such as ``@font-face``) keeps only the declarations that hold such a
-      reference (or, with ``keep_fonts``, that declare a property in :data:`FONT_PROPERTIES`
+      reference (or, with ``keep_rules``, that declare a property in :data:`RENDER_PROPERTIES`
       or a custom property). A part between semicolons that does not start like a declaration
       (``name:``) is kept.
 
@@ -108,17 +157,17 @@ def reduce_stylesheet(text: str, *, keep_fonts: bool = False) -> str | None:
     separate (CSS Syntax 3 §5.4.8 *consume a simple block*), nor do those in a qualified rule's
     prelude (§5.4.3).
     """
-    reduced = _reduce(text, keep_fonts=keep_fonts, extract=False)
+    reduced = _reduce(text, keep_rules=keep_rules, extract=False)
     return None if reduced is None else reduced[0]
 
 
-def _reduce(text: str, *, keep_fonts: bool, extract: bool) -> tuple[str, list[FontRule]] | None:
+def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[PlainRule]] | None:
     lowered = text.translate(_ASCII_LOWER)
     chunks = _chunks(lowered)
     if chunks is None:
         return None
-    hints = _Hints(lowered, keep_fonts)
-    font_rules: list[FontRule] = []
+    hints = _Hints(lowered, keep_rules)
+    plain_rules: list[PlainRule] = []
     # Nothing before the last @import is blanked: what precedes an @import decides its validity.
     last_import = max(
         (i for i, chunk in enumerate(chunks) if lowered.find(_IMPORT, chunk[0], chunk[1]) >= 0),
@@ -135,9 +184,11 @@ def _reduce(text: str, *, keep_fonts: bool, extract: bool) -> tuple[str, list[Fo
             extract
             and semicolons is None
             and not hints.reference(begin, end)
-            and (rule := _font_rule(text, lowered, blocks[0], hints)) is not None
+            and (rule := _plain_rule(text, lowered, blocks[0], hints)) is not None
         ):
-            font_rules.append(rule)
+            # A marker keeps the rule's place among the others: the cascade needs source order.
+            out.append(f"@{PLAIN_RULE_MARKER} {len(plain_rules)};")
+            plain_rules.append(rule)
             out.append(_lines(text, begin, end))
         else:
             cursor = begin
@@ -148,11 +199,11 @@ def _reduce(text: str, *, keep_fonts: bool, extract: bool) -> tuple[str, list[Fo
                     cursor = close
             out.append(text[cursor:end])
     out.append(text[end:])
-    return "".join(out), font_rules
+    return "".join(out), plain_rules
 
 
-def _font_rule(text: str, lowered: str, block: _Block, hints: _Hints) -> FontRule | None:
-    """The :data:`FontRule` of a flat rule, or None when it is not plain."""
+def _plain_rule(text: str, lowered: str, block: _Block, hints: _Hints) -> PlainRule | None:
+    """The :data:`PlainRule` of a flat rule, or None when it is not plain."""
     prelude, body, close = block
     selector = text[prelude : body - 1]
     if not selector.isascii() or '"' in selector or "'" in selector:
@@ -162,7 +213,7 @@ def _font_rule(text: str, lowered: str, block: _Block, hints: _Hints) -> FontRul
         if name is None:
             if text[begin:stop].strip(" \t\n\r\f"):
                 return None
-        elif _reads_fonts(name):
+        elif _renders(name):
             declarations.append(text[begin:stop].strip(" \t\n\r\f"))
     if not declarations:
         return None
@@ -257,15 +308,15 @@ def _closed(token: str) -> bool:
 
 
 class _Hints:
-    """Where references (and, with ``keep_fonts``, font declarations) may start in a
+    """Where references (and, with ``keep_rules``, font declarations) may start in a
     stylesheet, for range queries."""
 
-    def __init__(self, lowered: str, keep_fonts: bool) -> None:
-        self.keep_fonts = keep_fonts
+    def __init__(self, lowered: str, keep_rules: bool) -> None:
+        self.keep_rules = keep_rules
         self.references = [match.start() for match in _REFERENCE_HINT.finditer(lowered)]
         self.fonts = (
-            sorted(match.start() for hint in _FONT_HINTS for match in hint.finditer(lowered))
-            if keep_fonts
+            sorted(match.start() for hint in _RENDER_HINTS for match in hint.finditer(lowered))
+            if keep_rules
             else []
         )
 
@@ -274,7 +325,8 @@ class _Hints:
         return _any_within(self.references, begin, end)
 
     def relevant(self, begin: int, end: int) -> bool:
-        """A reference, or with ``keep_fonts`` a font declaration, may start in ``[begin, end)``."""
+        """A reference, or with ``keep_rules`` a render declaration, may start in
+        ``[begin, end)``."""
         return self.reference(begin, end) or _any_within(self.fonts, begin, end)
 
 
@@ -320,11 +372,7 @@ def _declarations(
     parts: list[str] = []
     for begin, stop, name in _parts(lowered, body, close, semicolons):
         separator = ";" if stop < close else ""
-        if (
-            name is None
-            or hints.reference(begin, stop)
-            or (hints.keep_fonts and _reads_fonts(name))
-        ):
+        if name is None or hints.reference(begin, stop) or (hints.keep_rules and _renders(name)):
             parts.append(text[begin:stop] + separator)
         else:
             parts.append(_lines(text, begin, stop))
@@ -340,6 +388,6 @@ def _all_semicolons(lowered: str, begin: int, end: int) -> list[int]:
     return found
 
 
-def _reads_fonts(name: str) -> bool:
-    """A property the font scan reads: a font property or a custom property."""
-    return name.startswith("--") or name in FONT_PROPERTIES
+def _renders(name: str) -> bool:
+    """A property the render model reads (:data:`RENDER_PROPERTIES`, custom properties)."""
+    return name.startswith("--") or name in RENDER_PROPERTIES

@@ -55,15 +55,9 @@ def test_manifest_matches_what_chromium_fetches(
         pytest.fail("\n" + comparison.table(), pytrace=False)
 
 
-NOT_ON_MOBILE = {
-    "browser-render-layout": (
-        "without <meta name=viewport> a phone lays the page out 980 px wide, where two "
-        "breakpoint rules match #banner and only the later one's image is fetched; the crawl "
-        "lists every matching rule's url() until the cascade is modelled (issue 17)"
-    ),
-}
+NOT_ON_MOBILE: dict[str, str] = {}
 """Sites left out of the phone comparison, with the reason (the allow-list cannot say it:
-its entries hold on every device)."""
+its entries hold on every device). None since the cascade is modelled (issue 17)."""
 
 DEVICE_CASES = [
     pytest.param(site, page, "mobile", id=f"mobile/{site}/{page}")

@@ -6,15 +6,13 @@ against Chromium 156 (which request a page makes).
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
+import tinycss2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from push_manifest.model import Kind, Reference, Viewport
+from push_manifest.model import Kind, Reference, StyleRule, Viewport
 from push_manifest.scanners.css import (
-    FontUse,
     ParsedCss,
     might_have_references,
     parse_style_attribute,
@@ -22,8 +20,9 @@ from push_manifest.scanners.css import (
     parse_stylesheet_bytes,
     reduce_stylesheet,
     scan_css,
-    scan_font_uses,
+    scan_style_rules,
 )
+from push_manifest.scanners.reduce import PLAIN_RULE_MARKER, reduce_stylesheet_for_rules
 
 DPR1 = Viewport()
 DPR2 = Viewport(dpr=2.0)
@@ -41,6 +40,53 @@ def only(css: str, viewport: Viewport = DPR1, media: tuple[str, ...] = ()) -> Re
     found = scan(css, viewport, media)
     assert len(found) == 1, found
     return found[0]
+
+
+def style_rules(css: str, media: tuple[str, ...] = (), *, reduce: bool = True) -> list[StyleRule]:
+    return list(scan_style_rules(parse_stylesheet(css, reduce=reduce, keep_rules=True), media))
+
+
+Declaration = tuple[str, str, bool]
+
+
+def normalized(
+    rules: list[StyleRule],
+) -> list[tuple[str | None, tuple[Declaration, ...], tuple[str, ...], tuple[str, ...] | None]]:
+    """``rules`` as the render model reads them: declarations parsed (the fast path keeps
+    them as written, the full parse re-serializes them), anonymous layers numbered in order
+    of appearance (their names come from source positions, which reduction moves)."""
+    anonymous: dict[str, str] = {}
+
+    def layer(path: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if path is None:
+            return None
+        return tuple(
+            anonymous.setdefault(name, f"anonymous-{len(anonymous)}")
+            if name.startswith("\0")
+            else name
+            for name in path
+        )
+
+    def declarations(text: str) -> tuple[Declaration, ...]:
+        found = []
+        for node in tinycss2.parse_blocks_contents(text, skip_comments=True, skip_whitespace=True):
+            if node.type == "declaration":
+                name = node.name if node.name.startswith("--") else node.lower_name
+                found.append((name, tinycss2.serialize(node.value).strip(), node.important))
+        return tuple(found)
+
+    return [
+        (rule.selector, declarations(rule.declarations), rule.media, layer(rule.layer))
+        for rule in rules
+    ]
+
+
+def assert_fast_path_agrees(css: str, media: tuple[str, ...] = ()) -> list[StyleRule]:
+    """The fast path (plain rules taken out as markers, the rest tokenized) and the full parse
+    give the same style rules in the same order."""
+    full = style_rules(css, media, reduce=False)
+    assert normalized(style_rules(css, media)) == normalized(full)
+    return full
 
 
 # --- parsing and decoding -------------------------------------------------------------------
@@ -161,8 +207,8 @@ def test_import_syntaxes(rule: str) -> None:
         ("@import 'a.css' layer(base.reset);", {"layer": "base.reset"}, ()),
         ("@import 'a.css' supports(display: grid);", {"supports": "display: grid"}, ()),
         (
-            "@import url('a.css') layer(x) supports(not (display: grid)) print;",
-            {"layer": "x", "supports": "not (display: grid)"},
+            "@import url('a.css') layer(x) supports(not (display: no-such-value)) print;",
+            {"layer": "x", "supports": "not (display: no-such-value)"},
             ("print",),
         ),
         ("@import 'a.css'   LAYER   screen ;", {"layer": ""}, ("screen",)),
@@ -319,7 +365,7 @@ def test_references_come_in_source_order_across_kinds() -> None:
     "wrapper",
     [
         "@supports (display: grid) { %s }",
-        "@supports not (display: grid) { %s }",
+        "@supports not (display: no-such-value) { %s }",
         "@layer base { %s }",
         "@layer { %s }",
         "@container sidebar (min-width: 400px) { %s }",
@@ -647,6 +693,7 @@ def test_font_face_attrs() -> None:
         "style": "italic",
         "format": "woff2",
         "unicode-range": "U+0-FF, U+131",
+        "local": "Open Sans",
     }
     assert (ref.url, ref.line, ref.media) == ("/fonts/open.woff2", 7, ("all", "screen"))
 
@@ -658,6 +705,20 @@ def test_font_face_attrs() -> None:
 def test_font_face_family_is_unquoted(declaration: str, family: str) -> None:
     ref = only(f"@font-face {{ {declaration}; src: url(a.woff2) }}")
     assert ref.attr("family") == family
+
+
+@pytest.mark.parametrize(
+    ("src", "local"),
+    [
+        ("url(a.woff2)", None),
+        ("local('Inter'), local(Inter Regular), url(a.woff2)", "Inter\nInter Regular"),
+        ("local(A), url(a.eot), local(B), url(a.woff2), local(C)", "A\nB"),
+        ("url(a.woff2), local(A)", None),
+    ],
+)
+def test_font_face_local_names_before_the_fetched_source(src: str, local: str | None) -> None:
+    (ref,) = font(src)
+    assert (ref.url, ref.attr("local")) == ("a.woff2", local)
 
 
 def test_font_face_without_family_is_unused() -> None:
@@ -842,12 +903,12 @@ def test_reduced_parse_finds_the_same_references(css: str) -> None:
 def test_reduce_blanks_the_declarations_that_hold_nothing() -> None:
     css = "a {\n color: red;\n background: url(a.png);\n font-size: 2px;\n font-family: F\n}\n"
     plain = reduce_stylesheet(css)
-    fonts = reduce_stylesheet(css, keep_fonts=True)
-    assert plain is not None and fonts is not None
+    kept = reduce_stylesheet(css, keep_rules=True)
+    assert plain is not None and kept is not None
     assert "color" not in plain and "font-size" not in plain and "font-family" not in plain
     assert "background: url(a.png)" in plain
-    assert "font-family: F" in fonts and "font-size" not in fonts
-    assert plain.count("\n") == fonts.count("\n") == css.count("\n")
+    assert "font-family: F" in kept and "font-size" not in kept and "color" not in kept
+    assert plain.count("\n") == kept.count("\n") == css.count("\n")
     (ref,) = scan_css(parse_stylesheet(css), DPR1)
     assert ref.line == 3
 
@@ -861,29 +922,36 @@ def test_reduce_never_splits_inside_parentheses_or_brackets() -> None:
     assert reduce_stylesheet("a { x: [{]; background: url(a.png) }") is None
 
 
-def test_plain_font_rules_leave_the_text_for_the_font_scan() -> None:
-    from push_manifest.scanners.reduce import reduce_stylesheet_for_fonts
-
+def test_plain_rules_leave_the_text_and_a_marker_in_their_place() -> None:
     css = (
         ".a  >\n b { color: red; font-family: Inter, serif; --x: 1 }\n"
         ".b { font-family: F; background: url(b.png) }\n"
         "[data-x='1'] { font-family: G }\n"
         ".c { 5px; font-family: H }\n"
+        ".d { display: none; margin: 0 }\n"
+        ".e { color: red }\n"
     )
-    split = reduce_stylesheet_for_fonts(css)
+    split = reduce_stylesheet_for_rules(css)
     assert split is not None
     text, rules = split
-    assert rules == [(".a > b", "font-family: Inter, serif;--x: 1")]
+    assert rules == [(".a > b", "font-family: Inter, serif;--x: 1"), (".d", "display: none")]
+    assert text.startswith(f"@{PLAIN_RULE_MARKER} 0;\n")
+    assert f"@{PLAIN_RULE_MARKER} 1;" in text and "margin" not in text and ".e" not in text
     assert "Inter" not in text and "url(b.png)" in text and "font-family: G" in text
     assert "font-family: H" in text and text.count("\n") == css.count("\n")
-    parsed = parse_stylesheet(css, keep_fonts=True)
-    assert parsed.font_rules == tuple(rules)
-    uses = list(scan_font_uses(parsed, ("screen",)))
-    assert uses[-1] == FontUse(
-        ("inter", "serif"), "", "", ".a > b", ("screen",), custom=(("--x", "1"),)
-    )
-    assert Counter(uses) == Counter(
-        scan_font_uses(parse_stylesheet(css, reduce=False), ("screen",))
+    parsed = parse_stylesheet(css, keep_rules=True)
+    assert parsed.plain_rules == tuple(rules)
+    found = list(scan_style_rules(parsed, ("screen",)))
+    assert [(rule.selector, rule.media) for rule in found] == [
+        (".a > b", ("screen",)),
+        (".b", ("screen",)),
+        ('[data-x="1"]', ("screen",)),
+        (".c", ("screen",)),
+        (".d", ("screen",)),
+    ]
+    assert found[0] == StyleRule(".a > b", "font-family: Inter, serif;--x: 1", ("screen",))
+    assert normalized(found) == normalized(
+        list(scan_style_rules(parse_stylesheet(css, reduce=False), ("screen",)))
     )
 
 
@@ -905,6 +973,7 @@ _CSS_FRAGMENTS = [
     "font-style:italic",
     "font:italic 9px G",
     "font-size:1px",
+    "display:none",
     "--v:H",
     "var(--v)",
     "@media screen{",
@@ -913,6 +982,8 @@ _CSS_FRAGMENTS = [
     "src:url(f.woff2)",
     "@keyframes k{",
     "from{",
+    "@supports (display:grid){",
+    "@supports (display:nope){",
     "/*",
     "*/",
     "x:",
@@ -923,11 +994,13 @@ _CSS_FRAGMENTS = [
 @given(st.lists(st.sampled_from(_CSS_FRAGMENTS), max_size=60).map("".join))
 def test_reduced_parse_agrees_with_the_full_parse_on_any_text(css: str) -> None:
     full = parse_stylesheet(css, reduce=False)
-    for keep_fonts in (False, True):
-        fast = parse_stylesheet(css, keep_fonts=keep_fonts)
+    for keep_rules in (False, True):
+        fast = parse_stylesheet(css, keep_rules=keep_rules)
         assert list(scan_css(fast, DPR1)) == list(scan_css(full, DPR1))
-        if keep_fonts:
-            assert Counter(scan_font_uses(fast)) == Counter(scan_font_uses(full))
+        if keep_rules:
+            assert normalized(list(scan_style_rules(fast))) == normalized(
+                list(scan_style_rules(full))
+            )
 
 
 def test_reduce_keeps_line_numbers_and_blanks_irrelevant_rules() -> None:
@@ -966,187 +1039,205 @@ def test_reduced_parse_agrees_on_every_generated_and_fixture_stylesheet(
         assert fast == full, sheet
 
 
-# --- scan_font_uses: the font declarations of each rule --------------------------------------
+# --- scan_style_rules: the rules the render model runs the cascade over --------------------
 
 
-def font_uses(css: str) -> list[FontUse]:
-    return list(scan_font_uses(parse_stylesheet(css, keep_fonts=True)))
-
-
-def only_use(css: str) -> FontUse:
-    found = font_uses(css)
+def only_rule(css: str) -> StyleRule:
+    found = assert_fast_path_agrees(css)
     assert len(found) == 1, found
     return found[0]
 
 
 @pytest.mark.parametrize(
-    ("declaration", "families"),
+    ("body", "declarations"),
     [
-        ("font-family: 'Open Sans', Arial, sans-serif", ("open sans", "arial", "sans-serif")),
-        ("font-family: Open  Sans", ("open sans",)),
-        ('font-family: "Font Awesome 6 Free"', ("font awesome 6 free",)),
-        ('font-family: "serif", serif', ('"serif"', "serif")),
+        ("color: red; font-family: 'Open Sans', serif", 'font-family:"Open Sans", serif'),
+        ("FONT-WEIGHT: 700; Font-Style: italic", "font-weight:700;font-style:italic"),
+        ("font: italic 12px/1.5 X !important", "font:italic 12px/1.5 X !important"),
+        ("display: none; margin: 0", "display:none"),
+        ("--Brand: 'Inter'; --x:1", '--Brand:"Inter";--x:1'),
+        ("background: url(a.png); width: 1px", "background:url(a.png)"),
         (
-            "font-family: system-ui, -apple-system, 'Segoe UI'",
-            ("system-ui", "-apple-system", "segoe ui"),
+            "list-style: square url(b.png); cursor: url(c.cur), auto",
+            "list-style:square url(b.png);cursor:url(c.cur), auto",
         ),
-        ("font-family: var(--fa-style-family, 'Font Awesome 6 Free')", ()),
-        ("font-family: A; font-family: B", ("b",)),
-        ("font-family: B; font-family: inherit, X", ("b",)),  # invalid: dropped
+        # Any declaration holding a reference, even of a property that fetches nothing.
+        ("unknown-thing: url(d.png); color: blue", "unknown-thing:url(d.png)"),
+        ("background-image: image-set('e.png' 1x)", 'background-image:image-set("e.png" 1x)'),
+        ("background: none", "background:none"),
     ],
 )
-def test_font_family_declarations(declaration: str, families: tuple[str, ...]) -> None:
-    use = only_use(f".x {{ {declaration} }}")
-    assert (use.families, use.weight, use.style, use.selector) == (families, "", "", ".x")
+def test_style_rules_keep_what_the_render_model_reads(body: str, declarations: str) -> None:
+    rule = only_rule(f".x {{ {body} }}")
+    assert rule == StyleRule(".x", declarations)
 
 
 @pytest.mark.parametrize(
-    ("declarations", "weight", "style"),
+    "css",
     [
-        ("font-weight: bold", "bold", ""),
-        ("font-weight: 900", "900", ""),
-        ("font-weight: 350.5", "350.5", ""),
-        ("font-weight: bolder; font-style: italic", "bolder", "italic"),
-        ("font-weight: heavy; font-weight: 300; font-weight: 1001", "300", ""),
-        ("font-weight: var(--fa-style, 900)", "var(--fa-style, 900)", ""),
-        ("font-weight: calc(100 * 3)", "calc(100 * 3)", ""),
-        ("font-style: oblique 10deg", "", "oblique 10deg"),
-        ("font-style: oblique 10px", "", ""),
-        ("font-style: INHERIT", "", ""),
-        ("font-weight: bold; font-weight: unset", "bold", ""),
+        ".x { color: red; margin: 0; font-size: 2px }",
+        ".x { }",
+        "@font-face { font-family: F; font-weight: 700; src: url(a.woff2) }",
+        "@keyframes k { from { font-weight: 100; background: url(k.png) } }",
+        "@page { font-family: P; background: url(p.png) }",
+        "@counter-style x { symbols: url(a.png) }",
+        "@media screen { display: none }",
+        "display: none;",
     ],
 )
-def test_font_weight_and_style_declarations(declarations: str, weight: str, style: str) -> None:
-    found = font_uses(f".x {{ font-family: F; {declarations} }}")
-    assert [(use.weight, use.style) for use in found] == [(weight, style)]
+def test_rules_with_nothing_to_render_yield_nothing(css: str) -> None:
+    assert assert_fast_path_agrees(css) == []
 
 
-@pytest.mark.parametrize("keyword", ["inherit", "unset", "revert", "INHERIT"])
-def test_inherited_font_keywords_declare_nothing(keyword: str) -> None:
-    """font-family, -weight and -style inherit: the keyword computes to the parent's value, as
-    if the rule did not set them, so it is no use of its own."""
-    assert font_uses(f".x {{ font-family: {keyword} }}") == []
-    assert font_uses(f".x {{ font: {keyword} }}") == []
-    assert font_uses(".x { font-family: A; font: inherit }") == []
-
-
-def test_initial_font_family_is_the_default_generic() -> None:
-    assert only_use(".x { font-family: initial }").families == ("serif",)
-
-
-def test_unquoted_family_names_must_be_identifiers() -> None:
-    assert font_uses(".x { font-family: Font Awesome 6 Free }") == []
-
-
-def test_a_rule_setting_only_weight_names_no_family() -> None:
-    use = only_use(".fa-solid, .fas { font-weight: 900 }")
-    assert use == FontUse((), "900", "", ".fa-solid, .fas", (), family_declared=False)
-
-
-@pytest.mark.parametrize(
-    ("value", "families", "weight", "style"),
-    [
-        ("12px Inter", ("inter",), "normal", "normal"),
-        ("italic bold 12px/30px Georgia, serif", ("georgia", "serif"), "bold", "italic"),
-        (
-            "normal normal 900 1em/1 'Font Awesome 6 Free'",
-            ("font awesome 6 free",),
-            "900",
-            "normal",
-        ),
-        ("small-caps 300 condensed larger X", ("x",), "300", "normal"),
-        ("oblique 20deg 100% X", ("x",), "normal", "oblique 20deg"),
-        ("calc(1em + 2px) X", ("x",), "normal", "normal"),
-        ("700 0 X", ("x",), "700", "normal"),
-        ("var(--fa-font-solid)", (), "var(--fa-font-solid)", "var(--fa-font-solid)"),
-    ],
-)
-def test_font_shorthand(value: str, families: tuple[str, ...], weight: str, style: str) -> None:
-    use = only_use(f"a {{ font: {value} }}")
-    assert (use.families, use.weight, use.style, use.family_declared) == (
-        families,
-        weight,
-        style,
-        True,
-    )
-
-
-@pytest.mark.parametrize(
-    "value", ["12px", "bold X", "12px / X", "12px inherit", "1 2 3 4 5 12px X", "12px 'A', 7"]
-)
-def test_invalid_font_shorthand_is_dropped(value: str) -> None:
-    assert font_uses(f"a {{ font: {value} }}") == []
-
-
-@pytest.mark.parametrize("system", ["menu", "caption", "status-bar", "MESSAGE-BOX"])
-def test_system_fonts_yield_nothing(system: str) -> None:
-    assert font_uses(f"a {{ font: {system} }}") == []
-    assert only_use(f"a {{ font: {system}; font-family: X }}").families == ("x",)
-
-
-def test_longhands_after_the_shorthand_override_it() -> None:
-    use = only_use("a { font: italic 12px A; font-weight: 600; font-style: normal }")
-    assert (use.families, use.weight, use.style) == (("a",), "600", "normal")
-
-
-def test_font_uses_follow_the_walk_of_scan_css() -> None:
+def test_style_rules_follow_the_walk_of_scan_css() -> None:
     css = """
     @media (min-width: 800px) { .wide { font-family: Wide } }
     .card { color: red; & .title { font-weight: 700 } @media print { font-family: Print } }
     @scope (.card) { font-style: italic }
-    @supports (display: grid) { @layer base { h1 { font: 700 2em Head } } }
+    @supports (display: grid) { @container (width > 1px) { h1 { font: 700 2em Head } } }
+    @starting-style { .fade { display: none } }
     @keyframes pulse { from { font-weight: 100 } }
     @font-face { font-family: Face; font-weight: 400; src: url(a.woff2) }
     @page { font-family: Paged }
     .nothing { color: blue }
     """
-    assert [
-        (use.selector, use.media, use.families, use.weight, use.style) for use in font_uses(css)
-    ] == [
-        (".wide", ("(min-width: 800px)",), ("wide",), "", ""),
-        (".card .title", (), (), "700", ""),
-        (".card", ("print",), ("print",), "", ""),
-        (".card", (), (), "", "italic"),
-        ("h1", (), ("head",), "700", "normal"),
+    found = assert_fast_path_agrees(css)
+    assert [(rule.selector, rule.declarations, rule.media, rule.layer) for rule in found] == [
+        (".wide", "font-family:Wide", ("(min-width: 800px)",), None),
+        (".card .title", "font-weight:700", (), None),
+        (".card", "font-family:Print", ("print",), None),
+        (".card", "font-style:italic", (), None),
+        ("h1", "font:700 2em Head", (), None),
+        (".fade", "display:none", (), None),
     ]
 
 
-def test_font_uses_of_a_style_attribute_have_no_selector() -> None:
-    parsed = parse_style_attribute("font-family: A; font-weight: 600; color: red")
-    assert list(scan_font_uses(parsed)) == [FontUse(("a",), "600", "", None, ())]
-    assert list(scan_font_uses(parse_style_attribute("color: red"))) == []
+def test_style_rules_carry_the_sheet_media() -> None:
+    css = "a { display: none }\n@media (x) { b { font-family: A } }\nc { background: url(c.png) }"
+    found = assert_fast_path_agrees(css, ("screen",))
+    assert [rule.media for rule in found] == [("screen",), ("screen", "(x)"), ("screen",)]
 
 
-def test_font_uses_carry_the_sheet_media() -> None:
-    parsed = parse_stylesheet("@media (x) { a { font-family: A } }", keep_fonts=True)
-    (use,) = scan_font_uses(parsed, ("screen",))
-    assert use.media == ("screen", "(x)")
+def test_plain_rules_keep_their_place_among_tokenized_ones() -> None:
+    """Plain rules leave the text as markers; the walk yields each where its marker stands,
+    so the cascade sees every rule in source order."""
+    css = """
+    .p1 { display: none }
+    .t1 { background: url(a.png); display: block }
+    .p2 { font-family: A }
+    @media screen { .m { font-weight: 700 } }
+    .p3 { --x: 1 }
+    .t2 { font-family: B; .nested { display: none } }
+    .p4 { font: 12px C }
+    @layer l { .layered { display: inline } }
+    .p5 { background: red }
+    """
+    parsed = parse_stylesheet(css, keep_rules=True)
+    assert len(parsed.plain_rules) == 5
+    found = assert_fast_path_agrees(css)
+    assert [rule.selector for rule in found] == [
+        ".p1", ".t1", ".p2", ".m", ".p3", ".t2", ".t2 .nested", ".p4", None, ".layered", ".p5",
+    ]  # fmt: skip
 
 
-def test_font_uses_never_raise_on_deep_nesting() -> None:
-    css = "a{" * 5000 + "font-family: Deep"
-    assert font_uses(css)[-1].families == ("deep",)
-    assert font_uses("@media screen {" * 5000) == []
+@pytest.mark.parametrize(
+    ("css", "layers"),
+    [
+        ("@layer a { x { display: none } }", [("a",), ("a",)]),
+        ("@layer a.b { x { display: none } }", [("a", "b"), ("a", "b")]),
+        (
+            "@layer a { @layer b { x { display: none } } y { font-weight: 1 } }",
+            [("a",), ("a", "b"), ("a", "b"), ("a",)],
+        ),
+        (
+            "@layer a, b.c; @layer b { x { display: none } }",
+            [("a",), ("b", "c"), ("b",), ("b",)],
+        ),
+        ("@layer a { @layer b, c; }", [("a",), ("a", "b"), ("a", "c")]),
+        ("@layer base {} x { display: none }", [("base",), None]),
+        ("@media print { @layer e; }", [("e",)]),
+        ("@supports (display: grid) { @layer s { x { display: none } } }", [("s",), ("s",)]),
+        (
+            "x { display: none } @layer a { y { display: none } } z { display: none }",
+            [None, ("a",), ("a",), None],
+        ),
+    ],
+)
+def test_layer_paths(css: str, layers: list[tuple[str, ...] | None]) -> None:
+    found = style_rules(css, reduce=False)
+    assert [rule.layer for rule in found] == layers
+    # A rule without selector stands for a layer's first appearance (CSS Cascade 5 §6.4.3).
+    assert all((rule.selector is None) == (rule.declarations == "") for rule in found)
 
 
-@pytest.mark.parametrize("css", REDUCE_CASES)
-def test_reduce_keeping_fonts_finds_the_same_references_and_font_uses(css: str) -> None:
+def test_layer_statements_carry_their_media() -> None:
+    (rule,) = style_rules("@media print { @layer e; }", ("all",), reduce=False)
+    assert rule == StyleRule(None, "", ("all", "print"), ("e",))
+
+
+def test_anonymous_layers_are_distinct_and_nested() -> None:
+    css = (
+        "@layer { a { display: none } }\n"
+        "@layer { b { display: none } @layer { c { display: none } } }"
+    )
+    found = assert_fast_path_agrees(css)
+    first, second = found[0].layer, found[2].layer
+    assert first is not None and second is not None
+    assert len(first) == len(second) == 1 and first != second
+    assert first[0].startswith("\0") and second[0].startswith("\0")
+    assert found[1] == StyleRule("a", "display:none", (), first)
+    nested = found[-1].layer
+    assert nested is not None and nested[0] == second[0] and len(nested) == 2
+    assert found[-1].selector == "c"
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "@layer a, b;\n@layer b { .x { background: url(b.png) } }\n"
+        "@layer a { .x { background: url(a.png) } }",
+        "@layer a {}\n@layer b { .x { display: none } }\n@layer a { .x { display: block } }",
+        "@media print { @layer e; }",
+    ],
+)
+def test_fast_path_keeps_layer_statements(css: str) -> None:
+    assert_fast_path_agrees(css)
+
+
+STYLE_CASES = [
+    *REDUCE_CASES,
+    "a{display:none}\nb{background:url(b.png)}\nc{font-family:C}\n@media print{d{display:none}}",
+    "A{FONT-FAMILY:F;Font-Weight:700;DISPLAY:None}\nb{--X: 1 ;display :none}",
+    "a{font-family:F!important}\nb{ font : italic 12px/1.5 'A B' , serif }",
+    "h1,h2 , h3>p{display:block}\n.a  .b\n.c{font-style:italic}",
+    "@layer x{a{display:none}b{background:url(b.png)}}\nc{font-weight:900}",
+    "@layer{a{display:none}}\n@layer{b{font-family:B}}\nc{display:none}",
+    "@supports (display:grid){a{display:none}}\n@supports (display:no){b{display:none}}\nc{--v:1}",
+    "a{b:c}\n.x{display:none}\n@font-face{font-family:F;src:url(f.woff2)}\n.y{font-family:F}",
+    ".a{color:red;&:hover{display:none}}\n.b{font-family:B}\n@scope (.c){font-style:italic}",
+    "a{--x:;}\nb{--y:{a}}\nc{--z: url(z.png)}\nd{display:none;margin:0;display:block}",
+    ":root{--bg:url(r.png)}\nbody{background:var(--bg)}\n.x{background:var(--bg, url(f.png))}",
+]
+
+
+@pytest.mark.parametrize("css", STYLE_CASES)
+def test_fast_path_finds_the_same_references_and_style_rules(css: str) -> None:
     full = parse_stylesheet(css, reduce=False)
-    fast = parse_stylesheet(css, keep_fonts=True)
+    fast = parse_stylesheet(css, keep_rules=True)
     assert list(scan_css(fast, DPR1)) == list(scan_css(full, DPR1))
-    # The same uses; plain rules the fast path takes out come last (consumers take a set).
-    assert Counter(scan_font_uses(fast)) == Counter(scan_font_uses(full))
+    assert_fast_path_agrees(css)
+    assert_fast_path_agrees(css, ("screen",))
 
 
-def test_reduce_drops_font_rules_unless_asked() -> None:
-    css = "a { font-family: A }\nb { background: url(b.png) }\n"
-    assert list(scan_font_uses(parse_stylesheet(css))) == []
-    assert len(list(scan_font_uses(parse_stylesheet(css, keep_fonts=True)))) == 1
-    reduced = reduce_stylesheet(css, keep_fonts=True)
-    assert reduced is not None and "font-family" in reduced
+def test_reduce_drops_render_rules_unless_asked() -> None:
+    css = "a { font-family: A }\nb { background: url(b.png) }\nc { display: none }\n"
+    assert [rule.selector for rule in scan_style_rules(parse_stylesheet(css))] == ["b"]
+    assert [rule.selector for rule in style_rules(css)] == ["a", "b", "c"]
+    reduced = reduce_stylesheet(css, keep_rules=True)
+    assert reduced is not None and "font-family" in reduced and "display" in reduced
 
 
-def test_reduced_parse_agrees_on_font_uses_of_generated_and_fixture_stylesheets(
+def test_reduced_parse_agrees_on_style_rules_of_generated_and_fixture_stylesheets(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     import sys
@@ -1156,78 +1247,101 @@ def test_reduced_parse_agrees_on_font_uses_of_generated_and_fixture_stylesheets(
     sys.path.insert(0, str(repo))
     from bench.gen_site import generate_site
 
-    site = tmp_path_factory.mktemp("gen-fonts") / "s"
+    site = tmp_path_factory.mktemp("gen-rules") / "s"
     generate_site(site, 12, seed=5)
     sheets = [*site.rglob("*.css"), *(repo / "fixtures").rglob("*.css")]
-    found = 0
+    found = plain = 0
+    disagree = set()
     for sheet in sheets:
         data = sheet.read_bytes()
-        full = Counter(scan_font_uses(parse_stylesheet_bytes(data, reduce=False)))
-        fast = Counter(scan_font_uses(parse_stylesheet_bytes(data, keep_fonts=True)))
-        assert fast == full, sheet
-        found += full.total()
-    assert found > 10
+        full = list(scan_style_rules(parse_stylesheet_bytes(data, reduce=False)))
+        parsed = parse_stylesheet_bytes(data, keep_rules=True)
+        if normalized(list(scan_style_rules(parsed))) != normalized(full):
+            disagree.add(sheet.relative_to(repo).as_posix())
+        found += len(full)
+        plain += len(parsed.plain_rules)
+    assert found > 10 and plain > 0
+    assert disagree == set()
 
 
-def test_custom_properties_are_kept_for_var_substitution() -> None:
-    (use,) = font_uses(":root { --brand: 'Inter', serif; color: red; --Size: 2px }")
-    assert use == FontUse(
-        (),
-        "",
-        "",
-        ":root",
-        (),
-        family_declared=False,
-        custom=(("--brand", '"Inter", serif'), ("--Size", "2px")),
+def test_style_rules_never_raise_on_deep_nesting() -> None:
+    css = "a{" * 5000 + "font-family: Deep"
+    found = style_rules(css)
+    assert found[-1].declarations == "font-family:Deep"
+    assert found[-1].selector == " ".join(["a"] * 5000)
+    assert style_rules("@media screen {" * 5000) == []
+    assert len(style_rules("@layer x {" * 3000)) == 3000
+
+
+# --- @supports and @import supports(): false conditions drop their rules ---------------------
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "(display: no-such-value)",
+        "(no-such-property: 1)",
+        "not (display: grid)",
+        "(display: grid) and (no-such-property: 1)",
+        "font-tech(color-svg)",
+    ],
+)
+def test_false_supports_blocks_yield_nothing(condition: str) -> None:
+    css = (
+        f"@supports {condition} {{ a {{ background: url(a.png); display: none }}"
+        " @font-face { font-family: F; src: url(f.woff2) }"
+        " @media screen { b { font-family: F } } @layer l { c { display: none } } }"
     )
-    assert font_uses(":root { color: red }") == []
-
-
-def test_font_declarations_with_var_are_pending() -> None:
-    use = only_use(".a { font-weight: 300; font-family: var(--f, A), B }")
-    assert use.pending == (("font-weight", "300"), ("font-family", "var(--f, A), B"))
-    assert only_use(".a { font-family: A }").pending == ()
+    assert urls(css) == []
+    assert assert_fast_path_agrees(css) == []
+    nested = f"@media screen {{ @supports (display: grid) {{ {css} }} }}"
+    assert urls(nested) == [] and assert_fast_path_agrees(nested) == []
 
 
 @pytest.mark.parametrize(
-    ("css", "custom", "expected"),
+    "condition",
     [
-        (
-            "a { font-family: var(--f, A), B }",
-            {"--f": {"C", "'D E'"}},
-            {(("c", "b"), ""), (("d e", "b"), ""), (("a", "b"), "")},
-        ),
-        ("a { font-family: var(--f, A) }", {}, {(("a",), "")}),
-        ("a { font-family: var(--f) }", {}, {((), "")}),  # unset: inherited, unknown here
-        (
-            "a { font: var(--fa-font-solid) }",
-            {"--fa-font-solid": {"normal 900 1em/1 'Font Awesome 6 Free'"}},
-            {(("font awesome 6 free",), "900"), ((), "")},  # without the var: unset, inherited
-        ),
-        ("a { font-weight: calc(var(--w, 300) + 100) }", {}, {((), "calc(300 + 100)")}),
-        (
-            "a { font-family: X; font-weight: var(--w, 400) }",
-            {"--w": {"bold"}},
-            {(("x",), "bold"), (("x",), "400")},
-        ),
+        "(display: grid)",
+        "not (display: no-such-value)",
+        "(no-such-property: 1) or (display: flex)",
+        "selector(:has(a))",
+        "font-format(woff2)",
     ],
 )
-def test_substitute_var(
-    css: str, custom: dict[str, set[str]], expected: set[tuple[tuple[str, ...], str]]
-) -> None:
-    resolved = only_use(css).substitute(custom)
-    assert {(use.families, use.weight) for use in resolved} == expected
-    assert all(use.pending == () for use in resolved)
+def test_true_supports_blocks_yield_their_rules(condition: str) -> None:
+    css = (
+        f"@supports {condition} {{ a {{ background: url(a.png); display: none }}"
+        " @font-face { font-family: F; src: url(f.woff2) } }"
+    )
+    assert urls(css) == ["a.png", "f.woff2"]
+    assert assert_fast_path_agrees(css) == [StyleRule("a", "background:url(a.png);display:none")]
+
+
+def test_false_and_true_supports_side_by_side() -> None:
+    css = (
+        "@supports (display: grid) { .yes { display: none } }\n"
+        "@supports (display: no-such-value) { .no { display: none } }\n"
+        ".after { font-weight: 700 }"
+    )
+    assert [rule.selector for rule in assert_fast_path_agrees(css)] == [".yes", ".after"]
 
 
 @pytest.mark.parametrize(
-    ("css", "custom"),
+    ("rule", "fetched"),
     [
-        ("a { font-family: var(--f) }", {"--f": {"var(--g)"}}),  # nested, not known
-        ("a { font-family: var(--a), var(--b), var(--c) }", {}),  # too many names
-        ("a { font-family: var(--a) }", {"--a": {f"F{i}" for i in range(20)}}),
+        ("@import 'a.css' supports(display: grid);", True),
+        ("@import 'a.css' supports(not (display: no-such-value)) screen;", True),
+        ("@import 'a.css' supports(display: no-such-value);", False),
+        ("@import url(a.css) layer(x) supports(not (display: grid));", False),
+        ("@import 'a.css' supports((no-such-property: 1) or (display: flex));", True),
+        ("@import 'a.css' supports(font-tech(color-svg)) print;", False),
     ],
 )
-def test_substitute_gives_up_when_unknown(css: str, custom: dict[str, set[str]]) -> None:
-    use = only_use(css)
-    assert use.substitute(custom) == (use,)
+def test_import_supports_is_evaluated(rule: str, fetched: bool) -> None:
+    assert urls(rule) == (["a.css"] if fetched else [])
+
+
+def test_a_false_import_does_not_end_the_import_prelude() -> None:
+    """A dropped ``@import`` is still a valid ``@import`` rule: those after it load."""
+    css = "@import 'no.css' supports(display: no-such-value);\n@import 'yes.css';"
+    assert urls(css) == ["yes.css"]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from push_manifest import prune
+from push_manifest.render import selectors as prune
 from push_manifest.model import (
     BaseHref,
     HtmlItem,

@@ -1,25 +1,18 @@
-"""Render-aware pruning: which CSS images and fonts a page's elements make a browser fetch.
-
-A browser fetches a stylesheet's ``url()`` image only for rules that apply to some element,
-and a web font only when an element's computed ``font-family``, ``font-weight`` and
-``font-style`` select that ``@font-face`` (checked in Chromium 156). This module answers both
-questions on one page tree, never pruning on doubt:
+"""Selector matching at load: which elements of a page a selector list matches, and with
+what specificity (Selectors 4 §16), for the cascade (:mod:`push_manifest.render.cascade`).
+Never narrows on doubt:
 
 - :class:`SelectorMatcher` tests selector lists against a :class:`PageIndex` with ``cssselect``
   (Selectors 4 compiled to XPath 1.0, run by libxml2). Pseudo-elements match through their
   element; user-action and other dynamic pseudo-classes (``:hover``, ``:focus``, ``:visited``,
   ``:target`` …) never match at load, except focus ones on a page with ``autofocus``; whatever
   ``cssselect`` cannot evaluate counts as matching, and inside ``:not()`` drops the ``:not()``.
-- :meth:`SelectorMatcher.font_uses` approximates the cascade per element (union of the
-  declarations that match, inheritance, the UA's bold and italic elements) and
-  :func:`font_face_used` runs the CSS Fonts 4 §5.2 matching over the page's faces.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Final, cast
 
@@ -43,10 +36,9 @@ from cssselect.xpath import XPathExpr
 from lxml import etree
 
 from push_manifest.memo import SecondUseMemo
-from push_manifest.scanners.css import GENERIC_FAMILIES, FontUse
 from push_manifest.scanners.html import CUT_ELEMENT, ParseLimits, parse_limits
 
-__all__ = ["FontUse", "PageIndex", "SelectorMatcher", "font_face_used"]
+__all__ = ["PageIndex", "SelectorMatcher", "Specificity"]
 
 _ASCII_WHITESPACE: Final = re.compile(r"[ \t\n\r\f]+")
 
@@ -142,6 +134,8 @@ class PageIndex:
         return element in self._below_cut
 
 
+Specificity = tuple[int, int, int]
+"""Ids, classes/attributes/pseudo-classes, types/pseudo-elements (Selectors 4 §16)."""
 _Features = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 """Tags, ids and classes, each sorted without repeats (tuples: a memo holds many)."""
 _NONE: Final[_Features] = ((), (), ())
@@ -178,6 +172,7 @@ class _Complex:
     quirks: bool = False
     attributes: bool = False
     """Tests attributes (``[type=x]``), which an element with too many may have lost."""
+    specificity: Specificity = (0, 0, 0)
 
     def _xpaths(self) -> tuple[str, str | None] | None:
         """``path`` and ``condition``, translated if need be; None when ``cssselect``
@@ -541,6 +536,7 @@ def _compile_one(selector: Selector, quirks: bool) -> _Complex:
             _pseudo_element(selector),
             translator.never,
             translator.focus,
+            specificity=selector.specificity(),
         )
     except (SelectorError, _Doubt, RecursionError, ValueError):
         return _DOUBT
@@ -606,12 +602,27 @@ def _compile_simple(selector_list: str, quirks: bool) -> tuple[_Complex, ...] | 
                 focus=bool(states & _FOCUS),
                 source=part.strip(" \t\n\r\f"),
                 quirks=quirks,
+                specificity=_simple_specificity(compounds, pseudo),
             )
         )
     return tuple(compiled)
 
 
 _COMBINATORS: Final = re.compile(_COMBINATOR)
+
+
+def _simple_specificity(compounds: list[str], pseudo: str | None) -> Specificity:
+    ids = classes = types = 0
+    for compound in compounds:
+        for suffix in _SIMPLE_SUFFIX.findall(compound):
+            if suffix[0] == "#":
+                ids += 1
+            else:
+                classes += 1
+        types += compound[0] not in ".#:*"
+    return ids, classes, types + (pseudo is not None)
+
+
 _SIMPLE_SUFFIX: Final = re.compile(rf"[.#:]{_IDENT}")
 
 
@@ -726,6 +737,17 @@ class SelectorMatcher:
             memo.put(selector_list, compiled)
         return compiled
 
+    def matches(self, selector_list: str, page: PageIndex) -> list[tuple[Any, list[Any] | None]]:
+        """Each complex selector of the list with the elements it matches on ``page`` (None:
+        undecided, any element may match), those that match none left out. Each compiled
+        selector has ``specificity`` and ``pseudo`` (the pseudo-element it styles)."""
+        found = []
+        for complex_ in self.compile(selector_list, quirks=page.quirks):
+            elements = complex_.elements(page)
+            if elements is None or elements:
+                found.append((complex_, elements))
+        return found
+
     def any_match(self, selector_list: str, page: PageIndex) -> bool:
         """True when some element of ``page`` (or its pseudo-element) matches at load."""
         known = page._memo.get(selector_list)
@@ -735,370 +757,3 @@ class SelectorMatcher:
                 for complex_ in self.compile(selector_list, quirks=page.quirks)
             )
         return known
-
-    def font_uses(self, uses: Iterable[FontUse], page: PageIndex) -> tuple[FontUse, ...]:
-        """The font-family, weight and style combinations the elements of ``page`` compute
-        from ``uses`` (the page's font declarations, already filtered by media), as uses with
-        no selector, to give :func:`font_face_used`.
-
-        An approximate cascade (CSS Cascade 4 §6, CSS Fonts 4 §2), erring toward more
-        combinations: every declaration whose selector matches an element counts (no
-        specificity or order), values inherit from the parent element (a pseudo-element from
-        its element), ``bolder``/``lighter`` resolve against the parent (CSS Fonts 4 §2.2.1),
-        and the UA's ``b``, ``strong``, ``h1`` to ``h6``, ``th`` (bold) and ``i``, ``em``,
-        ``cite``, ``var``, ``dfn``, ``address`` (italic) count where no author rule sets the
-        property. ``var()`` takes each value that a custom property declaration matching some
-        element gives it, and its fallback (:meth:`FontUse.substitute`). Uses without a
-        selector (``style`` attributes), or with one that cannot be evaluated, apply to an
-        unknown element: their families count with any weight and style, and their weights
-        and styles join every combination.
-        """
-        return _Cascade(self, page).run(uses)
-
-
-# -- the approximate cascade for fonts -------------------------------------------------------
-
-_Target = tuple[etree._Element, str | None]
-_UA_WEIGHT: Final = {
-    "b": "bolder",
-    "strong": "bolder",
-    "optgroup": "bolder",
-    **{tag: "bold" for tag in ("h1", "h2", "h3", "h4", "h5", "h6", "th")},
-}
-"""Chromium's UA stylesheet (``html.css``), which the HTML rendering section mirrors (§15.3)."""
-_UA_STYLE: Final = {tag: "italic" for tag in ("i", "em", "cite", "var", "dfn", "address")}
-
-_Values = frozenset[Any] | None
-"""Possible computed values; None when unknown (any)."""
-
-
-@dataclass(slots=True)
-class _Declared:
-    families: list[tuple[str, ...]] = field(default_factory=list)
-    weights: list[str] = field(default_factory=list)
-    styles: list[str] = field(default_factory=list)
-
-
-class _Cascade:
-    def __init__(self, matcher: SelectorMatcher, page: PageIndex) -> None:
-        self.matcher = matcher
-        self.page = page
-        self.declared: dict[_Target, _Declared] = {}
-        self.unknown = _Declared()
-        self.memo: dict[tuple[str, _Target], _Values] = {}
-        self.targets: dict[str, list[_Target] | None] = {}
-
-    def run(self, uses: Iterable[FontUse]) -> tuple[FontUse, ...]:
-        uses = list(uses)
-        custom: dict[str, set[str]] = {}
-        for use in uses:
-            if use.custom and (
-                use.selector is None or self.matcher.any_match(use.selector, self.page)
-            ):
-                for name, value in use.custom:
-                    custom.setdefault(name, set()).add(value)
-        for use in uses:
-            for concrete in use.substitute(custom) if use.pending else (use,):
-                if concrete.family_declared or concrete.weight or concrete.style:
-                    self._place(concrete)
-        targets: list[_Target] = list(self.declared)
-        for element in self.page.tree.iter(*_UA_WEIGHT, *_UA_STYLE):
-            targets.append((element, None))
-        extra_weights = _weights(self.unknown.weights, frozenset({400}))
-        extra_styles = _styles(self.unknown.styles, frozenset({"normal"}))
-        if self.page.limits.cut:
-            # Below the cut, elements lost their tags (the UA's bold and italic ones) and
-            # their ancestors (what they inherit): any weight and style may be computed.
-            extra_weights = extra_styles = None
-        found: set[FontUse] = set()
-        for families in self.unknown.families:
-            found.add(FontUse(families, "", ""))
-        for target in targets:
-            family_lists = self._computed("family", target)
-            if family_lists is not None and not family_lists:
-                continue
-            weights = _union(self._computed("weight", target), extra_weights)
-            styles = _union(self._computed("style", target), extra_styles)
-            for families in family_lists if family_lists is not None else [()]:
-                for weight in weights if weights is not None else [""]:
-                    for style in styles if styles is not None else [""]:
-                        found.add(FontUse(families, _number(weight), style))
-        return tuple(sorted(found, key=lambda use: (use.families, use.weight, use.style)))
-
-    def _place(self, use: FontUse) -> None:
-        targets = None if use.selector is None else self._targets(use.selector)
-        if targets is None:
-            _add(self.unknown, use)
-        for target in targets or ():
-            _add(self.declared.setdefault(target, _Declared()), use)
-
-    def _targets(self, selector: str) -> list[_Target] | None:
-        """What ``selector`` styles on the page; None when that cannot be known."""
-        known = self.targets.get(selector, _MISSING)
-        if known is not _MISSING:
-            return known  # type: ignore[return-value]
-        found: list[_Target] = []
-        targets: list[_Target] | None = found
-        for complex_ in self.matcher.compile(selector, quirks=self.page.quirks):
-            elements = complex_.elements(self.page)
-            if elements is None:
-                targets = None
-                break
-            pseudo = complex_.pseudo
-            found.extend((element, pseudo) for element in elements)
-        self.targets[selector] = targets
-        return targets
-
-    def _computed(self, prop: str, target: _Target) -> _Values:
-        """The possible computed values of ``prop`` on ``target``: walks up to the nearest
-        ancestor known, then computes down, so deep trees cost no recursion."""
-        chain: list[_Target] = []
-        current: _Target | None = target
-        inherited: _Values = _ROOT[prop]
-        while current is not None:
-            known = self.memo.get((prop, current), _MISSING)
-            if known is not _MISSING:
-                inherited = known  # type: ignore[assignment]
-                break
-            chain.append(current)
-            current = _parent(current)
-        for link in reversed(chain):
-            inherited = self._own(prop, link, inherited)
-            self.memo[(prop, link)] = inherited
-        return inherited
-
-    def _own(self, prop: str, target: _Target, parent: _Values) -> _Values:
-        declared = self.declared.get(target)
-        element, pseudo = target
-        if prop == "family":
-            lists = declared.families if declared else []
-            if not lists:
-                return parent
-            return None if () in lists else frozenset(lists)
-        values = (declared.weights if prop == "weight" else declared.styles) if declared else []
-        if not values and pseudo is None:
-            ua = (_UA_WEIGHT if prop == "weight" else _UA_STYLE).get(str(element.tag))
-            values = [ua] if ua else []
-        if not values:
-            return parent
-        return _weights(values, parent) if prop == "weight" else _styles(values, parent)
-
-
-_MISSING: Final = object()
-_ROOT: Final[dict[str, _Values]] = {
-    "family": frozenset(),
-    "weight": frozenset({400}),
-    "style": frozenset({"normal"}),
-}
-
-
-def _parent(target: _Target) -> _Target | None:
-    element, pseudo = target
-    if pseudo is not None:
-        return (element, None)
-    parent = element.getparent()
-    return None if parent is None else (parent, None)
-
-
-def _add(declared: _Declared, use: FontUse) -> None:
-    if use.family_declared:
-        declared.families.append(use.families)
-    if use.weight:
-        declared.weights.append(use.weight)
-    if use.style:
-        declared.styles.append(use.style)
-
-
-def _union(values: _Values, extra: _Values) -> _Values:
-    if values is None or extra is None:
-        return None
-    return values | extra
-
-
-def _number(weight: Any) -> str:
-    if weight == "":
-        return ""
-    value = float(weight)
-    return str(int(value)) if value == int(value) else str(value)
-
-
-def _weights(values: Iterable[str], parent: _Values) -> _Values:
-    """Computed ``font-weight`` values for declared ``values`` (CSS Fonts 4 §2.2)."""
-    found: set[float] = set()
-    for value in values:
-        absolute = _absolute_weight(value)
-        if absolute is not None:
-            found.add(absolute)
-        elif value in ("inherit", "unset") and parent is not None:
-            found |= parent
-        elif value in ("bolder", "lighter") and parent is not None:
-            found |= {_relative(value, weight) for weight in parent}
-        else:
-            return None
-    return frozenset(found)
-
-
-def _absolute_weight(value: str) -> float | None:
-    if value in ("normal", "initial"):
-        return 400
-    if value == "bold":
-        return 700
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if 1 <= number <= 1000 else None
-
-
-def _relative(keyword: str, parent: float) -> float:
-    """``bolder``/``lighter`` from the parent's weight (CSS Fonts 4 §2.2.1, the table)."""
-    if keyword == "bolder":
-        return 400 if parent < 350 else 700 if parent < 550 else 900 if parent < 900 else parent
-    return parent if parent < 100 else 100 if parent < 550 else 400 if parent < 750 else 700
-
-
-def _styles(values: Iterable[str], parent: _Values) -> _Values:
-    """Computed ``font-style`` categories (CSS Fonts 4 §2.4): normal, italic, oblique."""
-    found: set[str] = set()
-    for value in values:
-        category = _style_category(value)
-        if category is not None:
-            found.add(category)
-        elif value in ("inherit", "unset") and parent is not None:
-            found |= parent
-        else:
-            return None
-    return frozenset(found)
-
-
-def _style_category(value: str) -> str | None:
-    """normal, italic or oblique for a style as written; None when unknown."""
-    if value in ("normal", "initial"):
-        return "normal"
-    if value == "italic":
-        return "italic"
-    return "oblique" if value.startswith("oblique") else None
-
-
-# -- font matching ----------------------------------------------------------------------------
-
-_GENERIC: Final = GENERIC_FAMILIES
-
-_Face = tuple[tuple[float, float], str]
-"""A face's weight range and style category."""
-
-
-def font_face_used(
-    family: str,
-    weight: str | None,
-    style: str | None,
-    uses: Iterable[FontUse],
-    faces: Iterable[tuple[str, str | None, str | None]],
-) -> bool:
-    """True when some use selects the ``@font-face`` with descriptors ``family``, ``weight``,
-    ``style`` among ``faces`` (all the page's ``@font-face`` descriptors, this one included).
-
-    ``uses`` are those that apply to the page: :meth:`SelectorMatcher.font_uses` gives them
-    per element; raw uses work too, with their undeclared weight or style read as unknown.
-
-    A use names the family when its ``font-family`` list reaches it before a generic family
-    (always available, so nothing after it is used). An earlier web or local family does not
-    stop the walk: a browser falls back per character (CSS Fonts 4 §5.3), and which glyphs a
-    font lacks is not known here. ``families=()`` names every family. Then CSS Fonts 4 §5.2
-    step 4 picks the face: ``font-style`` first (italic → oblique → normal; oblique → italic →
-    normal; normal → oblique → italic), then ``font-weight`` (400 to 500: up to 500, then down,
-    then up; below 400: down, then up; above 500: up, then down; ranges by nearest end). An
-    unknown weight or style (``""``, ``var()``, ``bolder`` unresolved) may pick any face.
-    ``font-stretch`` and ``unicode-range`` are ignored: faces that differ only there all count.
-    """
-    wanted = family.lower()
-    mine = _face(weight, style)
-    all_faces = [(name.lower(), _face(w, s)) for name, w, s in faces]
-    candidates = {face for name, face in all_faces if name == wanted} | {mine}
-    for use in uses:
-        if not use.family_declared or not _names(use.families, wanted):
-            continue
-        if mine in _select(candidates, _absolute_weight(use.weight), _style_category(use.style)):
-            return True
-    return False
-
-
-def _names(families: tuple[str, ...], wanted: str) -> bool:
-    if not families:
-        return True
-    for name in families:
-        if name == wanted:
-            return True
-        if name in _GENERIC:
-            return False
-    return False
-
-
-def _face(weight: str | None, style: str | None) -> _Face:
-    """A face's ``font-weight`` and ``font-style`` descriptors (CSS Fonts 4 §4.5, §4.6);
-    a missing or invalid one is ``normal``; ``auto`` is any weight."""
-    low = high = 400.0
-    words = (weight or "normal").lower().split()
-    if words == ["auto"]:
-        low, high = 1.0, 1000.0
-    elif len(words) in (1, 2):
-        bounds = [_absolute_weight(word) for word in words]
-        if all(bound is not None for bound in bounds):
-            numbers = [float(bound) for bound in bounds if bound is not None]
-            low, high = min(numbers), max(numbers)
-    return (low, high), _style_category((style or "normal").lower()) or "normal"
-
-
-_STYLE_ORDER: Final = {
-    "italic": ("italic", "oblique", "normal"),
-    "oblique": ("oblique", "italic", "normal"),
-    "normal": ("normal", "oblique", "italic"),
-}
-
-
-def _select(faces: set[_Face], weight: float | None, style: str | None) -> set[_Face]:
-    """The faces CSS Fonts 4 §5.2 can pick for ``weight`` and ``style`` (None: unknown)."""
-    chosen: set[_Face] = set()
-    for wanted in _STYLE_ORDER if style is None else (style,):
-        group = next(
-            (
-                [face for face in faces if face[1] == category]
-                for category in _STYLE_ORDER[wanted]
-                if any(face[1] == category for face in faces)
-            ),
-            [],
-        )
-        if weight is None:
-            chosen.update(group)
-        else:
-            best = _closest_weight([face[0] for face in group], weight)
-            chosen.update(face for face in group if face[0] in best)
-    return chosen
-
-
-def _closest_weight(ranges: list[tuple[float, float]], weight: float) -> set[tuple[float, float]]:
-    """The weight ranges CSS Fonts 4 §5.2 step 4 ``font-weight`` picks for ``weight``."""
-    inside = {bounds for bounds in ranges if bounds[0] <= weight <= bounds[1]}
-    if inside:
-        return inside
-
-    def above(limit: float = 1001) -> Iterator[set[tuple[float, float]]]:
-        lows = [low for low, _ in ranges if weight < low <= limit]
-        if lows:
-            yield {bounds for bounds in ranges if bounds[0] == min(lows)}
-
-    def below() -> Iterator[set[tuple[float, float]]]:
-        highs = [high for _, high in ranges if high < weight]
-        if highs:
-            yield {bounds for bounds in ranges if bounds[1] == max(highs)}
-
-    if 400 <= weight <= 500:
-        order = [above(500), below(), above()]
-    elif weight < 400:
-        order = [below(), above()]
-    else:
-        order = [above(), below()]
-    for step in order:
-        for found in step:
-            return found
-    return set()

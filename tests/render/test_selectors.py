@@ -1,9 +1,9 @@
-"""Render-aware pruning: selector matching at load, and which @font-face rules a page uses.
+"""Selector matching at load (:mod:`push_manifest.render.selectors`): which elements a
+selector matches when the page has just loaded, and what counts as doubt.
 
 What a browser fetches was checked in Chromium 156 (see ``fixtures/browser-render-*``): a
 ``:hover`` background is not fetched, a ``::before`` background is, an ``autofocus`` input's
-``:focus`` background is; a font family is fetched only in the weight and style its elements
-compute, and after a generic family never.
+``:focus`` background is. The cascade over those matches is tested in ``test_cascade.py``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from cssselect import HTMLTranslator, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from push_manifest import prune
-from push_manifest.prune import FontUse, PageIndex, SelectorMatcher, font_face_used
-from push_manifest.scanners.css import parse_style_attribute, parse_stylesheet, scan_font_uses
+from push_manifest.render import selectors as prune
+from push_manifest.render.selectors import PageIndex, SelectorMatcher
 from push_manifest.scanners.html import MAX_ATTRIBUTES, parse_html
 
 PAGE = """<!doctype html>
@@ -273,6 +272,46 @@ def test_each_selector_list_compiles_once_per_process(page: PageIndex) -> None:
     assert MATCHER.compile(".lead b, nav a:hover") is first
 
 
+@pytest.mark.parametrize(
+    ("selector", "specificity", "pseudo"),
+    [
+        ("a", (0, 0, 1), None),
+        ("*", (0, 0, 0), None),
+        (".btn", (0, 1, 0), None),
+        ("#top", (1, 0, 0), None),
+        ("nav > a.btn", (0, 1, 2), None),
+        ("[href]", (0, 1, 0), None),
+        ("a:hover", (0, 1, 1), None),
+        (":root .btn", (0, 2, 0), None),
+        (".lead b::before", (0, 1, 2), "before"),
+        (".lead:after", (0, 1, 1), "after"),
+        ("p::marker", (0, 0, 2), "marker"),
+        ("li:nth-child(2)", (0, 1, 1), None),
+        (":is(.nope, #top) a", (1, 0, 1), None),  # the most specific argument
+        (":where(#top) a", (0, 0, 1), None),  # zero
+        ("header:has(> nav)", (0, 0, 2), None),
+    ],
+)
+def test_specificity_and_pseudo_element_of_each_complex_selector(
+    selector: str, specificity: tuple[int, int, int], pseudo: str | None
+) -> None:
+    (complex_,) = MATCHER.compile(selector)
+    assert complex_.specificity == specificity
+    assert complex_.pseudo == pseudo
+
+
+def test_matches_gives_each_matching_complex_selector_with_its_elements(page: PageIndex) -> None:
+    found = MATCHER.matches(".lead, .nope, #top", page)
+    assert [complex_.specificity for complex_, _ in found] == [(0, 1, 0), (1, 0, 0)]
+    assert [[element.tag for element in elements or []] for _, elements in found] == [
+        ["p"],
+        ["header"],
+    ]
+    undecided = MATCHER.matches("li:nth-child(2n of .last)", page)
+    assert [elements for _, elements in undecided] == [None]  # any element may match
+    assert MATCHER.matches("a:hover, .nope", page) == []
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list(".#:()[]=~+>*, abli-\"'\\\x00nothv")), max_size=40))
 def test_any_selector_text_gives_an_answer(selector: str) -> None:
@@ -280,17 +319,6 @@ def test_any_selector_text_gives_an_answer(selector: str) -> None:
     assert MATCHER.any_match(selector, page) in (True, False)
     for complex_ in MATCHER.compile(selector):
         assert complex_.elements(page) is None or isinstance(complex_.elements(page), list)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("{}:;,.()! abfilntw-\"'0479")), max_size=80))
-def test_any_stylesheet_gives_font_uses(css: str) -> None:
-    page = PageIndex(parse_html(PAGE))
-    parsed = parse_stylesheet("b { font-family: F } " + css, keep_fonts=True)
-    uses = MATCHER.font_uses(scan_font_uses(parsed), page)
-    assert all(use.selector is None for use in uses)
-    faces = [("F", "400", None), ("F", "700", "italic")]
-    assert any(used(face, list(uses), faces) for face in faces)
 
 
 _COMPOUNDS = ["*", "a", "li", "b", ".btn", ".lead", "#top", "a.btn", "[href]", "li:last-child"]
@@ -344,234 +372,6 @@ _NOT_SIMPLE = [
 @pytest.mark.parametrize("selector", _NOT_SIMPLE)
 def test_other_selectors_take_the_cssselect_path(selector: str) -> None:
     assert prune._compile_simple(selector, False) is None
-
-
-# --- font-face matching -------------------------------------------------------------------
-
-FA = "font awesome 6 free"
-FA_FACES = [("Font Awesome 6 Free", "400", "normal"), ("Font Awesome 6 Free", "900", "normal")]
-
-
-def used(face: tuple[str, str | None, str | None], uses: list[FontUse], faces: list) -> bool:  # type: ignore[type-arg]
-    return font_face_used(*face, uses, faces)
-
-
-def test_a_family_no_rule_names_is_unused() -> None:
-    faces = [("Inter", None, None), ("Unused", None, None)]
-    uses = [FontUse(("inter", "sans-serif"))]
-    assert used(faces[0], uses, faces)
-    assert not used(faces[1], uses, faces)
-    assert not used(faces[0], [], faces)
-
-
-def test_family_names_compare_case_insensitively() -> None:
-    faces = [("Open Sans", "400", "normal")]
-    assert used(faces[0], [FontUse(("open sans",))], faces)
-
-
-@pytest.mark.parametrize(
-    ("families", "used_faces"),
-    [
-        (("a", "b"), {"A", "B"}),  # a later web font is used for glyphs the first lacks
-        (("a", "serif", "b"), {"A"}),  # nothing after a generic family is ever used
-        (("arial", "b", "sans-serif", "a"), {"B"}),
-        (("serif",), set()),
-        (('"serif"', "a"), {"A"}),  # a quoted generic name is a family name
-        ((), {"A", "B"}),  # unknown (var(), inherit): every family
-    ],
-)
-def test_fallback_lists_and_generic_families(
-    families: tuple[str, ...], used_faces: set[str]
-) -> None:
-    faces = [("A", None, None), ("B", None, None)]
-    uses = [FontUse(families)]
-    assert {face[0] for face in faces if used(face, uses, faces)} == used_faces
-
-
-def test_weight_only_uses_name_no_family() -> None:
-    faces = [("A", None, None)]
-    assert not used(faces[0], [FontUse((), "700", family_declared=False)], faces)
-
-
-@pytest.mark.parametrize(
-    ("weight", "chosen"),
-    [
-        ("400", "400"),
-        ("normal", "400"),
-        ("900", "900"),
-        ("bold", "900"),  # above 500: heavier first
-        ("300", "400"),  # below 400: lighter first, none, then heavier
-        ("500", "400"),  # 400-500: up to 500, then lighter
-        ("600", "900"),
-        ("", None),  # not declared: any face
-        ("bolder", None),
-        ("var(--fa-style, 900)", None),
-    ],
-)
-def test_font_weight_matching_of_regular_and_solid(weight: str, chosen: str | None) -> None:
-    uses = [FontUse((FA,), weight)]
-    found = {face[1] for face in FA_FACES if used(face, uses, FA_FACES)}
-    assert found == ({"400", "900"} if chosen is None else {chosen})
-
-
-@pytest.mark.parametrize(
-    ("weight", "faces", "chosen"),
-    [
-        ("450", ["300", "480", "500", "600"], "480"),
-        ("450", ["300", "600"], "300"),
-        ("450", ["600", "700"], "600"),
-        ("300", ["100", "200", "400"], "200"),
-        ("300", ["400", "500"], "400"),
-        ("700", ["300", "800", "900"], "800"),
-        ("700", ["300", "600"], "600"),
-        ("700", ["100 400", "650 750"], "650 750"),  # a range containing the weight
-        ("500", ["100 300", "600 900"], "100 300"),  # then the nearest end below
-        ("700", ["auto", "400"], "auto"),
-        ("400", ["bold", "normal"], "normal"),
-    ],
-)
-def test_font_weight_matching_algorithm(weight: str, faces: list[str], chosen: str) -> None:
-    all_faces = [("F", face, None) for face in faces]
-    uses = [FontUse(("f",), weight)]
-    assert [face[1] for face in all_faces if used(face, uses, all_faces)] == [chosen]
-
-
-@pytest.mark.parametrize(
-    ("style", "available", "chosen"),
-    [
-        ("italic", ["italic", "normal"], "italic"),
-        ("normal", ["italic", "normal"], "normal"),
-        ("italic", ["oblique 10deg", "normal"], "oblique 10deg"),
-        ("italic", ["normal"], "normal"),
-        ("oblique 20deg", ["italic", "normal"], "italic"),
-        ("normal", ["italic", "oblique"], "oblique"),
-    ],
-)
-def test_font_style_matching(style: str, available: list[str], chosen: str) -> None:
-    faces = [("F", "400", face) for face in available]
-    uses = [FontUse(("f",), "400", style)]
-    assert [face[2] for face in faces if used(face, uses, faces)] == [chosen]
-
-
-def test_identical_faces_all_count() -> None:
-    # unicode-range subsets of one face share descriptors: all are fetched as needed.
-    faces = [("F", "400", None), ("F", "400", "normal"), ("F", "700", None)]
-    uses = [FontUse(("f",), "normal")]
-    assert [used(face, uses, faces) for face in faces] == [True, True, False]
-
-
-# --- font uses on a page: the approximate cascade -----------------------------------------
-
-FA_CSS = """
-.fa-solid, .fas, .fa-regular, .far { font-family: "Font Awesome 6 Free"; font-style: normal }
-.fa-brands { font-family: "Font Awesome 6 Brands"; font-weight: 400 }
-.fa-solid, .fas { font-weight: 900 }
-.fa-regular, .far { font-weight: 400 }
-.fa-user::before { content: "\\f007" }
-"""
-
-
-def fa_faces_used(body: str, css: str = FA_CSS) -> set[str]:
-    page = PageIndex(parse_html(f"<!doctype html><body>{body}</body>"))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
-    return {face[1] for face in FA_FACES if used(face, list(uses), FA_FACES)}
-
-
-@pytest.mark.parametrize(
-    ("body", "weights"),
-    [
-        ('<i class="fa-solid fa-user"></i>', {"900"}),
-        ('<i class="fa-regular fa-user"></i>', {"400"}),
-        ('<i class="fa-solid fa-user"></i><i class="far fa-user"></i>', {"400", "900"}),
-        ('<i class="fa-brands fa-github"></i>', set()),
-        ("<p>no icons</p>", set()),
-    ],
-)
-def test_font_awesome_solid_and_regular(body: str, weights: set[str]) -> None:
-    assert fa_faces_used(body) == weights
-
-
-def test_weight_comes_from_the_element_not_the_page() -> None:
-    css = FA_CSS + "strong { font-weight: 400 } .light { font-weight: 300 }"
-    body = '<i class="fa-solid fa-user"></i><strong>x</strong><p class="light">y</p>'
-    assert fa_faces_used(body, css) == {"900"}
-
-
-def test_font_uses_inherit_and_resolve_bolder() -> None:
-    css = "body { font-family: Text; font-weight: 300 } h1 { font-weight: 700 } .x { font: 12px Y }"
-    html = "<!doctype html><body><p>a <b>bold</b></p><h1>t<em>i</em></h1></body>"
-    page = PageIndex(parse_html(html))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
-    assert {(use.families, use.weight, use.style) for use in uses} == {
-        (("text",), "300", "normal"),  # body
-        (("text",), "400", "normal"),  # <b>: bolder than 300 (CSS Fonts 4 §2.2.1)
-        (("text",), "700", "normal"),  # h1
-        (("text",), "700", "italic"),  # em inside h1: UA italic, inherited weight
-    }
-    assert all(use.selector is None and use.family_declared for use in uses)
-
-
-def test_pseudo_element_rules_style_their_own_box() -> None:
-    css = """.icon::before { font-family: Icons; font-weight: 900 }
-             .icon { font-weight: 400 } .icon.light::before { font-weight: 300 }"""
-    page = PageIndex(parse_html('<!doctype html><span class="icon"></span>'))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
-    assert {(use.families, use.weight) for use in uses} == {(("icons",), "900")}
-
-
-def test_author_rules_override_the_ua_for_bold_and_italic() -> None:
-    css = "body { font-family: T } b { font-weight: 600 } i { font-style: normal }"
-    page = PageIndex(parse_html("<!doctype html><body><b>x</b><i>y</i></body>"))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
-    assert {(use.weight, use.style) for use in uses} == {("400", "normal"), ("600", "normal")}
-
-
-def test_unknown_values_and_elements_widen_the_uses() -> None:
-    css = ".a { font-family: var(--f); font-weight: var(--w) } .b { font-family: B }"
-    page = PageIndex(parse_html('<!doctype html><p class="a">x</p><p class="b">y</p>'))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
-    # var() with no value and no fallback: unset, so the family is inherited: the root's
-    # default, which is no web font.
-    assert FontUse((), "400", "normal") not in uses
-    assert FontUse(("b",), "400", "normal") in uses
-    # A style attribute: its element is not known, so any weight and style.
-    attribute = list(scan_font_uses(parse_style_attribute("font-family: S; font-weight: 800")))
-    uses = MATCHER.font_uses(attribute, page)
-    assert FontUse(("s",), "", "") in uses
-    faces = [("S", "100", None), ("S", "900", "italic")]
-    assert all(used(face, list(uses), faces) for face in faces)
-
-
-FA_VAR_CSS = """
-.fa { font-family: var(--fa-style-family, "Font Awesome 6 Free");
-      font-weight: var(--fa-style, 900) }
-:root { --fa-style-family-classic: "Font Awesome 6 Free" }
-"""
-
-
-@pytest.mark.parametrize(
-    ("extra_css", "body", "weights"),
-    [
-        ("", '<i class="fa fa-user"></i>', {"900"}),  # Font Awesome 6 never sets --fa-style
-        (".fa-regular { --fa-style: 400 }", '<i class="fa fa-user"></i>', {"900"}),
-        (".fa-regular { --fa-style: 400 }", '<i class="fa fa-regular"></i>', {"400", "900"}),
-        (":root { --fa-style: 400 }", '<i class="fa"></i>', {"400", "900"}),
-        (":root { --fa-style: var(--other) }", '<i class="fa"></i>', {"400", "900"}),
-        (":root { --fa-style-family: Other }", '<i class="fa"></i>', {"900"}),
-        (":root { --fa-style-family: Other }", "<p>no icon</p>", set()),
-    ],
-)
-def test_var_takes_declared_values_and_the_fallback(
-    extra_css: str, body: str, weights: set[str]
-) -> None:
-    assert fa_faces_used(body, FA_VAR_CSS + extra_css) == weights
-
-
-def test_selectors_that_match_nothing_use_no_font() -> None:
-    css = ".nope { font-family: X } a:hover { font-family: Y } .b::before { font-family: Z }"
-    page = PageIndex(parse_html('<!doctype html><a class="b">x</a>'))
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), page)
-    assert {use.families for use in uses} == {("z",)}
 
 
 # --- where the parser approximated the page ---------------------------------------------------
@@ -629,13 +429,6 @@ def test_selectors_that_may_match_below_the_cut_match(
     cut_page: PageIndex, selector: str, expected: bool
 ) -> None:
     assert matches(selector, cut_page) is expected
-
-
-def test_below_the_cut_any_weight_and_style_may_be_computed(cut_page: PageIndex) -> None:
-    css = ".deep { font-family: F } .nowhere { font-family: G }"
-    uses = MATCHER.font_uses(scan_font_uses(parse_stylesheet(css, keep_fonts=True)), cut_page)
-    assert {use.families for use in uses} == {("f",)}
-    assert font_face_used("F", "700", "italic", uses, [("F", None, None), ("F", "700", "italic")])
 
 
 def test_attribute_selectors_match_where_attributes_were_dropped() -> None:

@@ -1,0 +1,916 @@
+"""The cascade at load: per element, the winning value of each property that can make a browser
+fetch, and what that leaves rendered (CSS Cascade 5, CSS Display 3, CSS Variables 1).
+
+:func:`render` takes a page's tree (:class:`~push_manifest.render.selectors.PageIndex`) and
+the style rules of the stylesheets it applies, in the order the page applies them
+(:class:`Sheet`), and returns the CSS images the page fetches and the text each font renders:
+
+- **Declarations compete per element** (§6: origin and importance, the ``style`` attribute,
+  ``@layer`` order, specificity, order of appearance): only the winner's ``url()`` counts. Each
+  fetching shorthand sets its longhand (``background`` sets ``background-image``, to none when
+  it holds no image); the ``font`` shorthand sets ``font-family``, ``font-weight`` and
+  ``font-style``.
+- **Rendering**: an element whose ``display`` computes to ``none`` (by an author rule, or by the
+  UA style sheet: ``<head>``, ``<template>``, ``[hidden]`` …) renders nothing below it: no CSS
+  image, no text. ``visibility`` does not matter. Pseudo-elements render where Chromium
+  generates them: ``::before``/``::after`` with a ``content`` other than ``none``/``normal``,
+  ``::marker`` on list items, ``::placeholder`` on a control with a placeholder,
+  ``::file-selector-button`` on a file input, ``::first-letter``/``::first-line`` on an
+  element with text; ``::selection``, ``::backdrop`` and highlights never at load; others
+  through their element (doubt).
+- **Inheritance**: ``list-style-image`` (fetched on list items only), ``cursor``, the font
+  properties and custom properties inherit; ``inherit`` takes the parent's value for any
+  property.
+- **Custom properties**: ``var()`` is substituted with the element's computed custom
+  properties, fallbacks included (CSS Variables 1 §3); an unresolvable ``var()`` makes the
+  declaration compute to ``unset``. A ``url()`` that arrives through a custom property resolves
+  against the stylesheet that declared the property.
+
+What cannot be evaluated (a selector ``cssselect`` cannot translate, a page the parser had to
+approximate) counts as applying: its images are fetched and its fonts may be needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Final
+
+from lxml import etree
+
+from push_manifest.media import media_matches
+from push_manifest.model import StyleRule, Viewport
+from push_manifest.render.fonts import TextRun
+from push_manifest.render.selectors import PageIndex, SelectorMatcher, Specificity
+from push_manifest.render.values import (
+    SYSTEM,
+    font_families,
+    font_shorthand,
+    font_style,
+    font_weight,
+    substitute,
+    var_names,
+)
+from push_manifest.scanners.css import parse_declarations, split_commas, text, value_urls
+from push_manifest.scanners.reduce import FETCHING_PROPERTIES
+from push_manifest.urls import resolve
+
+__all__ = ["Rendered", "Sheet", "render", "style_attribute_rule"]
+
+Node = Any
+
+_MATCHER: Final = SelectorMatcher()
+_INHERITED_SLOTS: Final = frozenset({"list-style-image", "cursor"})
+_FONT_SLOTS: Final = ("font-family", "font-weight", "font-style")
+_NEVER_RENDERED_PSEUDO: Final = frozenset(
+    {
+        "selection",
+        "backdrop",
+        "highlight",
+        "spelling-error",
+        "grammar-error",
+        "target-text",
+        "search-text",
+        "view-transition",
+        "view-transition-group",
+        "view-transition-image-pair",
+        "view-transition-old",
+        "view-transition-new",
+        "cue",
+        "cue-region",
+        "details-content",
+    }
+)
+"""Pseudo-elements that no page has at load (selection, top layer, highlights, transitions)."""
+_UA_HIDDEN: Final = frozenset(
+    {
+        "head",
+        "script",
+        "style",
+        "template",
+        "title",
+        "meta",
+        "link",
+        "base",
+        "noscript",
+        "noembed",
+        "noframes",
+        "param",
+        "rp",
+        "area",
+        "datalist",
+        "dialog",
+    }
+)
+"""Elements Chromium's UA style sheet gives ``display: none`` (WHATWG HTML §15.3.1, with
+``<noscript>`` under scripting and ``dialog:not([open])``)."""
+_UA_BOLDER: Final = frozenset({"b", "strong", "optgroup"})
+_UA_BOLD: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "th"})
+_UA_ITALIC: Final = frozenset({"i", "em", "cite", "var", "dfn", "address"})
+_UA_MONOSPACE: Final = frozenset(
+    {"code", "kbd", "pre", "samp", "tt", "listing", "xmp", "plaintext"}
+)
+_CONTROLS: Final = frozenset({"input", "button", "select", "textarea"})
+"""Form controls: the UA style sheet gives them a system font (not inherited)."""
+_INF: Final = float("inf")
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A stylesheet as a page applies it: its rules, the URL its ``url()``s resolve against
+    (``base``, in ``encoding``), the media it applies under (``<link media>``, ``@import``
+    conditions) and the layer ``@import … layer()`` put it in (None: unlayered)."""
+
+    rules: tuple[StyleRule, ...]
+    base: str
+    encoding: str = "utf-8"
+    media: tuple[str, ...] = ()
+    layer: tuple[str, ...] | None = None
+    name: str = ""
+    """How explanations name it (its root-relative path)."""
+
+
+@dataclass(slots=True)
+class Rendered:
+    """What a page renders at load: CSS image URLs (absolute) with the reason each is fetched;
+    text per font (:class:`~push_manifest.render.fonts.TextRun`); ``fonts_unknown`` when some
+    element's fonts could not be known (every face counts)."""
+
+    images: dict[str, str] = field(default_factory=dict)
+    runs: tuple[TextRun, ...] = ()
+    fonts_unknown: bool = False
+    bases: dict[str, str] = field(default_factory=dict)
+    """For each image URL, the base URL it was resolved against (a ``url()`` that came
+    through ``var()`` resolves against the sheet using it, not the one declaring it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Decl:
+    slot: str
+    """The longhand it sets (``background`` sets ``background-image``), or the custom
+    property's name."""
+    name: str
+    tokens: tuple[Node, ...]
+    important: bool
+    fetches: bool
+    """Holds a ``url()`` or ``image-set()``, or a ``var()`` that may bring one."""
+    vars: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Where a declaration comes from: the sheet's base URL and encoding, and for
+    explanations the selector and sheet."""
+
+    base: str
+    encoding: str
+    where: str
+
+
+_Key = tuple[Any, ...]
+_Candidate = tuple[_Key, _Decl, _Source]
+_UA_SOURCE: Final = _Source("", "utf-8", "the UA style sheet")
+
+
+def style_attribute_rule(style: str) -> tuple[_Decl, ...]:
+    """The declarations of a ``style`` attribute that the render model reads."""
+    return _declarations(style)
+
+
+@lru_cache(maxsize=16384)
+def _declarations(declarations: str) -> tuple[_Decl, ...]:
+    """A rule's declarations (:attr:`StyleRule.declarations`), parsed once per process."""
+    found: list[_Decl] = []
+    for node in parse_declarations(declarations):
+        name = node.name if node.name.startswith("--") else node.lower_name
+        tokens = tuple(node.value)
+        names = frozenset(var_names(tokens))
+        if name.startswith("--"):
+            found.append(_Decl(name, name, tokens, node.important, False, names))
+        elif name == "font":
+            for slot in _FONT_SLOTS:
+                found.append(_Decl(slot, name, tokens, node.important, False, names))
+        elif name in ("font-family", "font-weight", "font-style", "display"):
+            found.append(_Decl(name, name, tokens, node.important, False, names))
+        else:
+            if name in _IMAGE_LONGHANDS and not names and not _valid_image_list(tokens):
+                continue  # invalid: dropped at parse time, the cascade never sees it
+            fetches = bool(names) or next(value_urls(tokens, _ANY_VIEWPORT), None) is not None
+            slot = FETCHING_PROPERTIES.get(name, name)
+            found.append(_Decl(slot, name, tokens, node.important, fetches, names))
+    return tuple(found)
+
+
+_ANY_VIEWPORT: Final = Viewport()
+_IMAGE_LONGHANDS: Final = frozenset(
+    {"background-image", "mask-image", "-webkit-mask-image", "list-style-image",
+     "border-image-source", "mask-border-source"}
+)  # fmt: skip
+
+
+def _valid_image_list(tokens: Sequence[Node]) -> bool:
+    """``<image>#`` or a single keyword, roughly: each comma-separated item is one token
+    (``url(a.png) bogus`` is invalid, and browsers drop the declaration)."""
+    for item in split_commas(tokens):
+        if len([t for t in item if t.type not in ("whitespace", "comment")]) != 1:
+            return False
+    return True
+
+
+class _Layers:
+    """Cascade layer order (CSS Cascade 5 §6.4.3): each name ranks among its siblings by first
+    appearance; a key sorts declarations by layer, unlayered last (strongest) for normal ones
+    and the order reversed for ``!important`` ones."""
+
+    def __init__(self) -> None:
+        self._ranks: dict[tuple[str, ...], int] = {}
+        self._counts: dict[tuple[str, ...], int] = {}
+        self._keys: dict[tuple[tuple[str, ...] | None, bool], tuple[float, ...]] = {}
+
+    def register(self, path: tuple[str, ...]) -> None:
+        for depth in range(1, len(path) + 1):
+            prefix = path[:depth]
+            if prefix not in self._ranks:
+                parent = prefix[:-1]
+                self._ranks[prefix] = self._counts.get(parent, 0)
+                self._counts[parent] = self._ranks[prefix] + 1
+
+    def key(self, path: tuple[str, ...] | None, important: bool) -> tuple[float, ...]:
+        found = self._keys.get((path, important))
+        if found is None:
+            if path is None:
+                ranks: tuple[float, ...] = (_INF,)
+            else:
+                self.register(path)
+                ranks = (*(self._ranks[path[:d]] for d in range(1, len(path) + 1)), _INF)
+            found = tuple(-rank for rank in ranks) if important else ranks
+            self._keys[(path, important)] = found
+        return found
+
+
+class _Table:
+    """The declarations that apply, per element and pseudo-element, per longhand."""
+
+    def __init__(self) -> None:
+        self.by_target: dict[Any, dict[str | None, dict[str, list[_Candidate]]]] = {}
+        self.doubtful: list[tuple[_Decl, _Source]] = []
+        self.custom: dict[str, list[tuple[_Decl, _Source]]] = {}
+        """Every custom property declaration, by name, for doubtful ``var()`` uses."""
+
+    def add(
+        self, element: Any, pseudo: str | None, key: _Key, decl: _Decl, source: _Source
+    ) -> None:
+        slots = self.by_target.setdefault(element, {}).setdefault(pseudo, {})
+        slots.setdefault(decl.slot, []).append((key, decl, source))
+        if decl.name.startswith("--"):
+            self.custom.setdefault(decl.name, []).append((decl, source))
+
+
+def render(
+    page: PageIndex,
+    sheets: Sequence[Sheet],
+    viewport: Viewport,
+    *,
+    page_base: str,
+    fonts: bool = True,
+    images: bool = True,
+) -> Rendered:
+    """Run the cascade of ``sheets`` over ``page`` at ``viewport`` (see the module docstring).
+    ``page_base``: the page's base URL, for ``style`` attributes (resolved as UTF-8, as
+    Chromium does). ``fonts``/``images``: whether the caller needs the text runs / the image
+    URLs."""
+    layers = _Layers()
+    table = _Table()
+    active: set[str] = set()
+    order = 0
+    for number, sheet in enumerate(sheets):
+        if not all(media_matches(query, viewport) for query in sheet.media):
+            continue
+        for rule in sheet.rules:
+            if rule.media and not all(media_matches(query, viewport) for query in rule.media):
+                continue
+            path = _layer_path(sheet.layer, rule.layer, number)
+            if path is not None:
+                layers.register(path)
+            if rule.selector is None:
+                continue
+            decls = _declarations(rule.declarations)
+            if not decls:
+                continue
+            order += 1
+            source = _Source(sheet.base, sheet.encoding, f"{rule.selector!r} in {sheet.name}")
+            if rule.conditional:
+                # @container: whether it applies is not modelled; what it fetches is listed,
+                # and it overrides nothing.
+                if _MATCHER.matches(rule.selector, page):
+                    table.doubtful.extend((decl, source) for decl in decls)
+            else:
+                _apply(table, page, rule.selector, decls, source, layers, path, order)
+            active.update(decl.slot for decl in decls if decl.fetches)
+    for element, style in _style_attributes(page):
+        decls = _declarations(style)
+        if decls:
+            source = _Source(page_base, "utf-8", "a style attribute")
+            for decl in decls:
+                key = (decl.important, 1, layers.key(None, decl.important), (0, 0, 0), 0)
+                table.add(element, None, key, decl, source)
+            active.update(decl.slot for decl in decls if decl.fetches)
+    if not images:
+        active.clear()
+    walker = _Walker(page, table, viewport, active, fonts)
+    walker.run()
+    walker.add_doubtful()
+    return Rendered(walker.images, walker.text_runs(), walker.fonts_unknown, walker.written)
+
+
+def _layer_path(
+    outer: tuple[str, ...] | None, inner: tuple[str, ...] | None, sheet: int
+) -> tuple[str, ...] | None:
+    """The full layer path of a rule: the ``@import`` layer, then the sheet's own; anonymous
+    layers (``\\0…``) made distinct per sheet."""
+    if outer is None and inner is None:
+        return None
+    path = (*(outer or ()), *(inner or ()))
+    return tuple(f"{name}\0{sheet}" if name.startswith("\0") else name for name in path)
+
+
+def _apply(
+    table: _Table,
+    page: PageIndex,
+    selector: str,
+    decls: tuple[_Decl, ...],
+    source: _Source,
+    layers: _Layers,
+    path: tuple[str, ...] | None,
+    order: int,
+) -> None:
+    for complex_, elements in _MATCHER.matches(selector, page):
+        pseudo = complex_.pseudo
+        if pseudo in _NEVER_RENDERED_PSEUDO:
+            continue
+        if elements is None:
+            table.doubtful.extend((decl, source) for decl in decls)
+            for decl in decls:
+                if decl.name.startswith("--"):
+                    table.custom.setdefault(decl.name, []).append((decl, source))
+            continue
+        specificity: Specificity = complex_.specificity
+        for decl in decls:
+            key = (decl.important, 0, layers.key(path, decl.important), specificity, order)
+            for element in elements:
+                table.add(element, pseudo, key, decl, source)
+
+
+def _style_attributes(page: PageIndex) -> Iterator[tuple[Any, str]]:
+    try:
+        found: Any = _STYLED(page.tree)
+    except etree.XPathError:
+        found = [e for e in page.tree.iter(etree.Element) if e.get("style") is not None]
+    for element in found:
+        style = element.get("style")
+        if style:
+            yield element, style
+
+
+_STYLED: Final = etree.XPath("descendant-or-self::*[@style]")
+
+
+class _Computed:
+    """An element's computed values that its children inherit, or that ``inherit`` reads."""
+
+    __slots__ = ("custom", "families", "slots", "style", "weight")
+
+    def __init__(
+        self,
+        custom: dict[str, tuple[tuple[Node, ...] | None, _Source]],
+        families: tuple[str, ...] | None,
+        weight: float,
+        style: str,
+        slots: dict[str, _Value | None],
+    ) -> None:
+        self.custom = custom
+        self.families = families
+        self.weight = weight
+        self.style = style
+        self.slots = slots
+
+
+_ROOT: Final = _Computed({}, ("serif",), 400.0, "normal", {})
+
+
+class _Walker:
+    """One pass over the page tree in document order, computing what each rendered element
+    and pseudo-element fetches and what text it renders in which font."""
+
+    def __init__(
+        self,
+        page: PageIndex,
+        table: _Table,
+        viewport: Viewport,
+        active: set[str],
+        fonts: bool,
+    ) -> None:
+        self.page = page
+        self.table = table
+        self.viewport = viewport
+        self.active = active
+        self.fonts = fonts
+        self.images: dict[str, str] = {}
+        self.written: dict[str, str] = {}
+        """For each image URL, the base it was resolved against."""
+        self.runs: dict[tuple[tuple[str, ...], float, str], set[str]] = {}
+        self.fonts_unknown = False
+        self.page_text: set[str] = set()
+
+    # -- the walk --------------------------------------------------------------------------
+
+    def run(self) -> None:
+        if not self.active and not self.fonts:
+            return
+        root = self.page.tree
+        stack: list[tuple[Any, _Computed]] = [(root, _ROOT)]
+        while stack:
+            element, parent = stack.pop()
+            if not isinstance(element.tag, str):
+                continue
+            computed = self._element(element, parent)
+            if computed is None:
+                continue
+            if element.tag == "select":
+                continue  # its options render in a popup, not at load
+            children = [child for child in element if isinstance(child.tag, str)]
+            stack.extend((child, computed) for child in reversed(children))
+
+    def _element(self, element: Any, parent: _Computed) -> _Computed | None:
+        """Compute ``element``; None when it renders nothing (``display: none``)."""
+        targets = self.table.by_target.get(element)
+        own = targets.get(None) if targets else None
+        tag = element.tag
+        display = self._display(own, tag, element)
+        if display == "none":
+            return None
+        computed = self._compute(own, parent, tag, element)
+        self._fetch(element, tag, own, computed, parent, display)
+        if self.fonts:
+            self._text(element, tag, computed)
+        if targets:
+            for pseudo, slots in targets.items():
+                if pseudo is not None:
+                    self._pseudo(element, tag, pseudo, slots, computed, display)
+        return computed
+
+    def _display(self, own: dict[str, list[_Candidate]] | None, tag: str, element: Any) -> str:
+        if tag and _in_closed_details(element):
+            return "none"
+        winner = _winner(own, "display")
+        if winner is None or _keyword(winner[1].tokens) in ("revert", "unset", "initial"):
+            if tag in _UA_HIDDEN and not (tag == "dialog" and element.get("open") is not None):
+                return "none"
+            if element.get("hidden") is not None and element.get("hidden") != "until-found":
+                return "none"
+            if tag == "input" and (element.get("type") or "").lower() == "hidden":
+                return "none"
+            return "list-item" if tag in ("li", "summary") else "other"
+        if winner[1].vars:
+            return "other"  # unknown until substituted: rendered (doubt)
+        value = text(winner[1].tokens).lower()
+        if value == "none":
+            return "none"
+        return "list-item" if "list-item" in value else "other"
+
+    def _compute(
+        self, own: dict[str, list[_Candidate]] | None, parent: _Computed, tag: str, element: Any
+    ) -> _Computed:
+        custom = parent.custom
+        if own:
+            changed = {
+                slot: candidates for slot, candidates in own.items() if slot.startswith("--")
+            }
+            if changed:
+                custom = _custom_properties(parent.custom, changed)
+        families, weight, style = parent.families, parent.weight, parent.style
+        if self.fonts:
+            families, weight, style = self._font(own, parent, custom, tag)
+        slots: dict[str, _Value | None] = {}
+        for slot in _INHERITED_SLOTS & self.active:
+            if slot in parent.slots:
+                slots[slot] = parent.slots[slot]
+        return _Computed(custom, families, weight, style, slots)
+
+    def _font(
+        self,
+        own: dict[str, list[_Candidate]] | None,
+        parent: _Computed,
+        custom: dict[str, tuple[tuple[Node, ...] | None, _Source]],
+        tag: str,
+    ) -> tuple[tuple[str, ...] | None, float, str]:
+        families, weight, style = parent.families, parent.weight, parent.style
+        if tag in _CONTROLS:
+            families, weight, style = ("system-ui",), 400.0, "normal"
+        elif tag in _UA_MONOSPACE:
+            families = ("monospace",)
+        if tag in _UA_BOLDER:
+            weight = _bolder(weight)
+        elif tag in _UA_BOLD:
+            weight = 700.0
+        if tag in _UA_ITALIC:
+            style = "italic"
+        if not own:
+            return families, weight, style
+        for slot in _FONT_SLOTS:
+            winner = _winner(own, slot)
+            if winner is None:
+                continue
+            decl = winner[1]
+            tokens: Sequence[Node] = decl.tokens
+            if decl.vars:
+                substituted = substitute(decl.tokens, _lookup(custom))
+                if substituted is not None:
+                    tokens = substituted
+                else:  # invalid at computed-value time: unset, i.e. inherit
+                    if slot == "font-family":
+                        families = parent.families
+                    elif slot == "font-weight":
+                        weight = parent.weight
+                    else:
+                        style = parent.style
+                    continue
+            value = _font_value(slot, decl.name, tokens, parent)
+            if value is _INHERIT:
+                value = {"font-family": parent.families, "font-weight": parent.weight,
+                         "font-style": parent.style}[slot]  # fmt: skip
+            if slot == "font-family":
+                families = value if value is not _INVALID else families
+            elif slot == "font-weight":
+                weight = value if value is not _INVALID else weight
+            elif value is not _INVALID:
+                style = value
+        return families, weight, style
+
+    def _fetch(
+        self,
+        element: Any,
+        tag: str,
+        own: dict[str, list[_Candidate]] | None,
+        computed: _Computed,
+        parent: _Computed,
+        display: str,
+    ) -> None:
+        for slot in self.active:
+            value = self._slot(own, slot, computed, parent)
+            if slot in _INHERITED_SLOTS:
+                computed.slots[slot] = value
+            if value is not None:
+                self._fetched(value, slot, element)
+
+    def _slot(
+        self,
+        candidates: dict[str, list[_Candidate]] | None,
+        slot: str,
+        computed: _Computed,
+        parent: _Computed,
+    ) -> _Value | None:
+        """The computed value of a fetching longhand, with where it was declared."""
+        winner = _winner(candidates, slot)
+        if winner is None:
+            return parent.slots.get(slot) if slot in _INHERITED_SLOTS else None
+        _, decl, source = winner
+        keyword = _keyword(decl.tokens)
+        if keyword == "inherit" or (keyword in ("unset", "revert") and slot in _INHERITED_SLOTS):
+            return parent.slots.get(slot)
+        if keyword in ("initial", "unset", "revert", "revert-layer"):
+            return None
+        if not decl.vars:
+            return _Value(decl.tokens, source)
+        substituted = substitute(decl.tokens, _lookup(computed.custom))
+        if substituted is None:
+            return parent.slots.get(slot) if slot in _INHERITED_SLOTS else None
+        return _Value(tuple(substituted), source)
+
+    def _fetched(self, value: _Value, slot: str, element: Any) -> None:
+        source = value.source
+        for raw, _, _ in value_urls(value.tokens, self.viewport):
+            url = resolve(raw, source.base, source.encoding)
+            if url is not None and url not in self.images:
+                self.images[url] = f"{slot} of {_describe(element)} from {source.where}"
+                self.written[url] = source.base
+
+    def _pseudo(
+        self,
+        element: Any,
+        tag: str,
+        pseudo: str,
+        slots: dict[str, list[_Candidate]],
+        computed: _Computed,
+        display: str,
+    ) -> None:
+        if not _generates(pseudo, element, tag, slots, display):
+            return
+        inner = self._compute(slots, computed, "", element)
+        if _winner(slots, "display") is not None and self._display(slots, "", element) == "none":
+            return
+        for slot in self.active:
+            value = self._slot(slots, slot, inner, computed)
+            if value is not None:
+                self._fetched(value, slot, element)
+        if self.fonts and pseudo in ("before", "after", "marker"):
+            content = _winner(slots, "content")
+            if content is not None:
+                generated = _content_text(content[1].tokens, element)
+                if _rendered_text(generated):
+                    self._add_text(inner, generated)
+
+    # -- text and fonts --------------------------------------------------------------------
+
+    def _text(self, element: Any, tag: str, computed: _Computed) -> None:
+        """The text ``element`` renders in its own font: its text nodes (not its children's),
+        a control's value or label, a ``<select>``'s first option; and a line's space for an
+        empty or blank inline element in a line of text (its strut needs the primary font)."""
+        parts = [element.text or ""]
+        parts.extend(child.tail or "" for child in element)
+        if tag == "input":
+            parts.append(_input_text(element))
+        elif tag == "select":
+            option = next(element.iter("option"), None)
+            if option is not None:
+                parts.append("".join(option.itertext()))
+        characters = "".join(parts)
+        if _rendered_text(characters):
+            self._add_text(computed, characters)
+        elif tag in _INLINE and _in_a_line(element):
+            self._add_text(computed, " ", strut=True)
+
+    def _add_text(self, computed: _Computed, characters: str, *, strut: bool = False) -> None:
+        """Count ``characters`` as rendered in ``computed``'s font (ASCII whitespace aside).
+        ``strut``: an empty inline box in a line, which needs its primary font, the first
+        that covers U+0020 (CSS Fonts 4 §5.3; Chromium loads it)."""
+        chars = {" "} if strut else set(characters.translate(_NO_ASCII_WHITESPACE))
+        self.page_text.update(chars)
+        if computed.families is None:
+            self.fonts_unknown = True
+            return
+        if computed.families == SYSTEM:
+            return
+        key = (computed.families, computed.weight, computed.style)
+        self.runs.setdefault(key, set()).update(chars)
+
+    def text_runs(self) -> tuple[TextRun, ...]:
+        return tuple(
+            TextRun(families, weight, style, "".join(sorted(chars)))
+            for (families, weight, style), chars in self.runs.items()
+        )
+
+    def add_doubtful(self) -> None:
+        """Declarations of selectors that cannot be evaluated apply somewhere: their images
+        are fetched (with those of every custom property a ``var()`` in them names), their
+        families may render any of the page's text."""
+        for decl, source in self.table.doubtful:
+            if decl.slot in self.active and decl.fetches:
+                self._fetched(_Value(decl.tokens, source), decl.slot, None)
+                for name in decl.vars:
+                    for custom, declared in self.table.custom.get(name, ()):
+                        self._fetched(_Value(custom.tokens, declared), decl.slot, None)
+            elif self.fonts and decl.slot == "font-family":
+                families = _font_value("font-family", decl.name, decl.tokens, _ROOT)
+                if decl.vars or not isinstance(families, tuple):
+                    self.fonts_unknown = True
+                    continue
+                for weight in (400.0, 700.0):
+                    for style in ("normal", "italic"):
+                        self.runs.setdefault((families, weight, style), set()).update(
+                            self.page_text
+                        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A fetching property's computed value (``var()`` substituted) and where the declaration
+    was written: a ``url()`` that came through a custom property resolves there, against the
+    sheet that uses the ``var()`` (observed in Chromium 156; an ``@property``-registered
+    ``<url>`` would resolve where declared, which is not modelled)."""
+
+    tokens: tuple[Node, ...]
+    source: _Source
+
+
+_INHERIT: Final = object()
+_INVALID: Final = object()
+
+
+def _custom_properties(
+    inherited: dict[str, tuple[tuple[Node, ...] | None, _Source]],
+    declared: dict[str, list[_Candidate]],
+) -> dict[str, tuple[tuple[Node, ...] | None, _Source]]:
+    """An element's computed custom properties (CSS Variables 1 §2): the inherited ones, with
+    the winners of its own declarations, ``var()`` in them substituted from the element's own
+    values (cycles are invalid: cut by the substitution depth)."""
+    custom = dict(inherited)
+    pending = []
+    for name, candidates in declared.items():
+        _, decl, source = max(candidates, key=_by_key)
+        keyword = _keyword(decl.tokens)
+        if keyword in ("inherit", "unset", "revert", "revert-layer"):
+            continue
+        custom[name] = (None if keyword == "initial" else decl.tokens, source)
+        if decl.vars and keyword != "initial":
+            pending.append((name, decl, source))
+    raw = dict(custom)
+    for name, decl, source in pending:
+        substituted = substitute(decl.tokens, _lookup(raw))
+        custom[name] = (None if substituted is None else tuple(substituted), source)
+    return custom
+
+
+def _font_value(slot: str, name: str, tokens: Sequence[Node], parent: _Computed) -> Any:
+    if name == "font":
+        if _keyword(tokens) in ("inherit", "unset", "revert", "revert-layer"):
+            return _INHERIT
+        shorthand = font_shorthand(tokens)
+        if shorthand is None:
+            return _INVALID
+        families, weight, style = shorthand
+        if slot == "font-family":
+            return families
+        if slot == "font-weight":
+            return _weight_value(weight, parent.weight)
+        return style
+    if slot == "font-family":
+        names = font_families(tokens)
+        if names is None:
+            return _INHERIT if _keyword(tokens) else _INVALID
+        return names or None  # (): env() or attr(), unknown
+    if slot == "font-weight":
+        written = font_weight(tokens)
+        if written is None:
+            return _INHERIT if _keyword(tokens) else _INVALID
+        return _weight_value(written, parent.weight)
+    slant = font_style(tokens)
+    if slant is None:
+        return _INHERIT if _keyword(tokens) else _INVALID
+    return slant
+
+
+def _weight_value(weight: str, parent: float) -> float:
+    if weight == "normal":
+        return 400.0
+    if weight == "bold":
+        return 700.0
+    if weight == "bolder":
+        return _bolder(parent)
+    if weight == "lighter":
+        return _lighter(parent)
+    try:
+        return float(weight)
+    except ValueError:
+        return 400.0
+
+
+def _bolder(parent: float) -> float:
+    """CSS Fonts 4 §2.2.1, the table of relative weights."""
+    if parent < 350:
+        return 400.0
+    if parent < 550:
+        return 700.0
+    return max(parent, 900.0)
+
+
+def _lighter(parent: float) -> float:
+    if parent < 550:
+        return min(parent, 100.0)
+    if parent < 750:
+        return 400.0
+    return 700.0
+
+
+def _by_key(candidate: _Candidate) -> _Key:
+    return candidate[0]
+
+
+def _winner(candidates: dict[str, list[_Candidate]] | None, slot: str) -> _Candidate | None:
+    """The declaration that wins the cascade for ``slot`` (CSS Cascade 5 §6); ``revert-layer``
+    rolls back to the best declaration of a lower layer (§7.3.4)."""
+    if not candidates:
+        return None
+    found = candidates.get(slot)
+    if not found:
+        return None
+    best = found[0] if len(found) == 1 else max(found, key=_by_key)
+    if len(found) > 1 and _keyword(best[1].tokens) == "revert-layer":
+        layer = best[0][2]
+        for candidate in sorted(found, key=_by_key, reverse=True):
+            if candidate[0][2] < layer and candidate[0][0] == best[0][0]:
+                if _keyword(candidate[1].tokens) != "revert-layer":
+                    return candidate
+                layer = candidate[0][2]
+    return best
+
+
+def _keyword(tokens: Sequence[Node]) -> str | None:
+    significant = [token for token in tokens if token.type not in ("whitespace", "comment")]
+    if len(significant) == 1 and significant[0].type == "ident":
+        return str(significant[0].lower_value)
+    return None
+
+
+def _lookup(custom: dict[str, tuple[tuple[Node, ...] | None, _Source]]) -> Any:
+    """A ``var()`` lookup in computed custom properties."""
+
+    def lookup(name: str) -> Sequence[Node] | None:
+        found = custom.get(name)
+        return None if found is None else found[0]
+
+    return lookup
+
+
+_NO_ASCII_WHITESPACE: Final = str.maketrans("", "", " \t\n\r\f")
+_INLINE: Final = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "label",
+     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
+)  # fmt: skip
+"""Elements the UA style sheet leaves ``display: inline``."""
+
+
+def _rendered_text(characters: str) -> bool:
+    """Text that renders: anything but ASCII whitespace, which collapses (a no-break space
+    renders)."""
+    return bool(characters.translate(_NO_ASCII_WHITESPACE))
+
+
+def _in_a_line(element: Any) -> bool:
+    """An inline element next to text: it sits in a line box."""
+    parent = element.getparent()
+    if parent is None:
+        return False
+    return _rendered_text((parent.text or "") + "".join(c.tail or "" for c in parent))
+
+
+def _in_closed_details(element: Any) -> bool:
+    """Content of a closed ``<details>`` other than its summary: not rendered (WHATWG HTML
+    §15.5.4; Chromium hides the content slot)."""
+    parent = element.getparent()
+    if parent is None or parent.tag != "details" or parent.get("open") is not None:
+        return False
+    summary = next((child for child in parent if child.tag == "summary"), None)
+    return element is not summary
+
+
+def _generates(
+    pseudo: str, element: Any, tag: str, slots: dict[str, list[_Candidate]], display: str
+) -> bool:
+    """Whether ``element`` has the pseudo-element ``pseudo`` at load (see the module
+    docstring)."""
+    if pseudo in ("before", "after"):
+        # Chromium 156 styles (and so fetches for) the pseudo-element wherever some
+        # ``content`` applies to it, even ``none`` or ``normal``; with none, not at all.
+        return "content" in slots
+    if pseudo == "marker":
+        return display == "list-item"
+    if pseudo == "placeholder":
+        return tag in ("input", "textarea") and bool(element.get("placeholder"))
+    if pseudo == "file-selector-button":
+        return tag == "input" and (element.get("type") or "").lower() == "file"
+    if pseudo in ("first-letter", "first-line"):
+        return bool("".join(element.itertext()).strip())
+    return True
+
+
+def _content_text(tokens: Sequence[Node], element: Any) -> str:
+    parts = []
+    for token in tokens:
+        if token.type == "string":
+            parts.append(token.value)
+        elif token.type == "function" and token.lower_name == "attr":
+            name = next((t for t in token.arguments if t.type == "ident"), None)
+            if name is not None:
+                parts.append(element.get(name.value) or "")
+        elif token.type == "function" and token.lower_name in ("counter", "counters"):
+            parts.append("0123456789")
+    return "".join(parts)
+
+
+_BUTTON_LABELS: Final = {"submit": "Submit", "reset": "Reset"}
+
+
+def _input_text(element: Any) -> str:
+    kind = (element.get("type") or "text").lower()
+    if kind in ("checkbox", "radio", "hidden", "file", "image", "range", "color"):
+        return ""
+    value = element.get("value")
+    if value:
+        return str(value)
+    if kind in _BUTTON_LABELS:
+        return _BUTTON_LABELS[kind]
+    return str(element.get("placeholder") or "")
+
+
+def _describe(element: Any) -> str:
+    if element is None:
+        return "an element"
+    names = [element.tag]
+    if element.get("id"):
+        names.append(f"#{element.get('id')}")
+    classes = (element.get("class") or "").split()
+    if classes:
+        names.append("." + ".".join(classes[:2]))
+    return "<" + "".join(names) + ">"
