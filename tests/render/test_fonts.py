@@ -313,7 +313,7 @@ def test_group_without_the_character_falls_to_next_family_not_other_weights() ->
 
 
 def test_reasons_name_the_family_and_characters() -> None:
-    uses = faces_fetched(SUBSET_FACES, [run("HiПривет", "Subset Sans", "sans-serif")])
+    uses = faces_fetched(SUBSET_FACES, [run("Hi\tПривет", "Subset Sans", "sans-serif")])
     cyrillic, greek, _, _, latin = uses
     assert cyrillic.fetched
     assert "'Subset Sans'" in cyrillic.reason
