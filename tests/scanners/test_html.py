@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from push_manifest.render import selectors as prune
 from push_manifest.model import (
     BaseHref,
     HtmlItem,
@@ -20,6 +19,7 @@ from push_manifest.model import (
     Reference,
     Viewport,
 )
+from push_manifest.render import selectors as prune
 from push_manifest.scanners import html as html_scanner
 from push_manifest.scanners.html import (
     CUT_DEPTH,
