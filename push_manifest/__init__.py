@@ -10,7 +10,7 @@ The library API::
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from push_manifest.cache import default_cache_dir
@@ -30,6 +30,7 @@ from push_manifest.model import (
 )
 from push_manifest.pages import default_root, expand_pages
 from push_manifest.pipeline import Progress, crawl_pages
+from push_manifest.render.fonts import DEFAULT_INSTALLED
 from push_manifest.site import Site
 from push_manifest.writers import FORMATS, render
 
@@ -72,6 +73,7 @@ def build_manifest(
     progress: Progress | None = None,
     explain: bool = True,
     max_page_size: int | None = MAX_PAGE_SIZE,
+    installed_fonts: Iterable[str] = (),
 ) -> Manifest:
     """Crawl ``pages`` (files, directories meaning their ``index.html``, or glob patterns) and
     return their manifest, with the warnings met on the way.
@@ -86,7 +88,10 @@ def build_manifest(
     and why, which ``--verbose`` prints): a large site's reasons take much memory.
     ``max_page_size`` (bytes; default 64 MiB; ``None`` or 0: no limit): a page, or a stylesheet,
     script or HTML import it loads, larger than this is not read, with a ``too-large`` warning,
-    and the run goes on.
+    and the run goes on. ``installed_fonts``: font families counted as installed on the
+    visitors' devices, besides the default ones
+    (:data:`~push_manifest.render.fonts.DEFAULT_INSTALLED`): a web font after one of them in a
+    ``font-family`` list is not listed.
     The result is the same whatever ``jobs`` and the cache are. Raises :class:`InputError` when
     a page is missing or outside the root, or the root is unusable; never prints.
     """
@@ -105,6 +110,7 @@ def build_manifest(
         prune=prune,
         explain=explain,
         max_page_size=max_page_size,
+        installed_fonts=DEFAULT_INSTALLED | {name.strip().lower() for name in installed_fonts},
     )
     page_manifests, warnings = crawl_pages(
         site,

@@ -180,6 +180,13 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
     "first viewport, dynamic import(), workers.",
 )
 @click.option(
+    "--installed-font", "installed_fonts", multiple=True, metavar="FAMILY",
+    help="Count FAMILY as installed on your visitors' devices: a web font after it in a "
+    "font-family list, or one whose src starts with local(FAMILY), is not listed "
+    "(repeatable). Always counted: Arial, Helvetica, Times New Roman, Times, Courier New, "
+    "Courier.",
+)  # fmt: skip
+@click.option(
     "--device",
     type=click.Choice([str(d) for d in Device]),
     default=str(Device.DESKTOP),
@@ -286,6 +293,7 @@ def cli(
     budget: int | None,
     uniform_weights: bool,
     include_lazy: bool,
+    installed_fonts: tuple[str, ...],
     device: str,
     viewport_width: float | None,
     viewport_height: float | None,
@@ -343,6 +351,7 @@ def cli(
             uniform_weights=uniform_weights,
             prune=prune,
             max_page_size=max_page_size or None,
+            installed_fonts=installed_fonts,
             jobs=jobs,
             cache_dir=cache_dir
             if cache_dir is not None or config is None
@@ -458,7 +467,7 @@ def _explain(manifest: Manifest, cuts: Sequence[Cut]) -> None:
             kind = str(resource.type) or UNTYPED
             click.echo(
                 f"  {resource.weight:>3} {kind:<8} {resource.url}  "
-                f"({resource.kind} in {resource.referrer or page.key})",
+                f"({resource.explanation(page.key)})",
                 err=True,
             )
         for cut in dropped:

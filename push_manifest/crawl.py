@@ -47,6 +47,7 @@ from push_manifest.model import (
 from push_manifest.priority import Weight, cap, weigh
 from push_manifest.render import render_page
 from push_manifest.render.cascade import Sheet
+from push_manifest.render.fonts import DEFAULT_INSTALLED
 from push_manifest.render.selectors import PageIndex, SelectorMatcher
 from push_manifest.scanners.css import (
     ParsedCss,
@@ -115,6 +116,10 @@ class CrawlOptions:
     explain: bool = True
     """Record what was pruned and why (:attr:`PageManifest.pruned`, what ``--verbose``
     prints); a large site's reasons take much memory, so the CLI records them only then."""
+    installed_fonts: frozenset[str] = DEFAULT_INSTALLED
+    """Font families (lowercase) counted as installed on the visitors' devices: a web font
+    after one of them in a ``font-family`` list is not downloaded, nor one whose ``src``
+    starts with its ``local()`` (:mod:`push_manifest.render.fonts`)."""
     max_page_size: int | None = MAX_PAGE_SIZE
     """The largest page, or stylesheet, script or HTML import it loads, that is read, in
     bytes; a larger one is not read (its own URL is still listed, nothing it references is)
@@ -239,6 +244,8 @@ class _PageWalk:
     """CSS images whose fetch depends on the cascade: key, absolute URL, entry."""
     pruned: dict[str, str] = field(default_factory=dict)
     """What was left out and why; recorded only with :attr:`CrawlOptions.explain`."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Why the render model kept a CSS image or font; recorded only with ``explain``."""
     counter: int = 0
 
     def next_order(self) -> int:
@@ -351,14 +358,18 @@ class Crawler:
             page_base=walk.base or walk.page_url,
             faces=[entry.ref for _, entry in walk.pending_fonts],
             images=bool(walk.pending_images),
+            installed=self.options.installed_fonts,
         )
         pending = {url for _, url, _ in walk.pending_images}
         for url, base in rendered.bases.items():
             if url not in pending:
                 self._image_through_var(walk, url, base)
+        explain = self.options.explain
         for key, url, entry in walk.pending_images:
             if url in rendered.images:
                 walk.add(key, entry)
+                if explain:
+                    walk.reasons.setdefault(key, rendered.images[url])
             elif self.options.explain:
                 what = entry.ref.attr("property") or "a property"
                 walk.pruned.setdefault(
@@ -367,6 +378,8 @@ class Crawler:
         for (key, entry), use in zip(walk.pending_fonts, rendered.faces, strict=True):
             if use.fetched:
                 walk.add(key, entry)
+                if explain:
+                    walk.reasons.setdefault(key, use.reason)
             elif self.options.explain:
                 walk.pruned.setdefault(key, use.reason)
 
@@ -821,6 +834,7 @@ class Crawler:
                 kind=entry.ref.kind,
                 referrer=entry.context.document,
                 depth=entry.context.depth,
+                why=walk.reasons.get(key, ""),
             )
             for key, entry in ordered
         )

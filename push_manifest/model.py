@@ -268,7 +268,7 @@ class Viewport:
     device_height: float | None = None
 
 
-@pickled_as_values(interned=("url", "image_srcset", "image_sizes", "referrer"))
+@pickled_as_values(interned=("url", "image_srcset", "image_sizes", "referrer", "why"))
 @dataclass(frozen=True, slots=True)
 class Resource:
     """One entry of a page's manifest."""
@@ -293,6 +293,16 @@ class Resource:
     """The root-absolute URL of the document that referenced it first."""
     depth: int = 1
     """How many documents lie between the page and the reference (1: the page itself)."""
+    why: str = ""
+    """For what the render model keeps (CSS images, fonts), why the page fetches it: the
+    winning declaration and an element it styles, or the family and the characters it
+    renders; recorded when explanations are (``--verbose``)."""
+
+    def explanation(self, page: str) -> str:
+        """Why it is listed, as ``--verbose`` says it: the construct, the document that
+        references it (``page`` when the page itself does), and :attr:`why`."""
+        found = f"{self.kind} in {self.referrer or page}"
+        return f"{found}: {self.why}" if self.why else found
 
 
 @pickled_as_values

@@ -54,7 +54,7 @@ def crawl_pages(
                 viewport.device_width, viewport.device_height,
                 options.max_page_size or None, float(viewport.width), float(viewport.height),
                 float(viewport.dpr), options.include_lazy, options.uniform_weights,
-                options.prune)  # fmt: skip
+                options.prune, sorted(options.installed_fonts))  # fmt: skip
     fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
     cache = _cache(cache_dir, fingerprint, site)
     paths = [os.path.realpath(page) for page in pages] if cache is not None else []

@@ -321,7 +321,10 @@ def test_verbose_explains_every_resource_and_every_cut(site: Path) -> None:
     lines = result.stderr.splitlines()
     assert lines[0] == "index.html: 4 resource(s), 3 cut"
     assert "  256 style    /css/base.css  (css-import in css/app.css)" in lines
-    assert "  112 image    /img/bg.png  (css-url in css/app.css)" in lines
+    assert (
+        "  112 image    /img/bg.png  (css-url in css/app.css: background-image of <body> from "
+        "'body' in css/app.css)"
+    ) in lines  # the render model says which declaration and element fetch it
     assert (
         "  cut /f.woff2: 1000 bytes do not fit in the 874 bytes left of --budget 1024 [budget]"
         in lines

@@ -112,8 +112,8 @@ def total(pairs: Iterable[tuple[int, int]]) -> tuple[int, int]:
 
 
 def explanation(resource: Resource, page_url: str) -> str:
-    """Why ``resource`` is listed, as ``--verbose`` says it: the construct and its document."""
-    return f"{resource.kind} in {resource.referrer or page_url}"
+    """Why ``resource`` is listed, as ``--verbose`` says it (:meth:`Resource.explanation`)."""
+    return resource.explanation(page_url)
 
 
 def first_fetches(requests: Sequence[RecordedRequest]) -> dict[str, RecordedRequest]:
