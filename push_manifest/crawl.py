@@ -55,7 +55,7 @@ from push_manifest.scanners.css import (
     parse_stylesheet,
     parse_stylesheet_bytes,
     scan_css,
-    scan_style_rules,
+    scan_stylesheet,
 )
 from push_manifest.scanners.html import (
     CUT_DEPTH,
@@ -487,10 +487,17 @@ class Crawler:
     def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
         prune = self.options.prune
         parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback, keep_rules=prune)
-        refs = tuple(scan_css(parsed, self.options.viewport))
+        refs, rules = self._scan_stylesheet(parsed)
         warnings = _decode_warnings(data, parsed.encoding, document, stylesheet=True)
-        rules = tuple(scan_style_rules(parsed)) if prune else ()
         return _Doc(refs, parsed.encoding, warnings + _css_warnings(parsed, document), rules)
+
+    def _scan_stylesheet(
+        self, parsed: ParsedCss
+    ) -> tuple[tuple[Reference, ...], tuple[StyleRule, ...]]:
+        """A stylesheet's references, and when pruning its style rules (one walk)."""
+        if self.options.prune:
+            return scan_stylesheet(parsed, self.options.viewport)
+        return tuple(scan_css(parsed, self.options.viewport)), ()
 
     def _scan_js(self, data: bytes, document: str, fallback: str) -> _Doc:
         return _Doc(tuple(scan_js(data)), "utf-8", _js_warnings(data, document))
@@ -509,8 +516,7 @@ class Crawler:
                     parsed = parse_style_attribute(item.text)
                 else:
                     parsed = parse_stylesheet(item.text, keep_rules=prune)
-                refs = tuple(scan_css(parsed, self.options.viewport))
-                rules = tuple(scan_style_rules(parsed)) if prune else ()
+                refs, rules = self._scan_stylesheet(parsed)
                 doc = _Doc(refs, warnings=_css_warnings(parsed, ""), rules=rules)
             self._inline.put(key, doc)
         for relative in doc.warnings:

@@ -58,6 +58,7 @@ __all__ = [
     "reduce_stylesheet",
     "scan_css",
     "scan_style_rules",
+    "scan_stylesheet",
     "split_commas",
     "text",
     "value_urls",
@@ -242,12 +243,23 @@ def scan_css(
 
     Empty URLs are skipped; nothing else is filtered. Never raises.
     """
-    if parsed.declarations_only:
-        context = _Context(_chain(media), declarations=True, rules=False)
-        nodes: Iterable[Node] = (node for node in parsed.nodes if node.type == "declaration")
-        yield from _walk(nodes, context, viewport, stylesheet=False)
-    else:
-        yield from _walk(parsed.nodes, _Context(_chain(media)), viewport, stylesheet=True)
+    for item in _walk(parsed, viewport, media, rules=False):
+        if isinstance(item, Reference):
+            yield item
+
+
+def scan_stylesheet(
+    parsed: ParsedCss, viewport: Viewport, media: tuple[str, ...] = ()
+) -> tuple[tuple[Reference, ...], tuple[StyleRule, ...]]:
+    """What :func:`scan_css` and :func:`scan_style_rules` give, from one walk."""
+    references: list[Reference] = []
+    rules: list[StyleRule] = []
+    for item in _walk(parsed, viewport, media, rules=True):
+        if isinstance(item, Reference):
+            references.append(item)
+        else:
+            rules.append(item)
+    return tuple(references), tuple(rules)
 
 
 def _chain(values: Iterable[Any]) -> _Link | None:
@@ -258,9 +270,17 @@ def _chain(values: Iterable[Any]) -> _Link | None:
 
 
 def _walk(
-    nodes: Iterable[Node], context: _Context, viewport: Viewport, *, stylesheet: bool
-) -> Iterator[Reference]:
-    """Depth-first over rules and declarations; a stack, not recursion, so depth is unbounded."""
+    parsed: ParsedCss, viewport: Viewport, media: tuple[str, ...], *, rules: bool
+) -> Iterator[Reference | StyleRule]:
+    """The one walk over a stylesheet's rules and declarations, depth-first with a stack, not
+    recursion, so depth is unbounded: the references in source order, and with ``rules`` the
+    :class:`StyleRule` records too, in source order."""
+    if parsed.declarations_only:
+        context = _Context(_chain(media), declarations=True, rules=False)
+        nodes: Iterable[Node] = (node for node in parsed.nodes if node.type == "declaration")
+        stylesheet = False
+    else:
+        context, nodes, stylesheet = _Context(_chain(media)), parsed.nodes, True
     imports_allowed = stylesheet
     selectors: dict[_Link, str] = {}
     stack: list[tuple[Iterator[Node], _Context]] = [(iter(nodes), context)]
@@ -278,26 +298,63 @@ def _walk(
             if top and any(token.type != "whitespace" for token in node.prelude):
                 imports_allowed = False
             inner = _rule_context(node, context)
-            if inner is not None and _may_reference(node.content):
+            if inner is None:
+                continue
+            if rules and inner.keyframes is None:
+                block = _block(node.content)
+                yield from _style_rule(block, inner, selectors)
+                stack.append((iter(block), inner))
+            elif _may_reference(node.content):
                 stack.append((iter(_block(node.content)), inner))
         elif node.type == "at-rule":
             name = node.lower_at_keyword
+            if rules and top and name == PLAIN_RULE_MARKER:
+                yield _plain_rule(parsed.plain_rules, node, media)
+                continue
             if top and name == "import":
                 if imports_allowed:
                     yield from _import(node, context)
                 continue
             if top and name in _KNOWN_RULES and (name != "layer" or node.content is not None):
                 imports_allowed = False
-            if node.content is None or context.keyframes is not None:
+            if context.keyframes is not None or not context.rules:
                 continue
-            if name in _GROUP_RULES and context.rules and _applies(node):
-                stack.append((iter(_block(node.content)), _group_context(node, context)))
-            elif not context.style_rule and context.rules:
+            if rules and name == "layer" and node.content is None:
+                for path in layer_names(node.prelude):
+                    layer = (*(context.layer or ()), *path)
+                    yield StyleRule(None, "", _values(context.media), layer)
+                continue
+            if node.content is None:
+                continue
+            if name in _GROUP_RULES:
+                if not _applies(node):
+                    continue
+                inner = _group_context(node, context)
+                block = _block(node.content)
+                if rules and name == "layer":
+                    yield StyleRule(None, "", _values(inner.media), inner.layer)
+                if rules and inner.declarations:  # @scope, or a group rule nested in a rule
+                    yield from _style_rule(block, inner, selectors)
+                stack.append((iter(block), inner))
+            elif not context.style_rule:
                 if name == "font-face":
                     yield from _font_face(node, context)
                 elif name in _KEYFRAMES:
                     inner = replace(context, keyframes=_text(node.prelude))
                     stack.append((iter(_block(node.content)), inner))
+
+
+def _style_rule(
+    block: list[Node], context: _Context, selectors: dict[_Link, str]
+) -> Iterator[StyleRule]:
+    """The :class:`StyleRule` of a style rule's block (or ``@scope``'s bare declarations),
+    when it declares something the render model reads."""
+    declarations = _render_declarations(block)
+    if declarations:
+        selector = _selector(context.preludes, selectors) if context.preludes else None
+        yield StyleRule(
+            selector, declarations, _values(context.media), context.layer, context.conditional
+        )
 
 
 def _rule_context(rule: Node, context: _Context) -> _Context | None:
@@ -752,48 +809,12 @@ def scan_style_rules(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator
     raises. ``parsed`` must come from ``parse_stylesheet(…, keep_rules=True)`` (or
     ``reduce=False``): the default reduction blanks the rules without references.
     """
-    selectors: dict[_Link, str] = {}
-    plain = parsed.plain_rules
-    stack: list[tuple[Iterator[Node], _Context]] = [(iter(parsed.nodes), _Context(_chain(media)))]
-    while stack:
-        iterator, context = stack[-1]
-        node = next(iterator, None)
-        if node is None:
-            stack.pop()
-            continue
-        if node.type == "qualified-rule":
-            inner = _rule_context(node, context)
-            if inner is None or inner.keyframes is not None:
-                continue
-        elif node.type == "at-rule" and context.rules:
-            name = node.lower_at_keyword
-            if name == PLAIN_RULE_MARKER and len(stack) == 1:
-                yield _plain_rule(plain, node, media)
-                continue
-            if name not in _GROUP_RULES or not _applies(node):
-                continue
-            if name == "layer" and node.content is None:
-                for path in layer_names(node.prelude):
-                    yield StyleRule(
-                        None, "", _values(context.media), (*(context.layer or ()), *path)
-                    )
-                continue
-            if node.content is None:
-                continue
-            inner = _group_context(node, context)
-            if name == "layer":
-                yield StyleRule(None, "", _values(inner.media), inner.layer)
-        else:
-            continue
-        nodes = _block(node.content)
-        if inner.declarations:
-            declarations = _render_declarations(nodes)
-            if declarations:
-                selector = _selector(inner.preludes, selectors) if inner.preludes else None
-                yield StyleRule(
-                    selector, declarations, _values(inner.media), inner.layer, inner.conditional
-                )
-        stack.append((iter(nodes), inner))
+    for item in _walk(parsed, _ANY_VIEWPORT, media, rules=True):
+        if isinstance(item, StyleRule):
+            yield item
+
+
+_ANY_VIEWPORT: Final = Viewport()
 
 
 def _plain_rule(plain: Sequence[PlainRule], marker: Node, media: tuple[str, ...]) -> StyleRule:

@@ -21,6 +21,7 @@ from push_manifest.scanners.css import (
     reduce_stylesheet,
     scan_css,
     scan_style_rules,
+    scan_stylesheet,
 )
 from push_manifest.scanners.reduce import PLAIN_RULE_MARKER, reduce_stylesheet_for_rules
 
@@ -1345,3 +1346,12 @@ def test_a_false_import_does_not_end_the_import_prelude() -> None:
     """A dropped ``@import`` is still a valid ``@import`` rule: those after it load."""
     css = "@import 'no.css' supports(display: no-such-value);\n@import 'yes.css';"
     assert urls(css) == ["yes.css"]
+
+
+@pytest.mark.parametrize("css", [*REDUCE_CASES, *STYLE_CASES])
+def test_one_walk_gives_both_references_and_style_rules(css: str) -> None:
+    parsed = parse_stylesheet(css, keep_rules=True)
+    viewport = Viewport(width=390, dpr=3)
+    references, rules = scan_stylesheet(parsed, viewport, ("screen",))
+    assert references == tuple(scan_css(parsed, viewport, ("screen",)))
+    assert rules == tuple(scan_style_rules(parsed, ("screen",)))
