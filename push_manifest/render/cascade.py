@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from lxml import etree
 
@@ -113,6 +113,7 @@ _UA_MONOSPACE: Final = frozenset(
 )
 _CONTROLS: Final = frozenset({"input", "button", "select", "textarea"})
 """Form controls: the UA style sheet gives them a system font (not inherited)."""
+_UA_FONT_TAGS: Final = _UA_BOLDER | _UA_BOLD | _UA_ITALIC | _UA_MONOSPACE | _CONTROLS
 _INF: Final = float("inf")
 
 
@@ -156,6 +157,8 @@ class _Decl:
     fetches: bool
     """Holds a ``url()`` or ``image-set()``, or a ``var()`` that may bring one."""
     vars: frozenset[str]
+    none: bool = False
+    """The value is the keyword ``none``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +168,19 @@ class _Source:
 
     base: str
     encoding: str
-    where: str
+    selector: str | None = None
+    sheet: str = ""
+
+    @property
+    def where(self) -> str:
+        if self.selector is None:
+            return self.sheet
+        return f"{self.selector!r} in {self.sheet}"
 
 
 _Key = tuple[Any, ...]
 _Candidate = tuple[_Key, _Decl, _Source]
-_UA_SOURCE: Final = _Source("", "utf-8", "the UA style sheet")
+_UA_SOURCE: Final = _Source("", "utf-8", None, "the UA style sheet")
 
 
 def style_attribute_rule(style: str) -> tuple[_Decl, ...]:
@@ -178,7 +188,7 @@ def style_attribute_rule(style: str) -> tuple[_Decl, ...]:
     return _declarations(style)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def _declarations(declarations: str) -> tuple[_Decl, ...]:
     """A rule's declarations (:attr:`StyleRule.declarations`), parsed once per process."""
     found: list[_Decl] = []
@@ -192,7 +202,8 @@ def _declarations(declarations: str) -> tuple[_Decl, ...]:
             for slot in _FONT_SLOTS:
                 found.append(_Decl(slot, name, tokens, node.important, False, names))
         elif name in ("font-family", "font-weight", "font-style", "display"):
-            found.append(_Decl(name, name, tokens, node.important, False, names))
+            none = _keyword(tokens) == "none"
+            found.append(_Decl(name, name, tokens, node.important, False, names, none))
         else:
             if name in _IMAGE_LONGHANDS and not names and not _valid_image_list(tokens):
                 continue  # invalid: dropped at parse time, the cascade never sees it
@@ -282,46 +293,152 @@ def render(
     URLs."""
     layers = _Layers()
     table = _Table()
-    active: set[str] = set()
-    order = 0
+    applying: list[tuple[_Prepared, tuple[_Decl, ...], Sheet, tuple[str, ...] | None]] = []
     for number, sheet in enumerate(sheets):
-        if not all(media_matches(query, viewport) for query in sheet.media):
+        if sheet.media and not all(media_matches(query, viewport) for query in sheet.media):
             continue
-        for rule in sheet.rules:
+        for prepared in _prepared(sheet.rules):
+            rule = prepared.rule
             if rule.media and not all(media_matches(query, viewport) for query in rule.media):
                 continue
             path = _layer_path(sheet.layer, rule.layer, number)
             if path is not None:
                 layers.register(path)
-            if rule.selector is None:
-                continue
-            decls = _declarations(rule.declarations)
-            if not decls:
-                continue
-            order += 1
-            source = _Source(sheet.base, sheet.encoding, f"{rule.selector!r} in {sheet.name}")
-            if rule.conditional:
-                # @container: whether it applies is not modelled; what it fetches is listed,
-                # and it overrides nothing.
-                if _MATCHER.matches(rule.selector, page):
-                    table.doubtful.extend((decl, source) for decl in decls)
-            else:
-                _apply(table, page, rule.selector, decls, source, layers, path, order)
-            active.update(decl.slot for decl in decls if decl.fetches)
-    for element, style in _style_attributes(page):
-        decls = _declarations(style)
-        if decls:
-            source = _Source(page_base, "utf-8", "a style attribute")
-            for decl in decls:
-                key = (decl.important, 1, layers.key(None, decl.important), (0, 0, 0), 0)
-                table.add(element, None, key, decl, source)
-            active.update(decl.slot for decl in decls if decl.fetches)
-    if not images:
-        active.clear()
+            if prepared.decls:
+                applying.append((prepared, prepared.decls, sheet, path))
+    styled = [(element, decls) for element, style in _style_attributes(page)
+              if (decls := _declarations(style))]  # fmt: skip
+    relevant = _Relevance(page, [decls for _, decls, _, _ in applying]
+                          + [decls for _, decls in styled], images=images, fonts=fonts)  # fmt: skip
+    if any("marker" in (prepared.rule.selector or "") for prepared, _, _, _ in applying):
+        relevant.display_all = True  # display decides which elements have a ::marker
+    for order, (prepared, decls, sheet, path) in enumerate(applying, 1):
+        kept = relevant.kept(decls)
+        complexes = prepared.complexes(page.quirks)
+        if not relevant.display_all and _styles_ua_hidden(complexes):
+            kept = decls if len(kept) < len(decls) else kept  # may show what the UA hides
+        if not kept:
+            continue
+        rule = prepared.rule
+        source = _Source(sheet.base, sheet.encoding, rule.selector, sheet.name)
+        if rule.conditional:
+            # @container: whether it applies is not modelled; what it fetches is listed,
+            # and it overrides nothing.
+            if any(c.elements(page) != [] for c in complexes):
+                table.doubtful.extend((decl, source) for decl in kept)
+        else:
+            _apply(table, page, complexes, kept, source, layers, path, order)
+    for element, decls in styled:
+        source = _Source(page_base, "utf-8", None, "a style attribute")
+        for decl in relevant.kept(decls):
+            key = (decl.important, 1, layers.key(None, decl.important), (0, 0, 0), 0)
+            table.add(element, None, key, decl, source)
+    active = relevant.active
     walker = _Walker(page, table, viewport, active, fonts)
     walker.run()
     walker.add_doubtful()
     return Rendered(walker.images, walker.text_runs(), walker.fonts_unknown, walker.written)
+
+
+class _Prepared:
+    """A style rule with its declarations parsed and its selector compiled (per quirks
+    mode, on first use)."""
+
+    __slots__ = ("compiled", "decls", "rule")
+
+    def __init__(self, rule: StyleRule) -> None:
+        self.rule = rule
+        self.decls = _declarations(rule.declarations) if rule.selector is not None else ()
+        self.compiled: dict[bool, tuple[Any, ...]] = {}
+
+    def complexes(self, quirks: bool) -> tuple[Any, ...]:
+        found = self.compiled.get(quirks)
+        if found is None:
+            found = self.compiled[quirks] = _MATCHER.compile(
+                cast(str, self.rule.selector), quirks=quirks
+            )
+        return found
+
+
+_PREPARED: Final[dict[int, tuple[tuple[StyleRule, ...], list[_Prepared]]]] = {}
+_MAX_PREPARED: Final = 4096
+
+
+def _prepared(rules: tuple[StyleRule, ...]) -> list[_Prepared]:
+    """A sheet's rules prepared (:class:`_Prepared`), once per process while the sheet is in
+    use (most pages share their stylesheets); layer-only rules have no declarations."""
+    known = _PREPARED.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    prepared = [_Prepared(rule) for rule in rules]
+    if len(_PREPARED) >= _MAX_PREPARED:
+        del _PREPARED[next(iter(_PREPARED))]
+    _PREPARED[id(rules)] = (rules, prepared)  # the tuple is held: its id is not reused
+    return prepared
+
+
+class _Relevance:
+    """Which declarations of a page can change what it fetches, so that only their rules are
+    matched: fetching longhands some declaration gives an image (others only reset them),
+    the font properties when fonts are asked about, ``display: none`` (and other ``display``
+    values where something may be hidden), ``content`` (which makes pseudo-elements), and
+    the custom properties those read through ``var()``."""
+
+    def __init__(
+        self, page: PageIndex, groups: list[tuple[_Decl, ...]], *, images: bool, fonts: bool
+    ) -> None:
+        every = [decl for decls in groups for decl in decls]
+        self.active: set[str] = {d.slot for d in every if d.fetches} if images else set()
+        wanted = set(self.active) | {"content"}
+        if fonts:
+            wanted.update(_FONT_SLOTS)
+        hiding = any(d.slot == "display" and d.none for d in every) or _has_hidden(page)
+        self.display_all = hiding
+        needed: set[str] = set()
+        for decl in every:
+            if decl.slot in wanted or (decl.slot == "display" and (decl.none or hiding)):
+                needed.update(decl.vars)
+        custom = [decl for decl in every if decl.slot.startswith("--")]
+        grew = True
+        while grew:
+            grew = False
+            for decl in custom:
+                if decl.slot in needed and not decl.vars <= needed:
+                    needed.update(decl.vars)
+                    grew = True
+        self.wanted = wanted | needed
+        self._kept: dict[int, tuple[_Decl, ...]] = {}
+
+    def kept(self, decls: tuple[_Decl, ...]) -> tuple[_Decl, ...]:
+        found = self._kept.get(id(decls))
+        if found is None:
+            found = self._kept[id(decls)] = tuple(
+                decl for decl in decls
+                if decl.slot in self.wanted
+                or (decl.slot == "display" and (decl.none or self.display_all))
+            )  # fmt: skip
+        return found
+
+
+def _styles_ua_hidden(complexes: tuple[Any, ...]) -> bool:
+    """Whether a selector names, as its subject, an element the UA style sheet hides
+    (``head``, ``template`` …), whose ``display`` it may then show. (A class selector on such
+    an element is not looked for; ``[hidden]`` and ``<dialog>`` pages keep every
+    ``display``.)"""
+    return any(
+        complex_.doubt or _UA_HIDDEN.intersection(complex_.rightmost[0]) for complex_ in complexes
+    )
+
+
+def _has_hidden(page: PageIndex) -> bool:
+    """Whether an element's UA ``display: none`` may be overridden by author CSS."""
+    try:
+        return bool(_HIDDEN(page.tree))
+    except etree.XPathError:
+        return True
+
+
+_HIDDEN: Final = etree.XPath("boolean(descendant-or-self::*[@hidden or self::dialog])")
 
 
 def _layer_path(
@@ -338,14 +455,17 @@ def _layer_path(
 def _apply(
     table: _Table,
     page: PageIndex,
-    selector: str,
+    complexes: tuple[Any, ...],
     decls: tuple[_Decl, ...],
     source: _Source,
     layers: _Layers,
     path: tuple[str, ...] | None,
     order: int,
 ) -> None:
-    for complex_, elements in _MATCHER.matches(selector, page):
+    for complex_ in complexes:
+        elements = complex_.elements(page)
+        if elements == []:
+            continue
         pseudo = complex_.pseudo
         if pseudo in _NEVER_RENDERED_PSEUDO:
             continue
@@ -417,6 +537,7 @@ class _Walker:
         self.active = active
         self.fonts = fonts
         self.images: dict[str, str] = {}
+        self._done: dict[tuple[int, str], tuple[Node, ...]] = {}
         self.written: dict[str, str] = {}
         """For each image URL, the base it was resolved against."""
         self.runs: dict[tuple[tuple[str, ...], float, str], set[str]] = {}
@@ -450,8 +571,12 @@ class _Walker:
         display = self._display(own, tag, element)
         if display == "none":
             return None
-        computed = self._compute(own, parent, tag, element)
-        self._fetch(element, tag, own, computed, parent, display)
+        if own is None and tag not in _UA_FONT_TAGS:
+            computed = parent  # nothing of its own: what it inherits is already fetched
+        else:
+            computed = self._compute(own, parent, tag, element)
+            if own is not None:
+                self._fetch(element, tag, own, computed, parent, display)
         if self.fonts:
             self._text(element, tag, computed)
         if targets:
@@ -561,6 +686,8 @@ class _Walker:
             value = self._slot(own, slot, computed, parent)
             if slot in _INHERITED_SLOTS:
                 computed.slots[slot] = value
+                if value is parent.slots.get(slot):
+                    continue  # inherited: fetched for an ancestor
             if value is not None:
                 self._fetched(value, slot, element)
 
@@ -589,6 +716,10 @@ class _Walker:
         return _Value(tuple(substituted), source)
 
     def _fetched(self, value: _Value, slot: str, element: Any) -> None:
+        done = (id(value.tokens), value.source.base)
+        if done in self._done:
+            return
+        self._done[done] = value.tokens  # held: ids stay unique
         source = value.source
         for raw, _, _ in value_urls(value.tokens, self.viewport):
             url = resolve(raw, source.base, source.encoding)
