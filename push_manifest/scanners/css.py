@@ -46,6 +46,7 @@ from push_manifest.scanners.reduce import (
     reduce_stylesheet_for_rules,
 )
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
+from push_manifest.scanners.supports import FONT_TECHS as _FONT_TECHS
 from push_manifest.scanners.supports import supports_condition
 
 __all__ = [
@@ -651,20 +652,6 @@ _FONT_FORMATS: Final = frozenset(
 _FONT_FORMAT_KEYWORDS: Final = frozenset(
     {"collection", "embedded-opentype", "opentype", "svg", "truetype", "woff", "woff2"}
 )
-_FONT_TECHS: Final = frozenset(
-    {
-        "features-opentype",
-        "features-aat",
-        "color-colrv0",
-        "color-colrv1",
-        "color-sbix",
-        "color-cbdt",
-        "variations",
-        "palettes",
-    }
-)
-"""``tech()`` keywords Chromium loads (probed: not ``features-graphite``, ``color-svg``,
-``incremental``)."""
 _CSS_WIDE_KEYWORDS: Final = frozenset(
     {"inherit", "initial", "unset", "default", "revert", "revert-layer"}
 )

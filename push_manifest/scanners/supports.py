@@ -33,7 +33,7 @@ from push_manifest.scanners.css_support_data import (
     UNSUPPORTED_FUNCTIONS,
 )
 
-__all__ = ["supports_condition", "supports_condition_text"]
+__all__ = ["FONT_TECHS", "supports_condition", "supports_condition_text"]
 
 Node = Any
 """A tinycss2 node (tinycss2 ships no type information)."""
@@ -46,7 +46,7 @@ _SUBSTITUTIONS: Final = frozenset({"var", "env", "attr"})
 _FONT_FORMATS: Final = frozenset({"collection", "opentype", "truetype", "woff", "woff2"})
 """``font-format()`` keywords Chromium loads (CSS Fonts 4 §4.3.1); ``embedded-opentype`` and
 ``svg`` parse but are unsupported."""
-_FONT_TECHS: Final = frozenset(
+FONT_TECHS: Final = frozenset(
     {
         "features-opentype",
         "features-aat",
@@ -302,7 +302,7 @@ def _font_format(arguments: Sequence[Node]) -> Truth:
 
 def _font_tech(arguments: Sequence[Node]) -> Truth:
     """``font-tech(<font-tech>)`` (CSS Conditional 5 §2)."""
-    return _single_keyword(arguments) in _FONT_TECHS
+    return _single_keyword(arguments) in FONT_TECHS
 
 
 def _at_rule(arguments: Sequence[Node]) -> Truth:
