@@ -56,7 +56,7 @@ from push_manifest.scanners.css import parse_declarations, split_commas, text, v
 from push_manifest.scanners.reduce import FETCHING_PROPERTIES
 from push_manifest.urls import resolve
 
-__all__ = ["Rendered", "Sheet", "render", "style_attribute_rule"]
+__all__ = ["Rendered", "Sheet", "render"]
 
 Node = Any
 
@@ -180,12 +180,6 @@ class _Source:
 
 _Key = tuple[Any, ...]
 _Candidate = tuple[_Key, _Decl, _Source]
-_UA_SOURCE: Final = _Source("", "utf-8", None, "the UA style sheet")
-
-
-def style_attribute_rule(style: str) -> tuple[_Decl, ...]:
-    """The declarations of a ``style`` attribute that the render model reads."""
-    return _declarations(style)
 
 
 @lru_cache(maxsize=65536)
@@ -574,9 +568,9 @@ class _Walker:
         if own is None and tag not in _UA_FONT_TAGS:
             computed = parent  # nothing of its own: what it inherits is already fetched
         else:
-            computed = self._compute(own, parent, tag, element)
+            computed = self._compute(own, parent, tag)
             if own is not None:
-                self._fetch(element, tag, own, computed, parent, display)
+                self._fetch(element, own, computed, parent)
         if self.fonts:
             self._text(element, tag, computed)
         if targets:
@@ -605,7 +599,7 @@ class _Walker:
         return "list-item" if "list-item" in value else "other"
 
     def _compute(
-        self, own: dict[str, list[_Candidate]] | None, parent: _Computed, tag: str, element: Any
+        self, own: dict[str, list[_Candidate]] | None, parent: _Computed, tag: str
     ) -> _Computed:
         custom = parent.custom
         if own:
@@ -676,11 +670,9 @@ class _Walker:
     def _fetch(
         self,
         element: Any,
-        tag: str,
         own: dict[str, list[_Candidate]] | None,
         computed: _Computed,
         parent: _Computed,
-        display: str,
     ) -> None:
         for slot in self.active:
             value = self._slot(own, slot, computed, parent)
@@ -738,7 +730,7 @@ class _Walker:
     ) -> None:
         if not _generates(pseudo, element, tag, slots, display):
             return
-        inner = self._compute(slots, computed, "", element)
+        inner = self._compute(slots, computed, "")
         if _winner(slots, "display") is not None and self._display(slots, "", element) == "none":
             return
         for slot in self.active:
