@@ -95,6 +95,8 @@ _MODULE_SPECIFIERS = frozenset({Kind.JS_IMPORT, Kind.JS_DYNAMIC_IMPORT})
 _LAZY_LOADABLE = frozenset({Kind.HTML_IMG, Kind.HTML_IFRAME})
 _FRAMES = frozenset({Kind.HTML_IFRAME, Kind.HTML_OBJECT, Kind.HTML_EMBED})
 """References that load a nested document: an HTML one is walked as the frame's."""
+_FOLLOWED = _FOLLOWED_AS_CSS | _FOLLOWED_AS_MODULE | _FRAMES | {Kind.HTML_IMPORT}
+"""References whose target may have references of its own (:meth:`Crawler._follow`)."""
 _RENDER_DEPENDENT = frozenset({Kind.CSS_URL, Kind.CSS_IMAGE_SET, Kind.CSS_FONT_FACE})
 """CSS references a browser fetches only when the rule applies to the rendered page."""
 
@@ -758,7 +760,9 @@ class Crawler:
             walk.pending_images.append((key, url, entry))
         else:
             walk.add(key, entry)
-        if located.path is None or located.state is not FileState.FILE:
+        if ref.kind not in _FOLLOWED or located.path is None:
+            return
+        if located.state is not FileState.FILE:
             return
         self._follow(walk, ref, fetch, url, located.path, replace(
             context, cap=weight, depth=context.depth + 1, media=scope,

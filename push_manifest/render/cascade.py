@@ -42,7 +42,12 @@ from lxml import etree
 from push_manifest.media import media_matches
 from push_manifest.model import StyleRule, Viewport
 from push_manifest.render.fonts import TextRun
-from push_manifest.render.selectors import PageIndex, SelectorMatcher, Specificity
+from push_manifest.render.selectors import (
+    PageIndex,
+    SelectorMatcher,
+    Specificity,
+    selector_hints,
+)
 from push_manifest.render.values import (
     SYSTEM,
     font_families,
@@ -292,38 +297,39 @@ def render(
         if sheet.media and not all(media_matches(query, viewport) for query in sheet.media):
             continue
         for prepared in _prepared(sheet.rules):
-            rule = prepared.rule
-            if rule.media and not all(media_matches(query, viewport) for query in rule.media):
+            if prepared.media and not prepared.applies(viewport):
                 continue
-            path = _layer_path(sheet.layer, rule.layer, number)
+            path = _layer_path(sheet.layer, prepared.rule.layer, number)
             if path is not None:
                 layers.register(path)
-            if prepared.decls:
-                applying.append((prepared, prepared.decls, sheet, path))
+            if prepared.rule.selector is not None and page.may_match(prepared.hints):
+                decls = prepared.decls
+                if decls:
+                    applying.append((prepared, decls, sheet, path))
     styled = [(element, decls) for element, style in _style_attributes(page)
               if (decls := _declarations(style))]  # fmt: skip
     relevant = _Relevance(page, [decls for _, decls, _, _ in applying]
                           + [decls for _, decls in styled], images=images, fonts=fonts)  # fmt: skip
-    if any("marker" in (prepared.rule.selector or "") for prepared, _, _, _ in applying):
+    if any(prepared.marker for prepared, _, _, _ in applying):
         relevant.display_all = True  # display decides which elements have a ::marker
     for order, (prepared, decls, sheet, path) in enumerate(applying, 1):
         kept = relevant.kept(decls)
+        if not kept and (relevant.display_all or not prepared.display):
+            continue  # (what the UA hides, only a display declaration can show)
         complexes = prepared.complexes(page.quirks)
         if not relevant.display_all and _styles_ua_hidden(complexes):
             kept = decls if len(kept) < len(decls) else kept  # may show what the UA hides
         if not kept:
             continue
-        rule = prepared.rule
-        source = _Source(sheet.base, sheet.encoding, rule.selector, sheet.name)
-        if rule.conditional:
+        if prepared.rule.conditional:
             # @container: whether it applies is not modelled; what it fetches is listed,
             # and it overrides nothing.
             if any(c.elements(page) != [] for c in complexes):
-                table.doubtful.extend((decl, source) for decl in kept)
+                table.doubtful.extend((decl, _source(sheet, prepared)) for decl in kept)
         else:
-            _apply(table, page, complexes, kept, source, layers, path, order)
+            _apply(table, page, complexes, kept, (sheet, prepared), layers, path, order)
+    source = _Source(page_base, "utf-8", None, "a style attribute")
     for element, decls in styled:
-        source = _Source(page_base, "utf-8", None, "a style attribute")
         for decl in relevant.kept(decls):
             key = (decl.important, 1, layers.key(None, decl.important), (0, 0, 0), 0)
             table.add(element, None, key, decl, source)
@@ -335,15 +341,34 @@ def render(
 
 
 class _Prepared:
-    """A style rule with its declarations parsed and its selector compiled (per quirks
-    mode, on first use)."""
+    """A style rule as the page loop uses it: its declarations parsed and its selector
+    compiled (per quirks mode) on first use, and its ``@media`` answer per viewport. A rule
+    whose selector needs a class or id the page lacks gets neither."""
 
-    __slots__ = ("compiled", "decls", "rule")
+    __slots__ = ("_applies", "_decls", "compiled", "hints", "media", "rule")
 
     def __init__(self, rule: StyleRule) -> None:
         self.rule = rule
-        self.decls = _declarations(rule.declarations) if rule.selector is not None else ()
+        self.media = rule.media
+        self.hints = None if rule.selector is None else selector_hints(rule.selector)
+        self._decls: tuple[_Decl, ...] | None = None if rule.selector is not None else ()
         self.compiled: dict[bool, tuple[Any, ...]] = {}
+        self._applies: dict[Viewport, bool] = {}
+
+    @property
+    def decls(self) -> tuple[_Decl, ...]:
+        """The rule's declarations (none for a rule that only orders layers)."""
+        if self._decls is None:
+            self._decls = _declarations(self.rule.declarations)
+        return self._decls
+
+    @property
+    def display(self) -> bool:
+        return any(decl.slot == "display" for decl in self.decls)
+
+    @property
+    def marker(self) -> bool:
+        return "marker" in (self.rule.selector or "")
 
     def complexes(self, quirks: bool) -> tuple[Any, ...]:
         found = self.compiled.get(quirks)
@@ -352,6 +377,19 @@ class _Prepared:
                 cast(str, self.rule.selector), quirks=quirks
             )
         return found
+
+    def applies(self, viewport: Viewport) -> bool:
+        """Whether the rule's ``@media`` conditions hold at ``viewport``."""
+        found = self._applies.get(viewport)
+        if found is None:
+            found = self._applies[viewport] = all(
+                media_matches(query, viewport) for query in self.media
+            )
+        return found
+
+
+def _source(sheet: Sheet, prepared: _Prepared) -> _Source:
+    return _Source(sheet.base, sheet.encoding, prepared.rule.selector, sheet.name)
 
 
 _PREPARED: Final[dict[int, tuple[tuple[StyleRule, ...], list[_Prepared]]]] = {}
@@ -451,11 +489,12 @@ def _apply(
     page: PageIndex,
     complexes: tuple[Any, ...],
     decls: tuple[_Decl, ...],
-    source: _Source,
+    origin: tuple[Sheet, _Prepared],
     layers: _Layers,
     path: tuple[str, ...] | None,
     order: int,
 ) -> None:
+    source: _Source | None = None  # made for the rules that match something
     for complex_ in complexes:
         elements = complex_.elements(page)
         if elements == []:
@@ -463,6 +502,8 @@ def _apply(
         pseudo = complex_.pseudo
         if pseudo in _NEVER_RENDERED_PSEUDO:
             continue
+        if source is None:
+            source = _source(*origin)
         if elements is None:
             table.doubtful.extend((decl, source) for decl in decls)
             for decl in decls:
@@ -534,9 +575,12 @@ class _Walker:
         self._done: dict[tuple[int, str], tuple[Node, ...]] = {}
         self.written: dict[str, str] = {}
         """For each image URL, the base it was resolved against."""
-        self.runs: dict[tuple[tuple[str, ...], float, str], set[str]] = {}
+        self.runs: dict[tuple[tuple[str, ...], float, str], list[str]] = {}
+        """The text each font renders, in pieces (ASCII whitespace removed)."""
         self.fonts_unknown = False
-        self.page_text: set[str] = set()
+        self.page_text: list[str] = []
+        self._lines: dict[Any, bool] = {}
+        """Per parent element: whether it holds text of its own (:func:`_in_a_line`)."""
 
     # -- the walk --------------------------------------------------------------------------
 
@@ -741,7 +785,8 @@ class _Walker:
             content = _winner(slots, "content")
             if content is not None:
                 generated = _content_text(content[1].tokens, element)
-                if _rendered_text(generated):
+                generated = generated.translate(_NO_ASCII_WHITESPACE)
+                if generated:
                     self._add_text(inner, generated)
 
     # -- text and fonts --------------------------------------------------------------------
@@ -758,30 +803,41 @@ class _Walker:
             option = next(element.iter("option"), None)
             if option is not None:
                 parts.append("".join(option.itertext()))
-        characters = "".join(parts)
-        if _rendered_text(characters):
+        characters = "".join(parts).translate(_NO_ASCII_WHITESPACE)
+        if characters:
             self._add_text(computed, characters)
-        elif tag in _INLINE and _in_a_line(element):
-            self._add_text(computed, " ", strut=True)
+        elif tag in _INLINE and self._in_a_line(element):
+            self._add_text(computed, " ")
 
-    def _add_text(self, computed: _Computed, characters: str, *, strut: bool = False) -> None:
-        """Count ``characters`` as rendered in ``computed``'s font (ASCII whitespace aside).
-        ``strut``: an empty inline box in a line, which needs its primary font, the first
-        that covers U+0020 (CSS Fonts 4 §5.3; Chromium loads it)."""
-        chars = {" "} if strut else set(characters.translate(_NO_ASCII_WHITESPACE))
-        self.page_text.update(chars)
+    def _in_a_line(self, element: Any) -> bool:
+        """An inline element next to text: it sits in a line box."""
+        parent = element.getparent()
+        if parent is None:
+            return False
+        found = self._lines.get(parent)
+        if found is None:
+            found = self._lines[parent] = _rendered_text(
+                (parent.text or "") + "".join(c.tail or "" for c in parent)
+            )
+        return found
+
+    def _add_text(self, computed: _Computed, characters: str) -> None:
+        """Count ``characters`` (ASCII whitespace removed) as rendered in ``computed``'s font.
+        A lone ``" "`` stands for an empty inline box in a line, which needs its primary
+        font, the first that covers U+0020 (CSS Fonts 4 §5.3; Chromium loads it)."""
+        self.page_text.append(characters)
         if computed.families is None:
             self.fonts_unknown = True
             return
         if computed.families == SYSTEM:
             return
         key = (computed.families, computed.weight, computed.style)
-        self.runs.setdefault(key, set()).update(chars)
+        self.runs.setdefault(key, []).append(characters)
 
     def text_runs(self) -> tuple[TextRun, ...]:
         return tuple(
-            TextRun(families, weight, style, "".join(sorted(chars)))
-            for (families, weight, style), chars in self.runs.items()
+            TextRun(families, weight, style, "".join(sorted(set("".join(pieces)))))
+            for (families, weight, style), pieces in self.runs.items()
         )
 
     def add_doubtful(self) -> None:
@@ -801,9 +857,7 @@ class _Walker:
                     continue
                 for weight in (400.0, 700.0):
                     for style in ("normal", "italic"):
-                        self.runs.setdefault((families, weight, style), set()).update(
-                            self.page_text
-                        )
+                        self.runs.setdefault((families, weight, style), []).extend(self.page_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -958,14 +1012,6 @@ def _rendered_text(characters: str) -> bool:
     """Text that renders: anything but ASCII whitespace, which collapses (a no-break space
     renders)."""
     return bool(characters.translate(_NO_ASCII_WHITESPACE))
-
-
-def _in_a_line(element: Any) -> bool:
-    """An inline element next to text: it sits in a line box."""
-    parent = element.getparent()
-    if parent is None:
-        return False
-    return _rendered_text((parent.text or "") + "".join(c.tail or "" for c in parent))
 
 
 def _in_closed_details(element: Any) -> bool:

@@ -38,7 +38,7 @@ from lxml import etree
 from push_manifest.memo import SecondUseMemo
 from push_manifest.scanners.html import CUT_ELEMENT, ParseLimits, parse_limits
 
-__all__ = ["PageIndex", "SelectorMatcher", "Specificity"]
+__all__ = ["Hints", "PageIndex", "SelectorMatcher", "Specificity", "selector_hints"]
 
 _ASCII_WHITESPACE: Final = re.compile(r"[ \t\n\r\f]+")
 
@@ -122,6 +122,21 @@ class PageIndex:
                 )
         return self._autofocus
 
+    def may_match(self, hints: Hints | None) -> bool:
+        """False when the page lacks a class or id that each complex selector of a list
+        requires (:func:`selector_hints`): the list matches nothing here."""
+        if hints is None:
+            return True
+        for classes, ids in hints:
+            if self.quirks:
+                classes = tuple(name.lower() for name in classes)
+                ids = tuple(name.lower() for name in ids)
+            if all(name in self.by_class for name in classes) and all(
+                name in self.by_id for name in ids
+            ):
+                return True
+        return False
+
     def below_cut(self, element: etree._Element) -> bool:
         """True when ``element`` lies where the tree was cut (:attr:`ParseLimits.cut`): its
         tag, place and ancestors may not be those a browser gives it."""
@@ -132,6 +147,38 @@ class PageIndex:
             for wrapper in self.tree.iter(CUT_ELEMENT):
                 self._below_cut.update(wrapper.iter())
         return element in self._below_cut
+
+
+Hints = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+"""Per complex selector of a list: the classes and the ids it requires."""
+
+
+def selector_hints(selector_list: str) -> Hints | None:
+    """The classes and ids each complex selector of ``selector_list`` requires, read from the
+    text alone, or None where the text is not that simple (functional pseudo-classes,
+    attribute selectors, escapes, strings, a name that is not an identifier). Every compound
+    of a complex selector must match some element (Selectors 4 §3.1), so a page without one of
+    these names matches nothing: the test browsers make with their rule hashes, which spares
+    compiling selectors no element of the page could match."""
+    if _NOT_PLAIN.search(selector_list):
+        return None
+    hints = []
+    for complex_ in selector_list.split(","):
+        found = _CLASS_OR_ID.findall(complex_)
+        if len(found) != complex_.count(".") + complex_.count("#"):
+            return None
+        classes = tuple(sorted({name for mark, name in found if mark == "."}))
+        ids = tuple(sorted({name for mark, name in found if mark == "#"}))
+        hints.append((classes, ids))
+    return tuple(hints)
+
+
+_NOT_PLAIN: Final = re.compile(r"""[(\[\\"'&]""")
+_CLASS_OR_ID: Final = re.compile(
+    r"([.#])((?:--|-?[A-Za-z_\u0080-\U0010ffff])[-\w\u0080-\U0010ffff]*)", re.ASCII
+)
+"""A class or id selector whose name is a CSS identifier (CSS Syntax 3 §4.2: name code
+points are ASCII letters, digits, ``_``, ``-`` and every non-ASCII code point)."""
 
 
 Specificity = tuple[int, int, int]

@@ -310,7 +310,7 @@ def _walk(
         elif node.type == "at-rule":
             name = node.lower_at_keyword
             if rules and top and name == PLAIN_RULE_MARKER:
-                yield _plain_rule(parsed.plain_rules, node, media)
+                yield from _plain_rules(parsed.plain_rules, node, media)
                 continue
             if top and name == "import":
                 if imports_allowed:
@@ -804,10 +804,13 @@ def scan_style_rules(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator
 _ANY_VIEWPORT: Final = Viewport()
 
 
-def _plain_rule(plain: Sequence[PlainRule], marker: Node, media: tuple[str, ...]) -> StyleRule:
-    index = next((token.value for token in marker.prelude if token.type == "number"), 0)
-    selector, declarations = plain[int(index)]
-    return StyleRule(selector, declarations, media)
+def _plain_rules(
+    plain: Sequence[PlainRule], marker: Node, media: tuple[str, ...]
+) -> Iterator[StyleRule]:
+    """The style rules a :data:`~push_manifest.scanners.reduce.PLAIN_RULE_MARKER` stands for."""
+    first, stop = (int(token.value) for token in marker.prelude if token.type == "number")
+    for selector, declarations in plain[first:stop]:
+        yield StyleRule(selector, declarations, media)
 
 
 def _render_declarations(nodes: Iterable[Node]) -> str:

@@ -123,8 +123,9 @@ PlainRule = tuple[str, str]
 runs as one space) and its :data:`RENDER_PROPERTIES` and custom property declarations,
 ``;``-separated."""
 PLAIN_RULE_MARKER: Final = "--plain-rule"
-"""The at-rule left where a :data:`PlainRule` was taken out (``@--plain-rule 3;`` for the
-fourth): an at-keyword no stylesheet uses, which every walker skips as unknown."""
+"""The at-rule left where a run of :data:`PlainRule` values was taken out (``@--plain-rule 3
+5;`` for the fourth and fifth): an at-keyword no stylesheet uses, which every walker skips as
+unknown."""
 
 
 def reduce_stylesheet_for_rules(text: str) -> tuple[str, list[PlainRule]] | None:
@@ -174,6 +175,8 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
         default=-1,
     )
     out: list[str] = []
+    run = -1  # where in ``out`` the marker of the current run of plain rules goes
+    first = 0  # the run's first plain rule
     end = 0
     for index, (begin, end, blocks, semicolons) in enumerate(chunks):
         if index <= last_import:
@@ -186,11 +189,15 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
             and not hints.reference(begin, end)
             and (rule := _plain_rule(text, lowered, blocks[0], hints)) is not None
         ):
-            # A marker keeps the rule's place among the others: the cascade needs source order.
-            out.append(f"@{PLAIN_RULE_MARKER} {len(plain_rules)};")
+            if run < 0:
+                run, first = len(out), len(plain_rules)
+                out.append("")
             plain_rules.append(rule)
             out.append(_lines(text, begin, end))
         else:
+            if run >= 0:
+                out[run] = _marker(first, len(plain_rules))
+                run = -1
             cursor = begin
             for prelude, body, close in blocks:
                 if not _AT_RULE_PRELUDE.match(lowered, prelude, body):
@@ -198,8 +205,16 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
                     out.append(_declarations(text, lowered, body, close, semicolons, hints))
                     cursor = close
             out.append(text[cursor:end])
+    if run >= 0:
+        out[run] = _marker(first, len(plain_rules))
     out.append(text[end:])
     return "".join(out), plain_rules
+
+
+def _marker(first: int, stop: int) -> str:
+    """The at-rule that stands for plain rules ``first`` to ``stop`` (excluded), in the place
+    of the first: it keeps their place among the other rules, as the cascade needs."""
+    return f"@{PLAIN_RULE_MARKER} {first} {stop};"
 
 
 def _plain_rule(text: str, lowered: str, block: _Block, hints: _Hints) -> PlainRule | None:

@@ -931,13 +931,20 @@ def test_plain_rules_leave_the_text_and_a_marker_in_their_place() -> None:
         ".c { 5px; font-family: H }\n"
         ".d { display: none; margin: 0 }\n"
         ".e { color: red }\n"
+        ".f { display: block }\n"
     )
     split = reduce_stylesheet_for_rules(css)
     assert split is not None
     text, rules = split
-    assert rules == [(".a > b", "font-family: Inter, serif;--x: 1"), (".d", "display: none")]
-    assert text.startswith(f"@{PLAIN_RULE_MARKER} 0;\n")
-    assert f"@{PLAIN_RULE_MARKER} 1;" in text and "margin" not in text and ".e" not in text
+    assert rules == [
+        (".a > b", "font-family: Inter, serif;--x: 1"),
+        (".d", "display: none"),
+        (".f", "display: block"),
+    ]
+    # One marker per run of plain rules (a rule holding nothing does not end a run).
+    assert text.startswith(f"@{PLAIN_RULE_MARKER} 0 1;\n")
+    assert text.count(f"@{PLAIN_RULE_MARKER} 1 3;") == 1 and text.count("@") == 2
+    assert "margin" not in text and ".e" not in text and ".f" not in text
     assert "Inter" not in text and "url(b.png)" in text and "font-family: G" in text
     assert "font-family: H" in text and text.count("\n") == css.count("\n")
     parsed = parse_stylesheet(css, keep_rules=True)
@@ -949,6 +956,7 @@ def test_plain_rules_leave_the_text_and_a_marker_in_their_place() -> None:
         ('[data-x="1"]', ("screen",)),
         (".c", ("screen",)),
         (".d", ("screen",)),
+        (".f", ("screen",)),
     ]
     assert found[0] == StyleRule(".a > b", "font-family: Inter, serif;--x: 1", ("screen",))
     assert normalized(found) == normalized(
