@@ -43,6 +43,7 @@ from push_manifest.media import media_matches
 from push_manifest.model import StyleRule, Viewport
 from push_manifest.render.fonts import TextRun
 from push_manifest.render.selectors import (
+    Hints,
     PageIndex,
     SelectorMatcher,
     Specificity,
@@ -296,11 +297,12 @@ def render(
     for number, sheet in enumerate(sheets):
         if sheet.media and not all(media_matches(query, viewport) for query in sheet.media):
             continue
-        for prepared in _prepared(sheet.rules):
+        for prepared in _prepared(sheet.rules).candidates(page, sheet.layer is None):
             if prepared.media and not prepared.applies(viewport):
                 continue
-            path = _layer_path(sheet.layer, prepared.rule.layer, number)
-            if path is not None:
+            path = None
+            if sheet.layer is not None or prepared.rule.layer is not None:
+                path = _layer_path(sheet.layer, prepared.rule.layer, number)
                 layers.register(path)
             if prepared.rule.selector is not None and page.may_match(prepared.hints):
                 decls = prepared.decls
@@ -392,17 +394,78 @@ def _source(sheet: Sheet, prepared: _Prepared) -> _Source:
     return _Source(sheet.base, sheet.encoding, prepared.rule.selector, sheet.name)
 
 
-_PREPARED: Final[dict[int, tuple[tuple[StyleRule, ...], list[_Prepared]]]] = {}
+class _SheetRules:
+    """A sheet's rules prepared (:class:`_Prepared`), indexed as browsers index them: each
+    rule under a class or id that each of its complex selectors requires (one per complex
+    selector), the rest apart. A page then looks only at the rules under its own classes
+    and ids, not at every rule."""
+
+    __slots__ = ("_index", "layered", "rules")
+
+    def __init__(self, rules: tuple[StyleRule, ...]) -> None:
+        self.rules = [_Prepared(rule) for rule in rules]
+        self.layered = any(rule.layer is not None for rule in rules)
+        self._index: dict[bool, tuple[list[int], dict[str, list[int]]]] = {}
+
+    def candidates(self, page: PageIndex, unlayered: bool) -> Iterator[_Prepared]:
+        """The rules that may match on ``page``, in order; every rule where layers are
+        involved (``unlayered`` False, or a rule in a layer: their order is registered by
+        every rule, matching or not)."""
+        if self.layered or not unlayered:
+            yield from self.rules
+            return
+        index = self._index.get(page.quirks)
+        if index is None:
+            index = self._index[page.quirks] = self._build(page.quirks)
+        unindexed, by_name = index
+        found = set(unindexed)
+        for name in by_name.keys() & page.names():
+            found.update(by_name[name])
+        rules = self.rules
+        for number in sorted(found):
+            yield rules[number]
+
+    def _build(self, quirks: bool) -> tuple[list[int], dict[str, list[int]]]:
+        unindexed: list[int] = []
+        by_name: dict[str, list[int]] = {}
+        for number, prepared in enumerate(self.rules):
+            keys = _index_keys(prepared.hints, quirks)
+            if keys is None:
+                unindexed.append(number)
+            else:
+                for key in keys:
+                    by_name.setdefault(key, []).append(number)
+        return unindexed, by_name
+
+
+def _index_keys(hints: Hints | None, quirks: bool) -> set[str] | None:
+    """One name (``.class`` or ``#id``) per complex selector that it requires, or None when
+    some complex selector requires none (or cannot be read)."""
+    if hints is None:
+        return None
+    keys: set[str] = set()
+    for classes, ids in hints:
+        if ids:
+            key = f"#{min(ids)}"
+        elif classes:
+            key = f".{min(classes)}"
+        else:
+            return None
+        keys.add(key.lower() if quirks else key)
+    return keys
+
+
+_PREPARED: Final[dict[int, tuple[tuple[StyleRule, ...], _SheetRules]]] = {}
 _MAX_PREPARED: Final = 4096
 
 
-def _prepared(rules: tuple[StyleRule, ...]) -> list[_Prepared]:
-    """A sheet's rules prepared (:class:`_Prepared`), once per process while the sheet is in
-    use (most pages share their stylesheets); layer-only rules have no declarations."""
+def _prepared(rules: tuple[StyleRule, ...]) -> _SheetRules:
+    """A sheet's rules prepared and indexed (:class:`_SheetRules`), once per process while
+    the sheet is in use (most pages share their stylesheets)."""
     known = _PREPARED.get(id(rules))
     if known is not None and known[0] is rules:
         return known[1]
-    prepared = [_Prepared(rule) for rule in rules]
+    prepared = _SheetRules(rules)
     if len(_PREPARED) >= _MAX_PREPARED:
         del _PREPARED[next(iter(_PREPARED))]
     _PREPARED[id(rules)] = (rules, prepared)  # the tuple is held: its id is not reused
@@ -475,11 +538,9 @@ _HIDDEN: Final = etree.XPath("boolean(descendant-or-self::*[@hidden or self::dia
 
 def _layer_path(
     outer: tuple[str, ...] | None, inner: tuple[str, ...] | None, sheet: int
-) -> tuple[str, ...] | None:
-    """The full layer path of a rule: the ``@import`` layer, then the sheet's own; anonymous
-    layers (``\\0…``) made distinct per sheet."""
-    if outer is None and inner is None:
-        return None
+) -> tuple[str, ...]:
+    """The full layer path of a layered rule: the ``@import`` layer, then the sheet's own;
+    anonymous layers (``\\0…``) made distinct per sheet."""
     path = (*(outer or ()), *(inner or ()))
     return tuple(f"{name}\0{sheet}" if name.startswith("\0") else name for name in path)
 
@@ -588,25 +649,34 @@ class _Walker:
         if not self.active and not self.fonts:
             return
         root = self.page.tree
-        stack: list[tuple[Any, _Computed]] = [(root, _ROOT)]
+        if not isinstance(root.tag, str):
+            return
+        # Each element with its parent's computed values and whether it is content of a
+        # closed <details> (WHATWG HTML §15.5.4; Chromium hides the content slot).
+        stack: list[tuple[Any, _Computed, bool]] = [(root, _ROOT, False)]
         while stack:
-            element, parent = stack.pop()
-            if not isinstance(element.tag, str):
-                continue
-            computed = self._element(element, parent)
+            element, parent, slotted = stack.pop()
+            computed = self._element(element, parent, slotted)
             if computed is None:
                 continue
-            if element.tag == "select":
+            tag = element.tag
+            if tag == "select":
                 continue  # its options render in a popup, not at load
             children = [child for child in element if isinstance(child.tag, str)]
-            stack.extend((child, computed) for child in reversed(children))
+            if tag == "details" and element.get("open") is None:
+                summary = next((child for child in children if child.tag == "summary"), None)
+                stack.extend(
+                    (child, computed, child is not summary) for child in reversed(children)
+                )
+            else:
+                stack.extend((child, computed, False) for child in reversed(children))
 
-    def _element(self, element: Any, parent: _Computed) -> _Computed | None:
+    def _element(self, element: Any, parent: _Computed, slotted: bool) -> _Computed | None:
         """Compute ``element``; None when it renders nothing (``display: none``)."""
         targets = self.table.by_target.get(element)
         own = targets.get(None) if targets else None
         tag = element.tag
-        display = self._display(own, tag, element)
+        display = "none" if slotted else self._display(own, tag, element)
         if display == "none":
             return None
         if own is None and tag not in _UA_FONT_TAGS:
@@ -624,8 +694,6 @@ class _Walker:
         return computed
 
     def _display(self, own: dict[str, list[_Candidate]] | None, tag: str, element: Any) -> str:
-        if tag and _in_closed_details(element):
-            return "none"
         winner = _winner(own, "display")
         if winner is None or _keyword(winner[1].tokens) in ("revert", "unset", "initial"):
             if tag in _UA_HIDDEN and not (tag == "dialog" and element.get("open") is not None):
@@ -795,15 +863,19 @@ class _Walker:
         """The text ``element`` renders in its own font: its text nodes (not its children's),
         a control's value or label, a ``<select>``'s first option; and a line's space for an
         empty or blank inline element in a line of text (its strut needs the primary font)."""
-        parts = [element.text or ""]
-        parts.extend(child.tail or "" for child in element)
+        characters = element.text or ""
+        for child in element:
+            tail = child.tail
+            if tail:
+                characters += tail
         if tag == "input":
-            parts.append(_input_text(element))
+            characters += _input_text(element)
         elif tag == "select":
             option = next(element.iter("option"), None)
             if option is not None:
-                parts.append("".join(option.itertext()))
-        characters = "".join(parts).translate(_NO_ASCII_WHITESPACE)
+                characters += "".join(option.itertext())
+        if characters:
+            characters = characters.translate(_NO_ASCII_WHITESPACE)
         if characters:
             self._add_text(computed, characters)
         elif tag in _INLINE and self._in_a_line(element):
@@ -1012,16 +1084,6 @@ def _rendered_text(characters: str) -> bool:
     """Text that renders: anything but ASCII whitespace, which collapses (a no-break space
     renders)."""
     return bool(characters.translate(_NO_ASCII_WHITESPACE))
-
-
-def _in_closed_details(element: Any) -> bool:
-    """Content of a closed ``<details>`` other than its summary: not rendered (WHATWG HTML
-    §15.5.4; Chromium hides the content slot)."""
-    parent = element.getparent()
-    if parent is None or parent.tag != "details" or parent.get("open") is not None:
-        return False
-    summary = next((child for child in parent if child.tag == "summary"), None)
-    return element is not summary
 
 
 def _generates(

@@ -61,8 +61,8 @@ class PageIndex:
     huge page, the page is walked instead or the selector counts as matching.
     """
 
-    __slots__ = ("_autofocus", "_below_cut", "_memo", "_size", "_tags", "by_class", "by_id",
-                 "limits", "quirks", "tree")  # fmt: skip
+    __slots__ = ("_autofocus", "_below_cut", "_memo", "_names", "_size", "_tags", "by_class",
+                 "by_id", "limits", "quirks", "tree")  # fmt: skip
 
     def __init__(self, tree: etree._Element, *, quirks: bool | None = None) -> None:
         self.tree = tree
@@ -91,6 +91,7 @@ class PageIndex:
         self._size = size
         self._below_cut: set[etree._Element] | None = None
         self._memo: dict[str, bool] = {}
+        self._names: set[str] | None = None
 
     def by_tag(self, tag: str) -> list[etree._Element]:
         """The elements named ``tag`` (lowercase), in document order."""
@@ -122,18 +123,24 @@ class PageIndex:
                 )
         return self._autofocus
 
+    def names(self) -> set[str]:
+        """The page's classes as ``.name`` and ids as ``#name`` (lowercase in quirks mode)."""
+        if self._names is None:
+            self._names = {f".{name}" for name in self.by_class}
+            self._names.update(f"#{name}" for name in self.by_id)
+        return self._names
+
     def may_match(self, hints: Hints | None) -> bool:
         """False when the page lacks a class or id that each complex selector of a list
         requires (:func:`selector_hints`): the list matches nothing here."""
         if hints is None:
             return True
+        classes_here, ids_here = self.by_class.keys(), self.by_id.keys()
         for classes, ids in hints:
             if self.quirks:
-                classes = tuple(name.lower() for name in classes)
-                ids = tuple(name.lower() for name in ids)
-            if all(name in self.by_class for name in classes) and all(
-                name in self.by_id for name in ids
-            ):
+                classes = frozenset(name.lower() for name in classes)
+                ids = frozenset(name.lower() for name in ids)
+            if classes_here >= classes and ids_here >= ids:
                 return True
         return False
 
@@ -149,7 +156,7 @@ class PageIndex:
         return element in self._below_cut
 
 
-Hints = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+Hints = tuple[tuple[frozenset[str], frozenset[str]], ...]
 """Per complex selector of a list: the classes and the ids it requires."""
 
 
@@ -167,8 +174,8 @@ def selector_hints(selector_list: str) -> Hints | None:
         found = _CLASS_OR_ID.findall(complex_)
         if len(found) != complex_.count(".") + complex_.count("#"):
             return None
-        classes = tuple(sorted({name for mark, name in found if mark == "."}))
-        ids = tuple(sorted({name for mark, name in found if mark == "#"}))
+        classes = frozenset(name for mark, name in found if mark == ".")
+        ids = frozenset(name for mark, name in found if mark == "#")
         hints.append((classes, ids))
     return tuple(hints)
 
