@@ -10,13 +10,14 @@ what is right and is marked ``xfail(strict=True)``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from unittest.mock import patch
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from push_manifest.model import Kind, Reference, Viewport, attrs
-from push_manifest.render import RenderedPage, Sheet, render_page
+from push_manifest.render import RenderedPage, Sheet, cascade, render_page
 from push_manifest.render.selectors import PageIndex
 from push_manifest.scanners.css import parse_stylesheet, scan_style_rules
 from push_manifest.scanners.html import parse_html
@@ -748,3 +749,58 @@ def test_any_stylesheet_gives_one_answer_per_face(css: str) -> None:
     rendered = render(PAGE, "b { font-family: F } " + css, faces)
     assert len(rendered.faces) == len(faces)
     assert all(isinstance(use.reason, str) and use.reason for use in rendered.faces)
+
+
+# --- the rule index gives what matching every rule gives ------------------------------------
+
+_NAMES = ("a", "b", "C", "d")
+_compound = st.tuples(
+    st.sampled_from(("", "p", "div", "span")),
+    st.lists(st.sampled_from(_NAMES), max_size=2),
+    st.sampled_from(("", "#x", "#Y")),
+).map(lambda parts: (parts[0] + parts[2] + "".join(f".{n}" for n in parts[1])) or "*")
+_complex = st.lists(_compound, min_size=1, max_size=3).map(" ".join)
+_rule = st.tuples(
+    st.lists(_complex, min_size=1, max_size=2).map(", ".join),
+    st.sampled_from(("background-image: url(%d.png)", "display: none", "display: block")),
+)
+_element = st.tuples(
+    st.sampled_from(("p", "div", "span")),
+    st.lists(st.sampled_from((*_NAMES, "c", "D")), max_size=2),
+    st.sampled_from(("", "x", "Y", "y")),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@example(  # a quirks page: class names match case-insensitively
+    rules=[(".C", "background-image: url(%d.png)")], elements=[("p", ["c"], "")],
+    quirks=True, nested=False,
+)  # fmt: skip
+@given(
+    rules=st.lists(_rule, min_size=1, max_size=8),
+    elements=st.lists(_element, min_size=1, max_size=6),
+    quirks=st.booleans(),
+    nested=st.booleans(),
+)
+def test_the_rule_index_agrees_with_matching_every_rule(
+    rules: list[tuple[str, str]],
+    elements: list[tuple[str, list[str], str]],
+    quirks: bool,
+    nested: bool,
+) -> None:
+    """Rules are looked up by a class or id they require (``_SheetRules``) and skipped when
+    the page lacks one (``PageIndex.may_match``); with the names unread, every rule is
+    compiled and matched. Both must fetch the same images, in standard and quirks mode."""
+    body = ""
+    for tag, classes, id_ in elements:
+        attributes = f' class="{" ".join(classes)}"' if classes else ""
+        attributes += f' id="{id_}"' if id_ else ""
+        body = f"<{tag}{attributes}>t{body if nested else ''}</{tag}>" + ("" if nested else body)
+    html = ("" if quirks else "<!doctype html>") + f"<html><body>{body}</body></html>"
+    css = " ".join(
+        f"{selector} {{ {declaration % n if '%d' in declaration else declaration} }}"
+        for n, (selector, declaration) in enumerate(rules)
+    )
+    indexed = images(html, css)
+    with patch.object(cascade, "selector_hints", lambda selector: None):
+        assert images(html, css) == indexed

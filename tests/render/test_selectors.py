@@ -442,3 +442,64 @@ def test_attribute_selectors_match_where_attributes_were_dropped() -> None:
     assert matches(".c", capped) and not matches(".other", capped)
     whole = PageIndex(parse_html("<!doctype html><div data-a1 class=c></div>"))
     assert not matches("[data-z]", whole)
+
+
+# --- selector_hints: the names a selector list requires, read from its text -----------------
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        (".a .b > #c", [({"a", "b"}, {"c"})]),
+        ("div", [(set(), set())]),
+        (".a, p.b", [({"a"}, set()), ({"b"}, set())]),
+        ("#x.y::before", [({"y"}, {"x"})]),
+        (".a:hover .b:first-child", [({"a", "b"}, set())]),
+        (".caf\u00e9-\u2603", [({"caf\u00e9-\u2603"}, set())]),
+        (".--x", [({"--x"}, set())]),
+    ],
+)
+def test_selector_hints_read_the_required_classes_and_ids(
+    selector: str, expected: list[tuple[set[str], set[str]]]
+) -> None:
+    hints = prune.selector_hints(selector)
+    assert hints is not None
+    assert [(set(classes), set(ids)) for classes, ids in hints] == expected
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        ".a:not(.b)",  # a class inside :not() is not required
+        ":is(.a, .b)",
+        ".a[href$='.png']",  # a dot in an attribute value is not a class
+        ".a\\.b",  # an escape
+        ".5x",  # not an identifier: cssselect decides (doubt)
+        "#1",
+        ".-1",
+        "a.",
+        ".a &",  # nesting
+    ],
+)
+def test_selector_hints_refuse_what_text_alone_cannot_tell(selector: str) -> None:
+    assert prune.selector_hints(selector) is None
+
+
+def test_may_match_needs_every_name_of_some_complex_selector() -> None:
+    page = PageIndex(parse_html('<!doctype html><p class="a b" id="x"></p>'))
+    assert page.may_match(prune.selector_hints(".a .b"))
+    assert page.may_match(prune.selector_hints("#x.a"))
+    assert not page.may_match(prune.selector_hints(".a .c"))
+    assert page.may_match(prune.selector_hints(".c, .b"))
+    assert not page.may_match(prune.selector_hints("#y, .c"))
+    assert page.may_match(None)
+    assert page.names() == {".a", ".b", "#x"}
+
+
+def test_may_match_in_quirks_mode_ignores_ascii_case() -> None:
+    quirks = PageIndex(parse_html('<p class="Foo" id="Bar"></p>'))
+    assert quirks.quirks
+    assert quirks.may_match(prune.selector_hints(".fOO#bAR"))
+    standard = PageIndex(parse_html('<!doctype html><p class="Foo" id="Bar"></p>'))
+    assert not standard.may_match(prune.selector_hints(".foo"))
+    assert standard.may_match(prune.selector_hints(".Foo#Bar"))
