@@ -309,8 +309,8 @@ def _walk(
                 stack.append((iter(_block(node.content)), inner))
         elif node.type == "at-rule":
             name = node.lower_at_keyword
-            if rules and top and name == PLAIN_RULE_MARKER:
-                yield from _plain_rules(parsed.plain_rules, node, media)
+            if rules and name == PLAIN_RULE_MARKER and context.rules and not context.style_rule:
+                yield from _plain_rules(parsed.plain_rules, node, context)
                 continue
             if top and name == "import":
                 if imports_allowed:
@@ -805,12 +805,14 @@ _ANY_VIEWPORT: Final = Viewport()
 
 
 def _plain_rules(
-    plain: Sequence[PlainRule], marker: Node, media: tuple[str, ...]
+    plain: Sequence[PlainRule], marker: Node, context: _Context
 ) -> Iterator[StyleRule]:
-    """The style rules a :data:`~push_manifest.scanners.reduce.PLAIN_RULE_MARKER` stands for."""
+    """The style rules a :data:`~push_manifest.scanners.reduce.PLAIN_RULE_MARKER` stands for,
+    under the conditions and in the layer where it stands."""
     first, stop = (int(token.value) for token in marker.prelude if token.type == "number")
+    media = _values(context.media)
     for selector, declarations in plain[first:stop]:
-        yield StyleRule(selector, declarations, media)
+        yield StyleRule(selector, declarations, media, context.layer, context.conditional)
 
 
 def _render_declarations(nodes: Iterable[Node]) -> str:

@@ -198,6 +198,10 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
             if run >= 0:
                 out[run] = _marker(first, len(plain_rules))
                 run = -1
+            if extract and semicolons is not None and _group_of_rules(lowered, begin, end, blocks):
+                _extract_in_group(text, lowered, (begin, end, blocks, semicolons), hints,
+                                  out, plain_rules)  # fmt: skip
+                continue
             cursor = begin
             for prelude, body, close in blocks:
                 if not _AT_RULE_PRELUDE.match(lowered, prelude, body):
@@ -217,14 +221,81 @@ def _marker(first: int, stop: int) -> str:
     return f"@{PLAIN_RULE_MARKER} {first} {stop};"
 
 
-def _plain_rule(text: str, lowered: str, block: _Block, hints: _Hints) -> PlainRule | None:
-    """The :data:`PlainRule` of a flat rule, or None when it is not plain."""
+def _group_of_rules(lowered: str, begin: int, end: int, blocks: list[_Block]) -> bool:
+    """Whether the top-level rule ``[begin, end)`` is an ``@media``, ``@supports`` or
+    ``@layer`` block holding only style rules without nested blocks (``blocks``), separated
+    by whitespace alone."""
+    if not _GROUP_PRELUDE.match(lowered, begin, end) or not blocks:
+        return False
+    cursor = lowered.index("{", begin) + 1
+    for prelude, body, close in blocks:
+        if lowered[cursor:prelude].strip(" \t\n\r\f") or lowered[prelude] == "@":
+            return False
+        if "{" in lowered[prelude : body - 1]:
+            return False
+        cursor = close + 1
+    return not lowered[cursor : end - 1].strip(" \t\n\r\f")
+
+
+_GROUP_PRELUDE: Final = re.compile(r"[ \t\n\r\f]*@(?:media|supports|layer)[ \t\n\r\f(][^{};/\\]*\{")
+
+
+def _extract_in_group(
+    text: str,
+    lowered: str,
+    chunk: _Chunk,
+    hints: _Hints,
+    out: list[str],
+    plain_rules: list[PlainRule],
+) -> None:
+    """Write a group of rules (:func:`_group_of_rules`) to ``out``: its plain rules as
+    markers inside the group (they take its conditions and layer where the marker stands),
+    the others as :func:`_reduce` writes them."""
+    begin, end, blocks, semicolons = chunk
+    cursor = begin
+    run = -1
+    first = 0
+    for block in blocks:
+        prelude, body, close = block
+        rule = None
+        if not hints.relevant(prelude, close):
+            out.append(text[cursor:prelude])
+            out.append(_lines(text, prelude, close + 1))
+            cursor = close + 1
+            continue
+        if not hints.reference(prelude, close):
+            rule = _plain_rule(text, lowered, block, hints, semicolons)
+        if rule is not None:
+            out.append(text[cursor:prelude])
+            if run < 0:
+                run, first = len(out), len(plain_rules)
+                out.append("")
+            plain_rules.append(rule)
+            out.append(_lines(text, prelude, close + 1))
+        else:
+            if run >= 0:
+                out[run] = _marker(first, len(plain_rules))
+                run = -1
+            out.append(text[cursor:body])
+            out.append(_declarations(text, lowered, body, close, semicolons, hints))
+            out.append("}")
+        cursor = close + 1
+    if run >= 0:
+        out[run] = _marker(first, len(plain_rules))
+    out.append(text[cursor:end])
+
+
+def _plain_rule(
+    text: str, lowered: str, block: _Block, hints: _Hints, semicolons: list[int] | None = None
+) -> PlainRule | None:
+    """The :data:`PlainRule` of a rule with no nested block, or None when it is not plain.
+    ``semicolons``: those that separate (None: all)."""
     prelude, body, close = block
     selector = text[prelude : body - 1]
-    if not selector.isascii() or '"' in selector or "'" in selector:
-        return None
+    if not selector.isascii() or '"' in selector or "'" in selector or "/" in selector:
+        return None  # (a "/" starts a comment)
     declarations = []
-    for begin, stop, name in _parts(lowered, body, close, None):
+    for begin, stop, name in _parts(lowered, body, close, semicolons):
         if name is None:
             if text[begin:stop].strip(" \t\n\r\f"):
                 return None

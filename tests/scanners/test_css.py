@@ -993,6 +993,10 @@ _CSS_FRAGMENTS = [
     "from{",
     "@supports (display:grid){",
     "@supports (display:nope){",
+    "@layer l{",
+    "@media print{",
+    "p{display:none}",
+    ".c{font-family:F;--v:H}",
     "/*",
     "*/",
     "x:",
@@ -1142,7 +1146,7 @@ def test_plain_rules_keep_their_place_among_tokenized_ones() -> None:
     .p5 { background: red }
     """
     parsed = parse_stylesheet(css, keep_rules=True)
-    assert len(parsed.plain_rules) == 5
+    assert len(parsed.plain_rules) == 7  # .m and .layered too: in a group of plain rules
     found = assert_fast_path_agrees(css)
     assert [rule.selector for rule in found] == [
         ".p1", ".t1", ".p2", ".m", ".p3", ".t2", ".t2 .nested", ".p4", None, ".layered", ".p5",
@@ -1363,3 +1367,39 @@ def test_one_walk_gives_both_references_and_style_rules(css: str) -> None:
     references, rules = scan_stylesheet(parsed, viewport, ("screen",))
     assert references == tuple(scan_css(parsed, viewport, ("screen",)))
     assert rules == tuple(scan_style_rules(parsed, ("screen",)))
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "@media screen { .a { display: none } .b { color: red } .c { font-family: F } }",
+        "@media print { .a { display: none } }",
+        "@supports (display: grid) { .a { display: none } .b { background: url(b.png) } }",
+        "@supports (display: nope) { .a { display: none } }",
+        "@layer x { .a { display: none } } @layer y { .a { display: block } }",
+        "@media screen { @media print { .a { display: none } } .b { display: none } }",
+        "@media screen { .a { display: none; .b { font-family: F } } }",
+        "@scope (.a) { .b { display: none } }",
+        "@container (min-width: 1px) { .a { display: none } }",
+        "@media screen { /* c */ .a { display: none } }",
+        "@media screen { .a { content: 'x;y'; display: none } .b { --v: (1;2) } }",
+    ],
+)
+def test_plain_rules_in_groups_take_the_group_conditions_and_layer(css: str) -> None:
+    """Inside ``@media``, ``@supports`` and ``@layer`` blocks of plain rules, the rules leave
+    the text as a marker inside the block, and the walk gives them the block's media and layer
+    (what the full parse gives); other group rules are left whole."""
+    assert_fast_path_agrees(css)
+    assert_fast_path_agrees(css, ("screen",))
+
+
+def test_a_group_of_plain_rules_leaves_a_marker_inside_it() -> None:
+    css = "@media (min-width: 1px) {\n  .a { display: none }\n  .b { color: red }\n}\n"
+    split = reduce_stylesheet_for_rules(css)
+    assert split is not None
+    text, rules = split
+    assert rules == [(".a", "display: none")]
+    assert text.startswith(f"@media (min-width: 1px) {{@{PLAIN_RULE_MARKER} 0 1;")
+    assert ".b" not in text and text.count("\n") == css.count("\n")
+    (found,) = assert_fast_path_agrees(css)
+    assert found.media == ("(min-width: 1px)",)
