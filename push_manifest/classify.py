@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from enum import Enum
 
 from push_manifest.media import media_matches
-from push_manifest.model import CrossOrigin, Destination, Kind, Reference, Viewport
-from push_manifest.scanners.js import MODULE_TYPE_DESTINATIONS
+from push_manifest.model import (
+    MODULE_TYPE_DESTINATIONS,
+    CrossOrigin,
+    Destination,
+    Kind,
+    Reference,
+    Viewport,
+)
 
 CONSTRUCT_TYPES: dict[Kind, Destination] = {
     Kind.HTML_STYLESHEET: Destination.STYLE,

@@ -1,5 +1,5 @@
-"""The ``http2-push-manifest`` command: options (and pyproject settings), one library call,
-filters, then write or check.
+"""The ``http2-push-manifest`` command: options (declared in :mod:`push_manifest.cli_options`,
+and pyproject settings), one library call (:func:`push_manifest.api.build`), then write or check.
 
 Exit codes: 0 success; 1 ``--check`` found a stale manifest or ``--strict`` found problems;
 2 usage error or unusable input; 3 an internal error (a bug: rerun with ``--debug``).
@@ -15,31 +15,23 @@ import sys
 import traceback
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from push_manifest import __version__, build_manifest
-from push_manifest.cache import CACHE_DIR_NAME, project_cache_dir
+import push_manifest.cli_options as opts
+from push_manifest.api import Options, Result, build
+from push_manifest.cache import project_cache_dir
 from push_manifest.config import default_map, load_config, read_config
-from push_manifest.crawl import MAX_PAGE_SIZE
-from push_manifest.device import Device, device_viewport
+from push_manifest.device import device_viewport
 from push_manifest.errors import OutputError, PushManifestError
-from push_manifest.filters import (
-    UNTYPED,
-    Cut,
-    FilterOptions,
-    apply_filters,
-    parse_size,
-    parse_types,
-)
-from push_manifest.headers import DEFAULT_HEADER_BUDGET, Routes
+from push_manifest.filters import UNTYPED, Cut, FilterOptions
+from push_manifest.headers import Routes
 from push_manifest.model import Destination, Manifest
 from push_manifest.output import guard_target, input_paths, stale_diff, write_file
-from push_manifest.pages import is_pattern
 from push_manifest.progress import progress_bar
-from push_manifest.writers import FORMATS, HEADER_FORMATS, WriterOptions, format_warnings, render
+from push_manifest.version import __version__
+from push_manifest.writers import WriterOptions
 
 EXIT_STALE = 1
 EXIT_INPUT = 2
@@ -58,32 +50,6 @@ class InternalProblem(click.ClickException):
     exit_code = EXIT_INTERNAL
 
 
-class _Types(click.ParamType):  # type: ignore[type-arg, unused-ignore]
-    name = "types"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> frozenset[Destination]:
-        if isinstance(value, frozenset):
-            return value
-        try:
-            return parse_types([str(value)])
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
-class _Bytes(click.ParamType):  # type: ignore[type-arg, unused-ignore]
-    name = "bytes"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> int:
-        try:
-            return parse_size(value if isinstance(value, int) else str(value))
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
 def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
     """Eager: load the settings before the other options are processed, as their defaults."""
     try:
@@ -96,6 +62,7 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
 
 
 @click.command(
+    cls=opts.GroupedCommand,
     context_settings={
         "help_option_names": ["-h", "--help"],
         "max_content_width": 100,
@@ -113,170 +80,17 @@ def _use_config(ctx: click.Context, _param: click.Parameter, value: Path | None)
     "  2  usage error or unusable input or output (one line on stderr says which)\n"
     "  3  internal error: a bug; rerun with --debug and report the traceback",
 )
-@click.option(
-    "-f", "--file", "files", multiple=True, metavar="PAGE",
-    help="An HTML page, a directory (its index.html) or a quoted glob pattern ('dist/**/*.html'). "
-    "Repeatable; needed unless pyproject.toml sets 'file'. One page gives the single-page "
-    "format; several give one key per page.",
+@opts.stack(
+    opts.FILE, opts.ROOT, opts.MAX_PAGE_SIZE, opts.config_option(_use_config),
+    opts.MANIFEST, opts.FORMAT, opts.CHECK, opts.STRICT, opts.UNIFORM_WEIGHTS,
+    opts.NOPUSH, opts.EARLY_HINTS, opts.HEADER_BUDGET, opts.ROUTES,
+    opts.INCLUDE, opts.EXCLUDE, opts.TYPES, opts.MAX_DEPTH, opts.MAX_RESOURCES, opts.BUDGET,
+    opts.INCLUDE_LAZY,
+    opts.DEVICE, opts.VIEWPORT_WIDTH, opts.VIEWPORT_HEIGHT, opts.DPR, opts.PRUNE,
+    opts.INSTALLED_FONT,
+    opts.CACHE_DIR, opts.NO_CACHE, opts.JOBS,
+    opts.QUIET, opts.VERBOSE, opts.DEBUG,
 )  # fmt: skip
-@click.option(
-    "-m", "--manifest", default="push_manifest.json", show_default=True, metavar="FILE",
-    help="Where to write the manifest; '-' for standard output.",
-)  # fmt: skip
-@click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-    help="The site's document root: /css/app.css means DIR/css/app.css. "
-    "Default: the deepest directory containing every page.",
-)  # fmt: skip
-@click.option(
-    "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True,
-    help="Output format.",
-)  # fmt: skip
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Write nothing; exit 1 and print a diff if the manifest on disk is stale.",
-)
-@click.option(
-    "--strict/--no-strict",
-    help="Exit 1 if a local reference is missing or escapes the root (after reporting all); "
-    "nothing is written then.",
-)
-@click.option(
-    "--include", multiple=True, metavar="GLOB",
-    help="Keep only resources whose URL path matches (repeatable). '*' stays in one segment, "
-    "'**' crosses them; a pattern without a leading '/' matches at any depth ('*.png').",
-)  # fmt: skip
-@click.option(
-    "--exclude", multiple=True, metavar="GLOB",
-    help="Leave out resources whose URL path matches (repeatable; wins over --include).",
-)  # fmt: skip
-@click.option(
-    "--types", multiple=True, type=_Types(), metavar="LIST",
-    help="Keep only these types, comma-separated: style, script, font, image, document, fetch, "
-    f"track, audio, video, worker, {UNTYPED} (untyped). Repeatable.",
-)  # fmt: skip
-@click.option(
-    "--max-depth", type=click.IntRange(min=1), metavar="N",
-    help="Per page, keep resources at most N documents away (1: referenced by the page itself, "
-    "2: by its stylesheets and imports, ...).",
-)  # fmt: skip
-@click.option(
-    "--max-resources", type=click.IntRange(min=0), metavar="N",
-    help="Per page, keep at most the N highest-weight resources.",
-)  # fmt: skip
-@click.option(
-    "--budget", type=_Bytes(), metavar="BYTES",
-    help="Per page, keep in weight order each resource whose file still fits in BYTES on disk "
-    "(14000, 14kB, 16KiB, 1MB).",
-)  # fmt: skip
-@click.option(
-    "--uniform-weights/--no-uniform-weights",
-    help="Write weight 1 for every resource, as the npm tool did.",
-)
-@click.option(
-    "--include-lazy/--no-include-lazy",
-    help="Also list what loads later or on demand: loading=lazy images and frames far from the "
-    "first viewport, dynamic import(), workers.",
-)
-@click.option(
-    "--installed-font", "installed_fonts", multiple=True, metavar="FAMILY",
-    help="Count FAMILY as installed on your visitors' devices: a web font after it in a "
-    "font-family list, or one whose src starts with local(FAMILY), is not listed "
-    "(repeatable). Always counted: Arial, Helvetica, Times New Roman, Times, Courier New, "
-    "Courier.",
-)  # fmt: skip
-@click.option(
-    "--device",
-    type=click.Choice([str(d) for d in Device]),
-    default=str(Device.DESKTOP),
-    show_default=True,
-    help="Device profile: desktop is 1280x800 at DPR 1 with a mouse; mobile is 390x844 at "
-    "DPR 3, touch only (hover: none, pointer: coarse), pages without <meta name=viewport> laid "
-    "out 980 px wide. Run once per device for servers that vary on the client.",
-)
-@click.option(
-    "--viewport-width",
-    type=click.FloatRange(min=1),
-    metavar="PX",
-    help="Viewport width in CSS px, for srcset, sizes and media queries "
-    "[default: the device's, 1280 on desktop].",
-)
-@click.option(
-    "--viewport-height",
-    type=click.FloatRange(min=1),
-    metavar="PX",
-    help="Viewport height in CSS px, for media queries [default: the device's, 800 on desktop].",
-)
-@click.option(
-    "--dpr",
-    type=click.FloatRange(min=0.1),
-    metavar="RATIO",
-    help="Device pixel ratio, for srcset and image-set() [default: the device's, 1 on desktop].",
-)
-@click.option(
-    "--prune/--no-prune", default=True, show_default=True,
-    help="Leave out what the page's first render does not fetch (CSS images and fonts of rules "
-    "that do not apply at the viewport). --no-prune lists every reference found.",
-)  # fmt: skip
-@click.option(
-    "--max-page-size", type=_Bytes(), default=MAX_PAGE_SIZE, metavar="BYTES",
-    help="Skip (with a too-large warning) a page, stylesheet or script over this size, and "
-    "what it references; 0: no limit. Default 64MiB. Memory grows with the largest file: "
-    "about 15-30 times its size.",
-)  # fmt: skip
-@click.option(
-    "--nopush", is_flag=True,
-    help="Header formats: add nopush to the final response's links (preload only; Apache: "
-    "also H2Push off). A 103 Early Hints link never carries it.",
-)  # fmt: skip
-@click.option(
-    "--early-hints", is_flag=True,
-    help="Header formats: only what belongs in a 103 Early Hints response, in the form "
-    "Chromium acts on there (no nopush, media or imagesrcset; a srcset image only when all "
-    "its candidates are one URL). --format apache writes its 103 lines in that form anyway.",
-)  # fmt: skip
-@click.option(
-    "--header-budget", type=click.IntRange(min=0), default=DEFAULT_HEADER_BUDGET,
-    show_default=True, metavar="BYTES",
-    help="Header formats: per-page Link header limit; the lowest weights are dropped first, "
-    "with a warning. 0: no limit.",
-)  # fmt: skip
-@click.option(
-    "--routes", type=click.Choice([r.value for r in Routes]), default=Routes.HTML.value,
-    show_default=True,
-    help="Header formats: how the server maps pages to URLs: /blog/post.html (html) or "
-    "/blog/post (extensionless). index.html is always also its directory, /blog/.",
-)  # fmt: skip
-@click.option(
-    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-    help="The incremental cache: a re-run re-parses only files that changed. Default: "
-    f"{CACHE_DIR_NAME}/ beside the pyproject.toml that holds the settings, else a directory "
-    "per site root under ~/.cache/http2-push-manifest/sites/ (never the current directory).",
-)  # fmt: skip
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache.")
-@click.option(
-    "--jobs", type=click.IntRange(min=1), metavar="N",
-    help="Crawl with N processes. Default: one per core (small sites use one). "
-    "The output is the same whatever N is.",
-)  # fmt: skip
-@click.option(
-    "--config", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-    is_eager=True, expose_value=False, callback=_use_config,
-    help="Read settings from this pyproject.toml instead of the nearest one up from the "
-    "current directory.",
-)  # fmt: skip
-@click.option(
-    "-q", "--quiet", is_flag=True,
-    help="Print no warnings, no progress bar and no summary line.",
-)  # fmt: skip
-@click.option(
-    "--verbose",
-    is_flag=True,
-    help="List every resource of every page with why it is there (construct, referring file), "
-    "what the filters cut, and what pruning left out and why.",
-)
-@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.version_option(__version__, "-v", "--version", prog_name="http2-push-manifest")
 def cli(
     files: tuple[str, ...],
@@ -331,58 +145,53 @@ def cli(
             "no pages: pass -f PAGE (a file, a directory or a quoted glob pattern), or set "
             "file = [...] in [tool.http2-push-manifest] of pyproject.toml"
         )
-    filters = FilterOptions(
-        include=include,
-        exclude=exclude,
-        types=frozenset().union(*types) if types else None,
-        max_depth=max_depth,
-        max_resources=max_resources,
-        budget=budget,
-    )
     config: Path | None = ctx.meta.get("push_manifest.config")
     bar = progress_bar(sys.stderr, enabled=not quiet)
     try:
-        result = build_manifest(
-            files,
+        options = Options(
+            pages=files,
             root=root,
-            single=len(files) == 1 and not is_pattern(files[0]),
+            format=fmt,
             viewport=device_viewport(device, viewport_width, viewport_height, dpr),
             include_lazy=include_lazy,
             uniform_weights=uniform_weights,
             prune=prune,
             max_page_size=max_page_size or None,
             installed_fonts=installed_fonts,
+            filters=FilterOptions(
+                include=include,
+                exclude=exclude,
+                types=frozenset().union(*types) if types else None,
+                max_depth=max_depth,
+                max_resources=max_resources,
+                budget=budget,
+            ),
+            writer=WriterOptions(
+                nopush=nopush, early_hints=early_hints, header_budget=header_budget,
+                routes=Routes(routes),
+            ),
+            explain=verbose,
             jobs=jobs,
             cache_dir=cache_dir
             if cache_dir is not None or config is None
             else project_cache_dir(config.parent),
             cache=not no_cache,
             progress=bar.update if bar is not None else None,
-            explain=verbose,
-        )
+        )  # fmt: skip
+        result = build(options)
         if bar is not None:
             bar.close()
-        kept, cuts = apply_filters(result, filters, result.root)
-        writer_options = WriterOptions(
-            nopush=nopush, early_hints=early_hints, header_budget=header_budget,
-            routes=Routes(routes),
-        )  # fmt: skip
-        text = render(kept, fmt, writer_options)
-        if fmt in HEADER_FORMATS:
-            written = format_warnings(kept, fmt, writer_options)
-            kept = replace(kept, warnings=kept.warnings + written)
-            result = replace(result, warnings=kept.warnings)
-        failed = _report(result, kept, cuts, quiet=quiet, verbose=verbose, strict=strict)
-        stale = _check(manifest, text) if check else False
+        failed = _report(result, quiet=quiet, verbose=verbose, strict=strict)
+        stale = _check(manifest, result.text) if check else False
         if not check and not failed:
             if manifest != "-":
-                guard_target(manifest, result.root, input_paths(result))
-            changed = _write(manifest, text)
+                guard_target(manifest, result.crawled.root, input_paths(result.crawled))
+            changed = _write(manifest, result.text)
             if not quiet:
                 where = "the manifest to standard output" if manifest == "-" else manifest
-                _summary(kept, f"wrote {where}" if changed else f"{manifest} unchanged")
+                _summary(result.manifest, f"wrote {where}" if changed else f"{manifest} unchanged")
         elif check and not stale and not quiet:
-            _summary(kept, f"{manifest} is up to date")
+            _summary(result.manifest, f"{manifest} is up to date")
     except PushManifestError as error:
         raise InputProblem(str(error)) from error
     except Exception as error:
@@ -423,15 +232,7 @@ def _loudness(ctx: click.Context, quiet: bool, verbose: bool) -> tuple[bool, boo
     raise click.UsageError("--quiet and --verbose exclude each other; give one")
 
 
-def _report(
-    crawled: Manifest,
-    kept: Manifest,
-    cuts: Sequence[Cut],
-    *,
-    quiet: bool,
-    verbose: bool,
-    strict: bool,
-) -> bool:
+def _report(result: Result, *, quiet: bool, verbose: bool, strict: bool) -> bool:
     """Print warnings (and with ``verbose`` the listing); True when ``strict`` fails the run.
 
     Under ``strict``, broken references are errors: printed even with ``quiet``.
@@ -441,14 +242,14 @@ def _report(
         if config is not None:
             click.echo(f"settings: {config}", err=True)
     problems = 0
-    for warning in crawled.warnings:
+    for warning in result.warnings:
         if strict and warning.code.strict:
             problems += 1
             click.echo(f"error: {warning}", err=True)
         elif not quiet:
             click.echo(f"warning: {warning}", err=True)
     if verbose:
-        _explain(kept, cuts)
+        _explain(result.manifest, result.cuts)
     if problems:
         click.echo(f"error: --strict: {problems} broken reference(s); nothing written", err=True)
     return problems > 0

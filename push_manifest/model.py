@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, TypeVar, overload
 
 _T = TypeVar("_T")
@@ -378,3 +379,12 @@ class CrawlWarning:
         where = f"{self.document}:{self.line}" if self.line else self.document
         ref = f" {self.reference!r}:" if self.reference else ""
         return f"{where}:{ref} {self.message} [{self.code}]"
+
+
+MODULE_TYPE_DESTINATIONS: Mapping[str | None, Destination] = MappingProxyType(
+    {None: Destination.SCRIPT, "json": Destination.FETCH, "css": Destination.STYLE}
+)
+"""Fetch destination of a module by its ``type`` attribute (``None``: no attribute). HTML's
+*fetch a single module script* loads ``json`` and ``css`` modules as JSON and a stylesheet; any
+other type is not loaded at all, so it has no row here. Shared by the JavaScript scanner and
+:mod:`push_manifest.classify`."""

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from push_manifest.cache import Cache, Packed, Snapshot, pack, unpack
 from push_manifest.crawl import Crawler, CrawlOptions, PageResult
+from push_manifest.fingerprint import output_key
 from push_manifest.model import CrawlWarning, PageManifest, Resource, WarningCode
 from push_manifest.site import Site
+from push_manifest.version import __version__
 from push_manifest.workers import Workers
 
 MIN_PAGES_PER_PROCESS = 32
@@ -28,6 +30,12 @@ MIN_PAGES_PER_PROCESS = 32
 
 PAGES_PER_COLLECTION = 4096
 """Pages crawled between two runs of Python's cyclic garbage collector (see :class:`_PacedGc`)."""
+
+CACHE_HANDLED = frozenset({"explain"})
+"""Fields of :class:`CrawlOptions` that change output but stay out of the cache's key, because
+the cache handles them per entry: each stored page records whether it was explained
+(:attr:`PageResult.explained`), and a run that needs the reasons crawls again a page stored
+without them, while a lean run may use an explained one."""
 
 Progress = Callable[[int, int], None]
 """Called with (pages done, pages in all) as the crawl advances."""
@@ -49,13 +57,7 @@ def crawl_pages(
     ``cache_dir`` when given. Returns the page manifests in input order and the warnings.
     Without :attr:`CrawlOptions.explain`, the manifests' ``pruned`` lists are empty; with it,
     a cached result stored without them is crawled again."""
-    viewport = options.viewport
-    settings = (str(viewport.pointer), viewport.hover, viewport.layout_width_without_meta_viewport,
-                viewport.device_width, viewport.device_height,
-                options.max_page_size or None, float(viewport.width), float(viewport.height),
-                float(viewport.dpr), options.include_lazy, options.uniform_weights,
-                options.prune, sorted(options.installed_fonts))  # fmt: skip
-    fingerprint = f"{_code_digest()}|{site.root}|{settings!r}"
+    fingerprint = f"{_code_digest()}|{site.root}|{cache_key(options)!r}"
     cache = _cache(cache_dir, fingerprint, site)
     paths = [os.path.realpath(page) for page in pages] if cache is not None else []
     store = _Store(cache, paths, options.explain)
@@ -113,11 +115,17 @@ def crawl_pages(
     return tuple(r.manifest for r in final), warnings
 
 
+def cache_key(options: CrawlOptions) -> tuple[tuple[str, object], ...]:
+    """The options part of the incremental cache's key: every field of ``options`` (the
+    viewport's too) that can change a page's result, read off the dataclass
+    (:func:`~push_manifest.fingerprint.output_key`), but :data:`CACHE_HANDLED`. A field added to
+    :class:`CrawlOptions` is in it unless marked :data:`~push_manifest.fingerprint.NOT_OUTPUT`."""
+    return output_key(options, exempt=CACHE_HANDLED)
+
+
 @functools.cache
 def _code_digest() -> str:
     """A digest of this package's own code: a cache written by other code is never reused."""
-    from push_manifest import __version__
-
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())

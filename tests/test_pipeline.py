@@ -89,7 +89,8 @@ def test_cache_from_other_options_is_not_reused(site: Path, tmp_path: Path) -> N
     assert _run(site, jobs=1, cache_dir=cache) == _run(site, jobs=1)
     with sqlite3.connect(cache / "cache.sqlite") as db:
         (fingerprint,) = db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
-    assert "1.0, False, False, True, ['arial'" in fingerprint  # installed fonts too
+    assert "('uniform_weights', False)" in fingerprint
+    assert "('installed_fonts', ('arial'" in fingerprint  # installed fonts too
 
 
 def test_a_deleted_image_invalidates_the_cached_page(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -30,22 +30,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Final
 
 import tree_sitter
 import tree_sitter_javascript
 
-from push_manifest.model import Destination, Kind, Reference, attrs
+from push_manifest.model import MODULE_TYPE_DESTINATIONS, Kind, Reference, attrs
 
 __all__ = ["MODULE_TYPE_DESTINATIONS", "js_syntax_errors", "scan_js"]
-
-MODULE_TYPE_DESTINATIONS: Final[Mapping[str | None, Destination]] = MappingProxyType(
-    {None: Destination.SCRIPT, "json": Destination.FETCH, "css": Destination.STYLE}
-)
-"""Fetch destination of a module by its ``type`` attribute (``None``: no attribute). HTML's
-*fetch a single module script* loads ``json`` and ``css`` modules as JSON and a stylesheet; any
-other type is not loaded at all, so it has no row here."""
 
 _QUERY: Final = """
 (import_statement source: (string) @static)

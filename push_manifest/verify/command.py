@@ -12,8 +12,9 @@ from pathlib import Path
 
 import click
 
-from push_manifest import build_manifest
-from push_manifest.device import Device, device_viewport
+from push_manifest.api import build_manifest
+from push_manifest.cli_options import CRAWL_OPTIONS, FILTER_OPTIONS, stack
+from push_manifest.device import device_viewport
 from push_manifest.errors import PushManifestError
 from push_manifest.filters import FilterOptions, apply_filters
 from push_manifest.model import Manifest
@@ -64,46 +65,7 @@ class _Problem(click.ClickException):
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Compare with this JSON manifest instead of the one the crawl options produce.",
 )  # fmt: skip
-@click.option(
-    "--device", type=click.Choice([str(d) for d in Device]), default=str(Device.DESKTOP),
-    show_default=True, help="Device profile, for the crawl and the emulated browser.",
-)  # fmt: skip
-@click.option(
-    "--viewport-width", type=click.FloatRange(min=1), metavar="PX",
-    help="Viewport width in CSS px [default: the device's].",
-)  # fmt: skip
-@click.option(
-    "--viewport-height", type=click.FloatRange(min=1), metavar="PX",
-    help="Viewport height in CSS px [default: the device's].",
-)  # fmt: skip
-@click.option(
-    "--dpr", type=click.FloatRange(min=0.1), metavar="RATIO",
-    help="Device pixel ratio [default: the device's].",
-)  # fmt: skip
-@click.option(
-    "--prune/--no-prune", default=True, show_default=True,
-    help="Crawl option, as for the main command: leave out what the first render does not fetch.",
-)  # fmt: skip
-@click.option(
-    "--include-lazy/--no-include-lazy",
-    help="Crawl option, as for the main command: also list what loads later.",
-)  # fmt: skip
-@click.option(
-    "--include", multiple=True, metavar="GLOB",
-    help="Filter, as for the main command: keep only resources whose URL path matches.",
-)  # fmt: skip
-@click.option(
-    "--exclude", multiple=True, metavar="GLOB",
-    help="Filter, as for the main command: leave out resources whose URL path matches.",
-)  # fmt: skip
-@click.option(
-    "--max-depth", type=click.IntRange(min=1), metavar="N",
-    help="Filter, as for the main command: resources at most N documents away.",
-)  # fmt: skip
-@click.option(
-    "--max-resources", type=click.IntRange(min=0), metavar="N",
-    help="Filter, as for the main command: at most N resources per page.",
-)  # fmt: skip
+@stack(*CRAWL_OPTIONS, *FILTER_OPTIONS)
 @click.option(
     "--browser", "executable", default=CHROMIUM, show_default=True, metavar="PATH",
     help="The Chromium executable.",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from push_manifest.headers import (
     PageLinks,
@@ -36,7 +36,7 @@ from push_manifest.headers import (
     uri_reference,
 )
 from push_manifest.model import Manifest
-from push_manifest.writers import WriterOptions, header_pages
+from push_manifest.writers.base import WriterOptions
 
 __all__ = ["location_regex", "write"]
 
@@ -102,8 +102,9 @@ def _block(page: PageLinks, options: WriterOptions) -> list[str]:
     return lines
 
 
-def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
-    """Yield the configuration: a header comment, ``H2EarlyHints on``, then one block per page."""
+def write(manifest: Manifest, options: WriterOptions, pages: Sequence[PageLinks]) -> Iterator[str]:
+    """Yield the configuration: a header comment, ``H2EarlyHints on``, then one block per page
+    (``pages``: the pages' ``Link`` values)."""
     yield "# Preload headers, HTTP/2 pushes and 103 Early Hints, by http2-push-manifest."
     yield "# Include this file in the server config or in a <VirtualHost>. Needs mod_headers;"
     yield "# mod_http2 (Protocols h2 h2c http/1.1) adds pushes and 103 Early Hints."
@@ -116,7 +117,7 @@ def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
     yield "<IfModule http2_module>"
     yield _INDENT + "H2EarlyHints on"
     yield "</IfModule>"
-    for page in header_pages(manifest, options):
+    for page in pages:
         block = _block(page, options)
         if block:
             yield ""

@@ -42,9 +42,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from push_manifest.headers import Routes, comment_text, file_path
+from push_manifest.headers import PageLinks, Routes, comment_text, file_path
 from push_manifest.model import CrawlWarning, Manifest, WarningCode
-from push_manifest.writers import WriterOptions, header_pages
+from push_manifest.writers.base import WriterOptions, header_pages
 
 __all__ = ["MAX_LINE", "MAX_RULES", "Plan", "Rule", "plan", "rule_path", "warnings", "write"]
 
@@ -226,8 +226,11 @@ def warnings(manifest: Manifest, options: WriterOptions) -> tuple[CrawlWarning, 
     return plan(manifest, options).problems
 
 
-def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
-    """Yield the ``_headers`` rules: literal routes and splats, one ``Link`` line per value."""
+def write(manifest: Manifest, options: WriterOptions, pages: Sequence[PageLinks]) -> Iterator[str]:
+    """Yield the ``_headers`` rules: literal routes and splats, one ``Link`` line per value.
+
+    ``pages`` is not used: Cloudflare Pages serves every page at its extension-less URL, so the
+    plan works out the ``Link`` values for those routes whatever ``options.routes`` says."""
     made = plan(manifest, options)
     yield "# Preload headers by http2-push-manifest: save as _headers in the publish directory"
     yield "# (Cloudflare Pages: pages at their extension-less URLs, splats for shared headers)."

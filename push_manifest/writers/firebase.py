@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from push_manifest.headers import PageLinks
 from push_manifest.model import Manifest
-from push_manifest.writers import WriterOptions, header_pages
+from push_manifest.writers.base import WriterOptions
 
 __all__ = ["header_rules", "write"]
 
 _GLOB = re.compile(r"[*?\[\]{}()!+@\\]")
 
 
-def header_rules(manifest: Manifest, options: WriterOptions) -> list[dict[str, object]]:
-    """The ``hosting.headers`` entries, one per page route, in manifest order."""
+def header_rules(pages: Sequence[PageLinks]) -> list[dict[str, object]]:
+    """The ``hosting.headers`` entries of ``pages`` (their ``Link`` values), one per page
+    route, in manifest order."""
     rules: list[dict[str, object]] = []
-    for page in header_pages(manifest, options):
+    for page in pages:
         if not page.links:
             continue
         for route in page.routes:
@@ -32,7 +34,8 @@ def header_rules(manifest: Manifest, options: WriterOptions) -> list[dict[str, o
     return rules
 
 
-def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
-    """Yield ``{"hosting": {"headers": [...]}}`` as 2-space indented JSON."""
-    data = {"hosting": {"headers": header_rules(manifest, options)}}
+def write(manifest: Manifest, options: WriterOptions, pages: Sequence[PageLinks]) -> Iterator[str]:
+    """Yield ``{"hosting": {"headers": [...]}}`` as 2-space indented JSON (``pages``: the
+    pages' ``Link`` values)."""
+    data = {"hosting": {"headers": header_rules(pages)}}
     yield from json.dumps(data, indent=2, ensure_ascii=False).splitlines()

@@ -47,7 +47,7 @@ def _string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def write(manifest: Manifest, options: object = None) -> Iterator[str]:
+def write(manifest: Manifest, options: object = None, pages: object = ()) -> Iterator[str]:
     """Yield the lines of the JSON manifest."""
     if manifest.single and len(manifest.pages) == 1:
         page = manifest.pages[0]

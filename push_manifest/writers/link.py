@@ -13,18 +13,17 @@ form Chromium acts on there (:func:`~push_manifest.headers.hint_value`; never ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from push_manifest.headers import file_path
+from push_manifest.headers import PageLinks, file_path
 from push_manifest.model import Manifest
-from push_manifest.writers import WriterOptions, header_pages
+from push_manifest.writers.base import WriterOptions
 
 __all__ = ["write"]
 
 
-def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
-    """Yield one ``Link`` field value per page."""
-    pages = header_pages(manifest, options)
+def write(manifest: Manifest, options: WriterOptions, pages: Sequence[PageLinks]) -> Iterator[str]:
+    """Yield one ``Link`` field value per page (``pages``: their ``Link`` values)."""
     single = manifest.single and len(pages) == 1
     for page in pages:
         if page.links:

@@ -12,11 +12,11 @@ rules or the length of a line. Cloudflare Pages reads the same syntax but allows
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from push_manifest.headers import comment_text
+from push_manifest.headers import PageLinks, comment_text
 from push_manifest.model import Manifest
-from push_manifest.writers import WriterOptions, header_pages
+from push_manifest.writers.base import WriterOptions
 
 __all__ = ["rule_path", "write"]
 
@@ -27,11 +27,12 @@ def rule_path(route: str) -> str:
     return re.sub(r"(?<=/):", "%3A", route.replace("*", "%2A"))
 
 
-def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
-    """Yield the ``_headers`` rules: one per page route, one ``Link`` line per link-value."""
+def write(manifest: Manifest, options: WriterOptions, pages: Sequence[PageLinks]) -> Iterator[str]:
+    """Yield the ``_headers`` rules: one per page route, one ``Link`` line per link-value
+    (``pages``: the pages' ``Link`` values)."""
     yield "# Preload headers by http2-push-manifest: save as _headers in the publish directory"
     yield "# (Netlify; for Cloudflare Pages, use --format cloudflare)."
-    for page in header_pages(manifest, options):
+    for page in pages:
         if not page.links:
             continue
         yield ""

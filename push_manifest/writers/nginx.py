@@ -22,11 +22,11 @@ backend's 103 on, so the output says so in a comment, as it does for ``http2_pus
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from push_manifest.headers import PageLinks, byte_regex, comment_text, file_path, path_bytes
 from push_manifest.model import Manifest
-from push_manifest.writers import WriterOptions, header_pages
+from push_manifest.writers.base import WriterOptions
 
 __all__ = ["write"]
 
@@ -96,8 +96,9 @@ def _blocks(page: PageLinks) -> Iterator[str]:
         yield "}"
 
 
-def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
-    """Yield the configuration: a header comment, then the blocks of every page with links."""
+def write(manifest: Manifest, options: WriterOptions, pages: Sequence[PageLinks]) -> Iterator[str]:
+    """Yield the configuration: a header comment, then the blocks of every page with links
+    (``pages``: their ``Link`` values)."""
     yield "# Preload headers by http2-push-manifest. Include this file inside a server { } block."
     yield "# A 'location =' block takes over its URI from your other locations, and its"
     yield "# add_header lines replace those inherited from the server level: repeat in it what"
@@ -107,7 +108,7 @@ def write(manifest: Manifest, options: WriterOptions) -> Iterator[str]:
     yield "# nginx 1.29+ 'early_hints' only passes a proxied backend's 103 Early Hints on to"
     yield "# clients; it does not make a 103 from these headers:"
     yield "#     early_hints $http2$http3;"
-    for page in header_pages(manifest, options):
+    for page in pages:
         if page.links:
             yield ""
             yield f"# {comment_text(page.page.key)}"

@@ -187,7 +187,7 @@ def test_internal_error_is_short_and_points_to_debug(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something impossible happened")
 
-    monkeypatch.setattr(push_manifest.cli, "build_manifest", broken)
+    monkeypatch.setattr(push_manifest.cli, "build", broken)
     result = CliRunner().invoke(cli, ["-f", str(site / "index.html"), "-m", "-"])
     assert result.exit_code == 3
     assert "Traceback" not in result.output
@@ -206,7 +206,7 @@ def test_ctrl_c_is_one_line_not_a_traceback(site: Path, monkeypatch: pytest.Monk
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(push_manifest.cli, "build_manifest", interrupted)
+    monkeypatch.setattr(push_manifest.cli, "build", interrupted)
     result = CliRunner().invoke(cli, ["-f", str(site / "index.html"), "-m", "-"])
     assert result.exit_code != 0
     assert "Traceback" not in result.output

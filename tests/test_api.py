@@ -1,0 +1,115 @@
+"""The one library call, :func:`push_manifest.build`: the bytes and warnings it gives are what
+the command writes and reports, for every format."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from push_manifest import FORMATS, FilterOptions, Options, WriterOptions, build, build_manifest
+from push_manifest.cli import cli
+from push_manifest.device import device_viewport
+from push_manifest.fingerprint import output_fields
+from push_manifest.headers import Routes
+from push_manifest.model import WarningCode
+from push_manifest.writers import render
+
+from .conftest import FIXTURES
+
+DEMO = FIXTURES / "demo"
+PAGES = f"{DEMO}/**/*.html"
+
+VARIANTS: dict[str, tuple[list[str], Options]] = {
+    "defaults": ([], Options(pages=(PAGES,), root=DEMO)),
+    "one page": (
+        ["--routes", "extensionless"],
+        Options(
+            pages=(DEMO / "index.html",), root=DEMO,
+            writer=WriterOptions(routes=Routes.EXTENSIONLESS),
+        ),
+    ),
+    "filters, device, budget": (
+        ["--exclude", "*.png", "--max-resources", "5", "--device", "mobile", "--nopush",
+         "--header-budget", "200"],
+        Options(
+            pages=(PAGES,), root=DEMO, viewport=device_viewport("mobile", None, None, None),
+            filters=FilterOptions(exclude=("*.png",), max_resources=5),
+            writer=WriterOptions(nopush=True, header_budget=200),
+        ),
+    ),
+}  # fmt: skip
+
+
+def _command(args: list[str], target: Path) -> tuple[bytes, list[str]]:
+    """What the command writes to ``target`` and the warnings it prints."""
+    result = CliRunner().invoke(
+        cli, [*args, "-m", os.fspath(target), "--no-cache"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    return target.read_bytes(), warned
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_the_api_gives_the_bytes_and_warnings_the_command_writes(
+    fmt: str, variant: str, tmp_path: Path
+) -> None:
+    args, options = VARIANTS[variant]
+    pages = [arg for page in options.pages for arg in ("-f", os.fspath(page))]
+    written, warned = _command(
+        [*pages, "--root", os.fspath(DEMO), "--format", fmt, *args], tmp_path / "out"
+    )
+    result = build(replace(options, format=fmt))
+    assert result.text.encode("utf-8") == written
+    assert [f"warning: {warning}" for warning in result.warnings] == warned
+    assert written.strip(), "every format writes something for the demo site"
+
+
+def test_the_variants_reach_what_they_test() -> None:
+    """The comparisons above cover the single-page format, filters and writer warnings."""
+    single = build(VARIANTS["one page"][1])
+    assert single.manifest.single and len(single.manifest.pages) == 1
+    filtered = build(replace(VARIANTS["filters, device, budget"][1], format="netlify"))
+    assert filtered.cuts, "the filters cut something"
+    assert {w.code for w in filtered.warnings} == {WarningCode.BUDGET}
+    assert filtered.crawled.warnings == filtered.warnings
+    assert build(VARIANTS["filters, device, budget"][1]).warnings == (), "json has no budget"
+
+
+def test_default_json_is_the_fixture_and_what_build_manifest_and_render_give() -> None:
+    result = build(Options(pages=(PAGES,), root=DEMO))
+    assert result.text == (DEMO / "expected.json").read_text(encoding="utf-8")
+    assert result.text == render(build_manifest([PAGES], root=DEMO))
+    assert result.manifest == result.crawled  # no filter: nothing cut
+    assert result.cuts == ()
+
+
+def test_a_pattern_gives_the_multi_page_format_even_for_one_page() -> None:
+    one = build(Options(pages=(f"{DEMO}/index.htm[l]",), root=DEMO))
+    assert not one.manifest.single
+    assert one.text.startswith('{\n  "index.html": {')
+
+
+def test_options_that_do_not_change_output_do_not(tmp_path: Path) -> None:
+    base = Options(pages=(PAGES,), root=DEMO, format="apache")
+    expected = build(base).text
+    seen: list[tuple[int, int]] = []
+    other = replace(
+        base, explain=True, jobs=2, cache_dir=tmp_path / "cache", cache=True,
+        progress=lambda done, total: seen.append((done, total)),
+    )  # fmt: skip
+    assert build(other).text == expected
+    assert build(other).text == expected  # from the cache
+    assert seen and seen[-1] == (2, 2)
+    marked = set(Options.__dataclass_fields__) - set(output_fields(base))
+    assert marked == {"explain", "jobs", "cache_dir", "cache", "progress"}
+
+
+def test_an_unknown_format_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="unknown format 'yaml'"):
+        build(Options(pages=(PAGES,), root=DEMO, format="yaml"))
