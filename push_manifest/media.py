@@ -20,16 +20,24 @@ query false unless ``and``/``or`` decide it regardless.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 import tinycss2
 from tinycss2 import ast
 
 from push_manifest.model import Viewport
 
-__all__ = ["length_in_px", "media_condition_matches", "media_matches"]
+__all__ = [
+    "container_width_matches",
+    "fixed_length_in_px",
+    "length_in_px",
+    "media_condition_matches",
+    "media_matches",
+]
 
 Truth = bool | None
 """A Kleene truth value; ``None`` is the specification's "unknown"."""
@@ -216,6 +224,21 @@ def length_in_px(node: ast.Node, viewport: Viewport) -> float | None:
     if result is None or result[1] != "length" or not math.isfinite(result[0]):
         return None
     return result[0]
+
+
+def fixed_length_in_px(node: ast.Node, viewport: Viewport) -> float | None:
+    """The length ``node`` denotes in CSS px where nothing but the viewport decides it: a
+    dimension in an absolute or viewport-percentage unit, or a unitless ``0``; None for
+    anything else (font-relative and container units, percentages, math functions)."""
+    if node.type == "number":
+        return 0.0 if node.value == 0 else None
+    if node.type != "dimension":
+        return None
+    unit = node.lower_unit
+    px = _ABSOLUTE_UNITS.get(unit)
+    if px is None and not unit.startswith("cq"):
+        px = _viewport_unit(unit, viewport)
+    return None if px is None else float(node.value) * px
 
 
 # --- Media features (mediaqueries-5 §4 to §12) ------------------------------------------------
@@ -768,3 +791,46 @@ def media_condition_matches(
     matches in ``viewport``. An empty condition matches; one that does not parse does not.
     ``unknown_features_match`` is as for :func:`media_matches`."""
     return _condition_cached(condition, viewport, unknown_features_match)
+
+
+# --- Container size queries (CSS Conditional 5 §9.2) -----------------------------------------
+
+_WIDTH_FEATURES: Final = frozenset(
+    {"width", "min-width", "max-width", "inline-size", "min-inline-size", "max-inline-size"}
+)
+_INLINE_SIZE: Final = re.compile(r"(?<![-\w])((?:min-|max-)?)inline-size(?![-\w])")
+
+
+@lru_cache(maxsize=1024)
+def container_width_matches(condition: str, width: float) -> bool:
+    """Whether the ``<container-condition>`` ``condition`` may hold for a query container
+    whose content box is ``width`` CSS px wide, in a horizontal writing mode (where
+    ``inline-size`` is ``width``). Only width features in absolute units are evaluated, with
+    ``not``, ``and``, ``or`` and the range syntax: anything else (height, aspect-ratio,
+    orientation, ``style()`` and ``scroll-state()`` queries, font-relative and container
+    units) counts as possibly true, so what depends on it is listed."""
+    lowered = condition.lower()
+    tokens = tinycss2.parse_component_value_list(lowered, skip_comments=True)
+    if not tokens or not _width_only(tokens):
+        return True
+    node = _parse_media_condition(_INLINE_SIZE.sub(r"\1width", lowered))
+    if node is None:
+        return True
+    return True in _evaluate(node, Viewport(width=width), True)
+
+
+def _width_only(tokens: Sequence[ast.Node]) -> bool:
+    """Whether a condition's tokens name only width features, in absolute units."""
+    for token in tokens:
+        if token.type == "() block":
+            if not _width_only(token.content):
+                return False
+        elif token.type == "ident":
+            if token.value not in _WIDTH_FEATURES and token.value not in ("not", "and", "or"):
+                return False
+        elif token.type == "dimension":
+            if token.lower_unit not in _ABSOLUTE_UNITS:
+                return False
+        elif token.type not in ("whitespace", "number", "literal"):
+            return False
+    return True

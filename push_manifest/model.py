@@ -141,9 +141,12 @@ class StyleRule:
     declarations: str
     media: tuple[str, ...] = ()
     layer: tuple[str, ...] | None = None
-    conditional: bool = False
-    """Inside an ``@container`` rule, which the render model does not evaluate: what it
-    fetches is listed, and it overrides nothing."""
+    containers: tuple[str, ...] = ()
+    """The preludes of the enclosing ``@container`` rules (``card (min-width: 400px)``),
+    outermost first: the rule applies where every one of them holds."""
+    sizes: bool = False
+    """``declarations`` include those that size a query container (width, box-sizing …): its
+    stylesheet holds an ``@container`` rule. Elsewhere they are not kept."""
 
 
 @pickled_as_values

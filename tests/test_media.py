@@ -11,7 +11,12 @@ import pytest
 import tinycss2
 
 from push_manifest.device import DEVICES, Device, page_viewport
-from push_manifest.media import length_in_px, media_condition_matches, media_matches
+from push_manifest.media import (
+    container_width_matches,
+    length_in_px,
+    media_condition_matches,
+    media_matches,
+)
 from push_manifest.model import Viewport
 
 DESKTOP = Viewport(1280, 800, 1.0)
@@ -414,3 +419,27 @@ def test_device_features_follow_the_device_profile(
     assert media_matches(query, DEVICES[Device.DESKTOP]) is desktop
     assert media_matches(query, MOBILE) is mobile
     assert media_matches(query, MOBILE_980) is mobile_980
+
+
+@pytest.mark.parametrize(
+    ("condition", "width", "expected"),
+    [
+        ("(min-width: 400px)", 500, True),
+        ("(min-width: 800px)", 500, False),
+        ("(max-width: 300px)", 500, False),
+        ("(width > 500px)", 500, False),
+        ("(400px <= inline-size <= 600px)", 500, True),
+        ("(min-inline-size: 6in)", 500, False),
+        ("not (min-width: 600px)", 500, True),
+        ("(min-width: 600px) and (max-width: 700px)", 650, True),
+        # Anything but width in absolute units may hold: listed, never wrongly pruned.
+        ("(min-width: 40em)", 500, True),
+        ("(min-width: 600px) or (min-height: 1px)", 500, True),
+        ("(orientation: portrait)", 500, True),
+        ("style(--x: 1)", 500, True),
+        ("scroll-state(stuck: top)", 500, True),
+        ("(min-width: 10cqw)", 500, True),
+    ],
+)
+def test_container_width_matches(condition: str, width: float, expected: bool) -> None:
+    assert container_width_matches(condition, width) is expected

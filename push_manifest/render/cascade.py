@@ -13,7 +13,7 @@ the style rules of the stylesheets it applies, in the order the page applies the
 - **Rendering**: an element whose ``display`` computes to ``none`` (by an author rule, or by the
   UA style sheet: ``<head>``, ``<template>``, ``[hidden]`` …) renders nothing below it: no CSS
   image, no text. ``visibility`` does not matter. Pseudo-elements render where Chromium
-  generates them: ``::before``/``::after`` with a ``content`` other than ``none``/``normal``,
+  styles them: ``::before``/``::after`` wherever some ``content`` applies (even ``none``),
   ``::marker`` on list items, ``::placeholder`` on a control with a placeholder,
   ``::file-selector-button`` on a file input, ``::first-letter``/``::first-line`` on an
   element with text; ``::selection``, ``::backdrop`` and highlights never at load; others
@@ -24,7 +24,12 @@ the style rules of the stylesheets it applies, in the order the page applies the
 - **Custom properties**: ``var()`` is substituted with the element's computed custom
   properties, fallbacks included (CSS Variables 1 §3); an unresolvable ``var()`` makes the
   declaration compute to ``unset``. A ``url()`` that arrives through a custom property resolves
-  against the stylesheet that declared the property.
+  against the stylesheet (or page) whose declaration uses the ``var()``, as Chromium does for
+  unregistered properties.
+- **Container queries**: an ``@container`` rule applies under a size container of the
+  queried name only; its width queries are evaluated where CSS fixes the container's width
+  (:mod:`~push_manifest.render.containers`); where they may hold, its declarations are
+  listed and override nothing.
 
 What cannot be evaluated (a selector ``cssselect`` cannot translate, a page the parser had to
 approximate) counts as applying: its images are fetched and its fonts may be needed.
@@ -37,10 +42,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final, cast
 
+import tinycss2
 from lxml import etree
 
 from push_manifest.media import media_matches
 from push_manifest.model import StyleRule, Viewport
+from push_manifest.render.containers import (
+    Container,
+    container_names,
+    content_width,
+    holds,
+    size_container,
+)
 from push_manifest.render.fonts import TextRun
 from push_manifest.render.selectors import (
     Hints,
@@ -185,6 +198,9 @@ class _Source:
 
 
 _Key = tuple[Any, ...]
+_Queried = tuple[str | None, tuple[str, ...], tuple[_Decl, ...], _Source]
+"""An ``@container`` rule's declarations for an element: the pseudo-element (None: the
+element), the container preludes, the declarations and their source."""
 _Candidate = tuple[_Key, _Decl, _Source]
 
 
@@ -201,6 +217,18 @@ def _declarations(declarations: str) -> tuple[_Decl, ...]:
         elif name == "font":
             for slot in _FONT_SLOTS:
                 found.append(_Decl(slot, name, tokens, node.important, False, names))
+        elif name == "container":
+            # container: <name>+ [/ <type>]? (CSS Conditional 5 §9.3)
+            slash = next((i for i, t in enumerate(tokens) if t.type == "literal"
+                          and t.value == "/"), len(tokens))  # fmt: skip
+            kind = tokens[slash + 1 :] or _NORMAL
+            found.append(
+                _Decl("container-name", name, tokens[:slash], node.important, False, names)
+            )
+            found.append(_Decl("container-type", name, kind, node.important, False, names))
+        elif name in _SIZE_SLOTS or name in ("container-type", "container-name"):
+            slot = _SIZE_SLOTS.get(name, name)
+            found.append(_Decl(slot, name, tokens, node.important, False, names))
         elif name in ("font-family", "font-weight", "font-style", "display"):
             none = _keyword(tokens) == "none"
             found.append(_Decl(name, name, tokens, node.important, False, names, none))
@@ -214,6 +242,18 @@ def _declarations(declarations: str) -> tuple[_Decl, ...]:
 
 
 _ANY_VIEWPORT: Final = Viewport()
+_NORMAL: Final = tuple(tinycss2.parse_component_value_list("normal"))
+_SIZE_SLOTS: Final = {
+    "width": "width",
+    "inline-size": "width",
+    "min-width": "min-width",
+    "min-inline-size": "min-width",
+    "max-width": "max-width",
+    "max-inline-size": "max-width",
+    "box-sizing": "box-sizing",
+}
+"""What sizes a query container, by longhand (logical ones as in a horizontal writing mode)."""
+_CONTAINER_SLOTS: Final = frozenset({"container-type", "container-name", *_SIZE_SLOTS.values()})
 _IMAGE_LONGHANDS: Final = frozenset(
     {"background-image", "mask-image", "-webkit-mask-image", "list-style-image",
      "border-image-source", "mask-border-source"}
@@ -268,6 +308,9 @@ class _Table:
         self.doubtful: list[tuple[_Decl, _Source]] = []
         self.custom: dict[str, list[tuple[_Decl, _Source]]] = {}
         """Every custom property declaration, by name, for doubtful ``var()`` uses."""
+        self.queried: dict[Any, list[_Queried]] = {}
+        """Per element: the declarations of ``@container`` rules matching it or one of its
+        pseudo-elements, with their container preludes."""
 
     def add(
         self, element: Any, pseudo: str | None, key: _Key, decl: _Decl, source: _Source
@@ -314,6 +357,11 @@ def render(
                           + [decls for _, decls in styled], images=images, fonts=fonts)  # fmt: skip
     if any(prepared.marker for prepared, _, _, _ in applying):
         relevant.display_all = True  # display decides which elements have a ::marker
+    queried = any(prepared.rule.containers for prepared, _, _, _ in applying)
+    if queried:
+        relevant.wanted |= _CONTAINER_SLOTS  # what makes and sizes query containers
+        relevant.display_all = True  # and whether a box is one
+    sized = queried and all(_prepared(sheet.rules).sizes for sheet in sheets)
     for order, (prepared, decls, sheet, path) in enumerate(applying, 1):
         kept = relevant.kept(decls)
         if not kept and (relevant.display_all or not prepared.display):
@@ -323,11 +371,9 @@ def render(
             kept = decls if len(kept) < len(decls) else kept  # may show what the UA hides
         if not kept:
             continue
-        if prepared.rule.conditional:
-            # @container: whether it applies is not modelled; what it fetches is listed,
-            # and it overrides nothing.
-            if any(c.elements(page) != [] for c in complexes):
-                table.doubtful.extend((decl, _source(sheet, prepared)) for decl in kept)
+        if prepared.rule.containers:
+            _apply_queried(table, page, complexes, kept, _source(sheet, prepared),
+                           prepared.rule.containers)  # fmt: skip
         else:
             _apply(table, page, complexes, kept, (sheet, prepared), layers, path, order)
     source = _Source(page_base, "utf-8", None, "a style attribute")
@@ -336,7 +382,7 @@ def render(
             key = (decl.important, 1, layers.key(None, decl.important), (0, 0, 0), 0)
             table.add(element, None, key, decl, source)
     active = relevant.active
-    walker = _Walker(page, table, viewport, active, fonts)
+    walker = _Walker(page, table, viewport, active, fonts, sized=sized)
     walker.run()
     walker.add_doubtful()
     return Rendered(walker.images, walker.text_runs(), walker.fonts_unknown, walker.written)
@@ -400,11 +446,14 @@ class _SheetRules:
     selector), the rest apart. A page then looks only at the rules under its own classes
     and ids, not at every rule."""
 
-    __slots__ = ("_index", "layered", "rules")
+    __slots__ = ("_index", "layered", "rules", "sizes")
 
     def __init__(self, rules: tuple[StyleRule, ...]) -> None:
         self.rules = [_Prepared(rule) for rule in rules]
         self.layered = any(rule.layer is not None for rule in rules)
+        self.sizes = bool(rules) and all(rule.sizes for rule in rules)
+        """The sheet's rules carry what sizes query containers (its text has ``@container``;
+        an empty sheet may have left sizes out)."""
         self._index: dict[bool, tuple[list[int], dict[str, list[int]]]] = {}
 
     def candidates(self, page: PageIndex, unlayered: bool) -> Iterator[_Prepared]:
@@ -578,6 +627,26 @@ def _apply(
                 table.add(element, pseudo, key, decl, source)
 
 
+def _apply_queried(
+    table: _Table,
+    page: PageIndex,
+    complexes: tuple[Any, ...],
+    decls: tuple[_Decl, ...],
+    source: _Source,
+    containers: tuple[str, ...],
+) -> None:
+    """An ``@container`` rule: its declarations wait for the walk, which knows each matching
+    element's query containers (:mod:`~push_manifest.render.containers`)."""
+    for complex_ in complexes:
+        elements = complex_.elements(page)
+        if elements is None:
+            table.doubtful.extend((decl, source) for decl in decls)
+        elif complex_.pseudo not in _NEVER_RENDERED_PSEUDO:
+            for element in elements:
+                entry = (complex_.pseudo, containers, decls, source)
+                table.queried.setdefault(element, []).append(entry)
+
+
 def _style_attributes(page: PageIndex) -> Iterator[tuple[Any, str]]:
     try:
         found: Any = _STYLED(page.tree)
@@ -595,7 +664,7 @@ _STYLED: Final = etree.XPath("descendant-or-self::*[@style]")
 class _Computed:
     """An element's computed values that its children inherit, or that ``inherit`` reads."""
 
-    __slots__ = ("custom", "families", "slots", "style", "weight")
+    __slots__ = ("containers", "custom", "families", "slots", "style", "weight")
 
     def __init__(
         self,
@@ -604,12 +673,15 @@ class _Computed:
         weight: float,
         style: str,
         slots: dict[str, _Value | None],
+        containers: tuple[Container, ...] = (),
     ) -> None:
         self.custom = custom
         self.families = families
         self.weight = weight
         self.style = style
         self.slots = slots
+        self.containers = containers
+        """The size containers among the element and its ancestors, nearest last."""
 
 
 _ROOT: Final = _Computed({}, ("serif",), 400.0, "normal", {})
@@ -626,8 +698,12 @@ class _Walker:
         viewport: Viewport,
         active: set[str],
         fonts: bool,
+        *,
+        sized: bool = False,
     ) -> None:
         self.page = page
+        self.sized = sized
+        """Every sheet of the page carries what sizes query containers."""
         self.table = table
         self.viewport = viewport
         self.active = active
@@ -691,7 +767,25 @@ class _Walker:
             for pseudo, slots in targets.items():
                 if pseudo is not None:
                     self._pseudo(element, tag, pseudo, slots, computed, display)
+        queried = self.table.queried.get(element)
+        if queried:
+            self._queried(queried, parent, computed)
         return computed
+
+    def _queried(
+        self,
+        queried: list[_Queried],
+        parent: _Computed,
+        computed: _Computed,
+    ) -> None:
+        """``@container`` rules matching the element: where every query may hold, what they
+        declare is listed (and overrides nothing); where one cannot, they do not apply. An
+        element's query containers are its ancestors; a pseudo-element's include its
+        element."""
+        for pseudo, preludes, decls, source in queried:
+            containers = parent.containers if pseudo is None else computed.containers
+            if all(holds(prelude, containers) for prelude in preludes):
+                self.table.doubtful.extend((decl, source) for decl in decls)
 
     def _display(self, own: dict[str, list[_Candidate]] | None, tag: str, element: Any) -> str:
         winner = _winner(own, "display")
@@ -727,7 +821,35 @@ class _Walker:
         for slot in _INHERITED_SLOTS & self.active:
             if slot in parent.slots:
                 slots[slot] = parent.slots[slot]
-        return _Computed(custom, families, weight, style, slots)
+        containers = parent.containers
+        if own and "container-type" in own:
+            container = self._container(own, tag)
+            if container is not None:
+                containers = (*containers, container)
+        return _Computed(custom, families, weight, style, slots, containers)
+
+    def _container(self, own: dict[str, list[_Candidate]], tag: str) -> Container | None:
+        """The size container an element with these declarations is, if any, with its
+        content-box width where CSS fixes it (every sheet read for it, a block-level box)."""
+        kind = _winner(own, "container-type")
+        if kind is None or kind[1].vars or not size_container(kind[1].tokens):
+            return None
+        names = _winner(own, "container-name")
+        found = container_names(None if names is None else names[1].tokens)
+        display = _winner(own, "display")
+        block = (
+            _keyword(display[1].tokens) in _BLOCK_LEVEL
+            if display is not None
+            else tag not in _INLINE
+        )
+        width = None
+        if self.sized and block:
+            values = [_winner(own, slot) for slot in ("width", "min-width", "max-width",
+                                                      "box-sizing")]  # fmt: skip
+            if not any(value is not None and value[1].vars for value in values):
+                size, least, most, sizing = (None if v is None else v[1].tokens for v in values)
+                width = content_width(size, least, most, sizing, self.viewport)
+        return Container(found, width)
 
     def _font(
         self,
@@ -1073,6 +1195,21 @@ def _lookup(custom: dict[str, tuple[tuple[Node, ...] | None, _Source]]) -> Any:
 
 
 _NO_ASCII_WHITESPACE: Final = str.maketrans("", "", " \t\n\r\f")
+_BLOCK_LEVEL: Final = frozenset(
+    {
+        "block",
+        "flex",
+        "grid",
+        "flow-root",
+        "list-item",
+        "table",
+        "inline-block",
+        "inline-flex",
+        "inline-grid",
+        "inline-table",
+    }
+)
+"""``display`` values whose box takes a ``width`` (atomic inlines included)."""
 _INLINE: Final = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "label",
      "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}

@@ -41,9 +41,11 @@ from push_manifest.model import Attrs, Kind, Reference, StyleRule, Viewport, att
 from push_manifest.scanners.reduce import (
     PLAIN_RULE_MARKER,
     RENDER_PROPERTIES,
+    SIZE_PROPERTIES,
     PlainRule,
     reduce_stylesheet,
     reduce_stylesheet_for_rules,
+    uses_container_queries,
 )
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
 from push_manifest.scanners.supports import FONT_TECHS as _FONT_TECHS
@@ -84,6 +86,9 @@ class ParsedCss:
     declarations_only: bool = False
     plain_rules: tuple[PlainRule, ...] = ()
     """Plain rules the fast path took out of ``nodes`` for :func:`scan_font_uses`."""
+    sizes: bool = False
+    """Style rules keep the declarations that size query containers (the sheet has
+    ``@container`` rules; :data:`~push_manifest.scanners.reduce.SIZE_PROPERTIES`)."""
 
 
 def parse_stylesheet_bytes(
@@ -126,7 +131,8 @@ def parse_stylesheet(text: str, *, reduce: bool = True, keep_rules: bool = False
         # tinycss2 reports nothing for EOF inside a comment; CSS Syntax 3 §4.3.2 calls it a
         # parse error, and everything after the "/*" is lost.
         errors += ((text.count("\n", 0, text.rfind("/*")) + 1, "EOF in comment"),)
-    return ParsedCss(tuple(rules), errors, plain_rules=tuple(plain_rules))
+    sizes = keep_rules and uses_container_queries(text)
+    return ParsedCss(tuple(rules), errors, plain_rules=tuple(plain_rules), sizes=sizes)
 
 
 _OPEN_COMMENT: Final = re.compile(r"/\*(?:(?!\*/).)*\Z", re.DOTALL)
@@ -196,8 +202,8 @@ class _Context:
     layer: tuple[str, ...] | None = None
     """The cascade layer (CSS Cascade 5 §6.4) the rules here belong to, outermost name first;
     anonymous layers are named ``\0<line>:<column>``; None outside any layer."""
-    conditional: bool = False
-    """Inside ``@container``, whose condition depends on layout."""
+    containers: tuple[str, ...] = ()
+    """The preludes of the enclosing ``@container`` rules, outermost first."""
 
 
 _GROUP_RULES: Final = frozenset(
@@ -303,14 +309,14 @@ def _walk(
                 continue
             if rules and inner.keyframes is None:
                 block = _block(node.content)
-                yield from _style_rule(block, inner, selectors)
+                yield from _style_rule(block, inner, selectors, parsed.sizes)
                 stack.append((iter(block), inner))
             elif _may_reference(node.content):
                 stack.append((iter(_block(node.content)), inner))
         elif node.type == "at-rule":
             name = node.lower_at_keyword
             if rules and name == PLAIN_RULE_MARKER and context.rules and not context.style_rule:
-                yield from _plain_rules(parsed.plain_rules, node, context)
+                yield from _plain_rules(parsed, node, context)
                 continue
             if top and name == "import":
                 if imports_allowed:
@@ -335,7 +341,7 @@ def _walk(
                 if rules and name == "layer":
                     yield StyleRule(None, "", _values(inner.media), inner.layer)
                 if rules and inner.declarations:  # @scope, or a group rule nested in a rule
-                    yield from _style_rule(block, inner, selectors)
+                    yield from _style_rule(block, inner, selectors, parsed.sizes)
                 stack.append((iter(block), inner))
             elif not context.style_rule:
                 if name == "font-face":
@@ -346,16 +352,17 @@ def _walk(
 
 
 def _style_rule(
-    block: list[Node], context: _Context, selectors: dict[_Link, str]
+    block: list[Node], context: _Context, selectors: dict[_Link, str], sizes: bool
 ) -> Iterator[StyleRule]:
     """The :class:`StyleRule` of a style rule's block (or ``@scope``'s bare declarations),
     when it declares something the render model reads."""
-    declarations = _render_declarations(block)
+    declarations = _render_declarations(block, sizes)
     if declarations:
         selector = _selector(context.preludes, selectors) if context.preludes else None
         yield StyleRule(
-            selector, declarations, _values(context.media), context.layer, context.conditional
-        )
+            selector, declarations, _values(context.media), context.layer, context.containers,
+            sizes,
+        )  # fmt: skip
 
 
 def _rule_context(rule: Node, context: _Context) -> _Context | None:
@@ -373,7 +380,7 @@ def _rule_context(rule: Node, context: _Context) -> _Context | None:
         True,
         context.rules,
         context.layer,
-        context.conditional,
+        context.containers,
     )
 
 
@@ -396,7 +403,7 @@ def _group_context(rule: Node, context: _Context) -> _Context:
         prelude = root.content if root is not None and root.type == "() block" else _SCOPE
         return replace(context, preludes=_Link(prelude, context.preludes), declarations=True)
     if rule.lower_at_keyword == "container":
-        return replace(context, conditional=True)
+        return replace(context, containers=(*context.containers, _text(rule.prelude).strip()))
     if rule.lower_at_keyword == "layer":
         names = layer_names(rule.prelude)
         name = names[0] if names else (f"\0{rule.source_line}:{rule.source_column}",)
@@ -804,25 +811,30 @@ def scan_style_rules(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator
 _ANY_VIEWPORT: Final = Viewport()
 
 
-def _plain_rules(
-    plain: Sequence[PlainRule], marker: Node, context: _Context
-) -> Iterator[StyleRule]:
+def _plain_rules(parsed: ParsedCss, marker: Node, context: _Context) -> Iterator[StyleRule]:
     """The style rules a :data:`~push_manifest.scanners.reduce.PLAIN_RULE_MARKER` stands for,
     under the conditions and in the layer where it stands."""
     first, stop = (int(token.value) for token in marker.prelude if token.type == "number")
     media = _values(context.media)
-    for selector, declarations in plain[first:stop]:
-        yield StyleRule(selector, declarations, media, context.layer, context.conditional)
+    layer, containers, sizes = context.layer, context.containers, parsed.sizes
+    for selector, declarations in parsed.plain_rules[first:stop]:
+        yield StyleRule(selector, declarations, media, layer, containers, sizes)
 
 
-def _render_declarations(nodes: Iterable[Node]) -> str:
-    """The declarations of a block that the render model reads, ``;``-separated as written."""
+def _render_declarations(nodes: Iterable[Node], sizes: bool) -> str:
+    """The declarations of a block that the render model reads, ``;``-separated as written;
+    with ``sizes``, those that size a query container too."""
     found = []
     for node in nodes:
         if node.type != "declaration":
             continue
         name = node.name if node.name.startswith("--") else node.lower_name
-        if name.startswith("--") or name in RENDER_PROPERTIES or _has_reference(node.value):
+        if (
+            name.startswith("--")
+            or name in RENDER_PROPERTIES
+            or (sizes and name in SIZE_PROPERTIES)
+            or _has_reference(node.value)
+        ):
             important = " !important" if node.important else ""
             found.append(f"{name}:{_text(node.value)}{important}")
     return ";".join(found)

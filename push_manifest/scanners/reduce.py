@@ -21,9 +21,11 @@ __all__ = [
     "FONT_PROPERTIES",
     "PLAIN_RULE_MARKER",
     "RENDER_PROPERTIES",
+    "SIZE_PROPERTIES",
     "PlainRule",
     "reduce_stylesheet",
     "reduce_stylesheet_for_rules",
+    "uses_container_queries",
 ]
 
 FETCHING_PROPERTIES: Final = {
@@ -53,10 +55,28 @@ FETCHING_PROPERTIES: Final = {
 each sets (a shorthand without an image resets it: ``background: red`` after
 ``background-image: url(a.png)`` fetches nothing)."""
 FONT_PROPERTIES: Final = frozenset({"font-family", "font-weight", "font-style", "font"})
-RENDER_PROPERTIES: Final = frozenset({*FETCHING_PROPERTIES, *FONT_PROPERTIES, "display"})
+CONTAINER_PROPERTIES: Final = frozenset({"container", "container-type", "container-name"})
+RENDER_PROPERTIES: Final = frozenset(
+    {*FETCHING_PROPERTIES, *FONT_PROPERTIES, *CONTAINER_PROPERTIES, "display"}
+)
 """The properties the render model reads (``push_manifest.render``): those that fetch, those
-that choose fonts, ``display`` (which can leave a subtree unrendered), and custom properties
-(not listed: any name starting with ``--``)."""
+that choose fonts, ``display`` (which can leave a subtree unrendered), those that make query
+containers, and custom properties (not listed: any name starting with ``--``)."""
+SIZE_PROPERTIES: Final = frozenset(
+    {"width", "min-width", "max-width", "inline-size", "min-inline-size", "max-inline-size",
+     "box-sizing"}
+)  # fmt: skip
+"""What sizes a query container's content box, read (with :data:`RENDER_PROPERTIES`) from
+stylesheets that hold an ``@container`` rule (:func:`uses_container_queries`) only: elsewhere
+they are too common to keep for a rare question."""
+
+
+def uses_container_queries(text: str) -> bool:
+    """Whether a stylesheet's text holds an ``@container`` rule (ASCII case-insensitive)."""
+    return _CONTAINER_RULE.search(text) is not None
+
+
+_CONTAINER_RULE: Final = re.compile(r"@container", re.IGNORECASE)
 
 _SIMPLE_STRING: Final = r"""(?:"[^"\\\n;{}()\[\]]*+"|'[^'\\\n;{}()\[\]]*+')"""
 _IN_PARENTHESES: Final = rf"""(?:[^(){{}}"'/\\;\[\]]++|/(?!\*)|{_SIMPLE_STRING})"""
@@ -98,9 +118,10 @@ _RENDER_HINTS: Final = (
     re.compile("@layer"),
     re.compile(
         r"(?:background|border-image|list-style|mask|display|content|cursor|shape-outside"
-        r"|filter|clip-path)[-a-z]*[ \t\n\r\f]*:"
+        r"|filter|clip-path|container)[-a-z]*[ \t\n\r\f]*:"
     ),
 )
+_SIZE_HINT: Final = re.compile(r"(?:(?:min-|max-)?(?:width|inline-size)|box-sizing)[ \t\n\r\f]*:")
 """What may start a declaration the render model reads, in ASCII-lowercased text (each
 patterns, each with a literal prefix, which ``re`` searches fast)."""
 _IMPORT: Final = "@import"
@@ -299,7 +320,7 @@ def _plain_rule(
         if name is None:
             if text[begin:stop].strip(" \t\n\r\f"):
                 return None
-        elif _renders(name):
+        elif _renders(name, hints.sizes):
             declarations.append(text[begin:stop].strip(" \t\n\r\f"))
     if not declarations:
         return None
@@ -399,9 +420,15 @@ class _Hints:
 
     def __init__(self, lowered: str, keep_rules: bool) -> None:
         self.keep_rules = keep_rules
+        self.sizes = keep_rules and "@container" in lowered
+        """Size declarations are kept too (:data:`SIZE_PROPERTIES`)."""
         self.references = [match.start() for match in _REFERENCE_HINT.finditer(lowered)]
         self.fonts = (
-            sorted(match.start() for hint in _RENDER_HINTS for match in hint.finditer(lowered))
+            sorted(
+                match.start()
+                for hint in (*_RENDER_HINTS, *((_SIZE_HINT,) if self.sizes else ()))
+                for match in hint.finditer(lowered)
+            )
             if keep_rules
             else []
         )
@@ -458,7 +485,11 @@ def _declarations(
     parts: list[str] = []
     for begin, stop, name in _parts(lowered, body, close, semicolons):
         separator = ";" if stop < close else ""
-        if name is None or hints.reference(begin, stop) or (hints.keep_rules and _renders(name)):
+        if (
+            name is None
+            or hints.reference(begin, stop)
+            or (hints.keep_rules and _renders(name, hints.sizes))
+        ):
             parts.append(text[begin:stop] + separator)
         else:
             parts.append(_lines(text, begin, stop))
@@ -474,6 +505,7 @@ def _all_semicolons(lowered: str, begin: int, end: int) -> list[int]:
     return found
 
 
-def _renders(name: str) -> bool:
-    """A property the render model reads (:data:`RENDER_PROPERTIES`, custom properties)."""
-    return name.startswith("--") or name in RENDER_PROPERTIES
+def _renders(name: str, sizes: bool) -> bool:
+    """A property the render model reads (:data:`RENDER_PROPERTIES`, custom properties; with
+    ``sizes``, :data:`SIZE_PROPERTIES`)."""
+    return name.startswith("--") or name in RENDER_PROPERTIES or (sizes and name in SIZE_PROPERTIES)

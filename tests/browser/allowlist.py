@@ -55,8 +55,6 @@ ALLOW: dict[tuple[str, str, str], str] = {
     ("browser-render-state", "scrollbar-element.html", "/img/scrollbar-no-overflow.png"): (
         _SCROLLBARS
     ),
-    ("browser-render-supports", "container.html", "/img/container-800.png"): _CONTAINER,
-    ("browser-render-supports", "container.html", "/img/container-max-300.png"): _CONTAINER,
     ("browser-render-custom", "nested/registered.html", "/css/sub/registered.png"): _REGISTERED,
     ("browser-render-custom", "nested/registered.html", "/css/registered.png"): _REGISTERED,
     ("browser-render-custom", "nested/registered.html", "/nested/registered.png"): _REGISTERED,

@@ -804,3 +804,95 @@ def test_the_rule_index_agrees_with_matching_every_rule(
     indexed = images(html, css)
     with patch.object(cascade, "selector_hints", lambda selector: None):
         assert images(html, css) == indexed
+
+
+# --- @container size queries ----------------------------------------------------------------
+
+_CARD = ".card { container-type: inline-size; width: 500px }\n"
+
+
+@pytest.mark.parametrize(
+    ("html", "css", "expected"),
+    [
+        # No size container above the element: the query is false there.
+        (
+            DOC + '<p class="a">t</p>',
+            "@container (min-width: 1px) { .a { background-image: url(1.png) } }",
+            set(),
+        ),
+        # A 500px container: evaluated both ways.
+        (
+            DOC + '<div class="card"><p class="a">t</p></div>',
+            _CARD + "@container (min-width: 400px) { .a { background-image: url(1.png) } }"
+            " @container (min-width: 600px) { .a { border-image-source: url(2.png) } }",
+            {img("1.png")},
+        ),
+        # The element is not its own query container.
+        (
+            DOC + '<div class="card a">t</div>',
+            _CARD + "@container (min-width: 1px) { .a { background-image: url(1.png) } }",
+            set(),
+        ),
+        # A pseudo-element's originating element is one of its query containers.
+        (
+            DOC + '<div class="card">t</div>',
+            _CARD + "@container (min-width: 1px) {"
+            " .card::before { content: ''; background-image: url(1.png) } }",
+            {img("1.png")},
+        ),
+        # Named: the nearest container of that name; none of that name, false.
+        (
+            DOC + '<div class="card" style="container-name: x"><p class="a">t</p></div>',
+            _CARD + "@container x (max-width: 500px) { .a { background-image: url(1.png) } }"
+            " @container y (min-width: 1px) { .a { border-image-source: url(2.png) } }",
+            {img("1.png")},
+        ),
+        # Width not fixed by CSS (a percentage, border-box): the query may hold, listed.
+        (
+            DOC + '<div class="card" style="width: 50%"><p class="a">t</p></div>',
+            _CARD + "@container (min-width: 900px) { .a { background-image: url(1.png) } }",
+            {img("1.png")},
+        ),
+        (
+            DOC + '<div class="card" style="box-sizing: border-box"><p class="a">t</p></div>',
+            _CARD + "@container (min-width: 900px) { .a { background-image: url(1.png) } }",
+            {img("1.png")},
+        ),
+        # Viewport units are fixed by the viewport; max-width clamps.
+        (
+            DOC + '<div class="card" style="width: 50vw"><p class="a">t</p></div>',
+            _CARD + "@container (min-width: 600px) { .a { background-image: url(1.png) } }"
+            " @container (min-width: 700px) { .a { border-image-source: url(2.png) } }",
+            {img("1.png")},
+        ),
+        (
+            DOC + '<div class="card" style="max-width: 100px"><p class="a">t</p></div>',
+            _CARD + "@container (min-width: 101px) { .a { background-image: url(1.png) } }",
+            set(),
+        ),
+        # A style query may always hold (every element is a style container).
+        (
+            DOC + '<p class="a">t</p>',
+            "@container style(--x: 1) { .a { background-image: url(1.png) } }",
+            {img("1.png")},
+        ),
+        # Not rendered: nothing.
+        (
+            DOC + '<div class="card" hidden><p class="a">t</p></div>',
+            _CARD + "@container (min-width: 1px) { .a { background-image: url(1.png) } }",
+            set(),
+        ),
+    ],
+)
+def test_container_queries(html: str, css: str, expected: set[str]) -> None:
+    assert images(html, css, width=1280) == expected
+
+
+def test_a_container_width_needs_every_sheet_to_carry_sizes() -> None:
+    """A sheet without ``@container`` keeps no widths: it might size the container, so the
+    width is unknown and the query may hold."""
+    html = DOC + '<div class="card"><p class="a">t</p></div>'
+    queries = _CARD + "@container (min-width: 900px) { .a { background-image: url(1.png) } }"
+    assert images(html, [sheet(queries)]) == set()
+    other = sheet(".card { color: red; display: block }", name="b.css")
+    assert images(html, [sheet(queries), other]) == {img("1.png")}

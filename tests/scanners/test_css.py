@@ -1403,3 +1403,16 @@ def test_a_group_of_plain_rules_leaves_a_marker_inside_it() -> None:
     assert ".b" not in text and text.count("\n") == css.count("\n")
     (found,) = assert_fast_path_agrees(css)
     assert found.media == ("(min-width: 1px)",)
+
+
+def test_sizes_are_kept_only_in_sheets_with_container_queries() -> None:
+    plain = ".a { width: 10px; display: none }\n.b { max-width: 5px; background: url(b.png) }"
+    with_queries = plain + "\n@container card (min-width: 1px) { .c { display: none } }"
+    for reduce in (True, False):
+        rules = style_rules(plain, reduce=reduce)
+        assert all(not rule.sizes and "width" not in rule.declarations for rule in rules)
+        rules = style_rules(with_queries, reduce=reduce)
+        assert all(rule.sizes for rule in rules)
+        assert "width" in rules[0].declarations and "max-width" in rules[1].declarations
+        assert [rule.containers for rule in rules] == [(), (), ("card (min-width: 1px)",)]
+    assert_fast_path_agrees(with_queries)
