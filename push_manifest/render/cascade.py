@@ -336,7 +336,42 @@ def render(
     URLs."""
     layers = _Layers()
     table = _Table()
-    applying: list[tuple[_Prepared, tuple[_Decl, ...], Sheet, tuple[str, ...] | None]] = []
+    applying = _collect(page, sheets, viewport, layers)
+    styled = [(element, decls) for element, style in _style_attributes(page)
+              if (decls := _declarations(style))]  # fmt: skip
+    relevant = _Relevance(page, [decls for _, decls, _, _ in applying]
+                          + [decls for _, decls in styled], images=images, fonts=fonts)  # fmt: skip
+    if any(prepared.marker for prepared, _, _, _ in applying):
+        relevant.display_all = True  # display decides which elements have a ::marker
+    queried = any(prepared.rule.containers for prepared, _, _, _ in applying)
+    if queried:
+        relevant.wanted |= _CONTAINER_SLOTS  # what makes and sizes query containers
+        relevant.display_all = True  # and whether a box is one
+    sized = queried and all(_prepared(sheet.rules).sizes for sheet in sheets)
+    _place(table, page, applying, relevant, layers)
+    source = _Source(page_base, "utf-8", None, "a style attribute")
+    for element, decls in styled:
+        for decl in relevant.kept(decls):
+            key = (decl.important, 1, layers.key(None, decl.important), (0, 0, 0), 0)
+            table.add(element, None, key, decl, source)
+    active = relevant.active
+    walker = _Walker(page, table, viewport, active, fonts, sized=sized)
+    walker.run()
+    walker.add_doubtful()
+    return Rendered(walker.images, walker.text_runs(), walker.fonts_unknown, walker.written)
+
+
+_Applying = tuple["_Prepared", tuple[_Decl, ...], Sheet, tuple[str, ...] | None]
+"""A rule that may apply on the page: prepared, its declarations, its sheet, its layer path."""
+
+
+def _collect(
+    page: PageIndex, sheets: Sequence[Sheet], viewport: Viewport, layers: _Layers
+) -> list[_Applying]:
+    """The rules of ``sheets`` that may apply on ``page`` at ``viewport``, in cascade order
+    (their ``@media`` holds, their selector needs no class or id the page lacks); every
+    layer they name is registered in ``layers``, in order of appearance."""
+    applying: list[_Applying] = []
     for number, sheet in enumerate(sheets):
         if sheet.media and not all(media_matches(query, viewport) for query in sheet.media):
             continue
@@ -351,17 +386,18 @@ def render(
                 decls = prepared.decls
                 if decls:
                     applying.append((prepared, decls, sheet, path))
-    styled = [(element, decls) for element, style in _style_attributes(page)
-              if (decls := _declarations(style))]  # fmt: skip
-    relevant = _Relevance(page, [decls for _, decls, _, _ in applying]
-                          + [decls for _, decls in styled], images=images, fonts=fonts)  # fmt: skip
-    if any(prepared.marker for prepared, _, _, _ in applying):
-        relevant.display_all = True  # display decides which elements have a ::marker
-    queried = any(prepared.rule.containers for prepared, _, _, _ in applying)
-    if queried:
-        relevant.wanted |= _CONTAINER_SLOTS  # what makes and sizes query containers
-        relevant.display_all = True  # and whether a box is one
-    sized = queried and all(_prepared(sheet.rules).sizes for sheet in sheets)
+    return applying
+
+
+def _place(
+    table: _Table,
+    page: PageIndex,
+    applying: list[_Applying],
+    relevant: _Relevance,
+    layers: _Layers,
+) -> None:
+    """Put the relevant declarations of each rule on the elements it matches (``@container``
+    rules aside, for the walk)."""
     for order, (prepared, decls, sheet, path) in enumerate(applying, 1):
         kept = relevant.kept(decls)
         if not kept and (relevant.display_all or not prepared.display):
@@ -376,16 +412,6 @@ def render(
                            prepared.rule.containers)  # fmt: skip
         else:
             _apply(table, page, complexes, kept, (sheet, prepared), layers, path, order)
-    source = _Source(page_base, "utf-8", None, "a style attribute")
-    for element, decls in styled:
-        for decl in relevant.kept(decls):
-            key = (decl.important, 1, layers.key(None, decl.important), (0, 0, 0), 0)
-            table.add(element, None, key, decl, source)
-    active = relevant.active
-    walker = _Walker(page, table, viewport, active, fonts, sized=sized)
-    walker.run()
-    walker.add_doubtful()
-    return Rendered(walker.images, walker.text_runs(), walker.fonts_unknown, walker.written)
 
 
 class _Prepared:
@@ -858,48 +884,15 @@ class _Walker:
         custom: dict[str, tuple[tuple[Node, ...] | None, _Source]],
         tag: str,
     ) -> tuple[tuple[str, ...] | None, float, str]:
-        families, weight, style = parent.families, parent.weight, parent.style
-        if tag in _CONTROLS:
-            families, weight, style = ("system-ui",), 400.0, "normal"
-        elif tag in _UA_MONOSPACE:
-            families = ("monospace",)
-        if tag in _UA_BOLDER:
-            weight = _bolder(weight)
-        elif tag in _UA_BOLD:
-            weight = 700.0
-        if tag in _UA_ITALIC:
-            style = "italic"
-        if not own:
-            return families, weight, style
-        for slot in _FONT_SLOTS:
-            winner = _winner(own, slot)
-            if winner is None:
-                continue
-            decl = winner[1]
-            tokens: Sequence[Node] = decl.tokens
-            if decl.vars:
-                substituted = substitute(decl.tokens, _lookup(custom))
-                if substituted is not None:
-                    tokens = substituted
-                else:  # invalid at computed-value time: unset, i.e. inherit
-                    if slot == "font-family":
-                        families = parent.families
-                    elif slot == "font-weight":
-                        weight = parent.weight
-                    else:
-                        style = parent.style
-                    continue
-            value = _font_value(slot, decl.name, tokens, parent)
-            if value is _INHERIT:
-                value = {"font-family": parent.families, "font-weight": parent.weight,
-                         "font-style": parent.style}[slot]  # fmt: skip
-            if slot == "font-family":
-                families = value if value is not _INVALID else families
-            elif slot == "font-weight":
-                weight = value if value is not _INVALID else weight
-            elif value is not _INVALID:
-                style = value
-        return families, weight, style
+        values = _ua_font(tag, parent)
+        if own:
+            for slot in _FONT_SLOTS:
+                winner = _winner(own, slot)
+                if winner is not None:
+                    value = _font_winner(winner[1], slot, custom, parent)
+                    if value is not _INVALID:
+                        values[slot] = value
+        return values["font-family"], values["font-weight"], values["font-style"]
 
     def _fetch(
         self,
@@ -1120,6 +1113,49 @@ def _font_value(slot: str, name: str, tokens: Sequence[Node], parent: _Computed)
     if slant is None:
         return _INHERIT if _keyword(tokens) else _INVALID
     return slant
+
+
+def _ua_font(tag: str, parent: _Computed) -> dict[str, Any]:
+    """The font properties an element gets from its parent and the UA style sheet (controls
+    use a system font; ``<code>`` is monospace; ``<b>`` bolder, ``<h1>`` bold; ``<em>``
+    italic)."""
+    families, weight, style = parent.families, parent.weight, parent.style
+    if tag in _CONTROLS:
+        families, weight, style = ("system-ui",), 400.0, "normal"
+    elif tag in _UA_MONOSPACE:
+        families = ("monospace",)
+    if tag in _UA_BOLDER:
+        weight = _bolder(weight)
+    elif tag in _UA_BOLD:
+        weight = 700.0
+    if tag in _UA_ITALIC:
+        style = "italic"
+    return {"font-family": families, "font-weight": weight, "font-style": style}
+
+
+def _font_winner(
+    decl: _Decl,
+    slot: str,
+    custom: dict[str, tuple[tuple[Node, ...] | None, _Source]],
+    parent: _Computed,
+) -> Any:
+    """The computed value of the font longhand ``slot`` its winning declaration gives, or
+    ``_INVALID`` (the declaration is ignored). A ``var()`` that does not resolve makes it
+    ``unset``, which inherits (CSS Variables 1 §3.1)."""
+    tokens: Sequence[Node] = decl.tokens
+    if decl.vars:
+        substituted = substitute(decl.tokens, _lookup(custom))
+        if substituted is None:
+            return _inherited_font(slot, parent)
+        tokens = substituted
+    value = _font_value(slot, decl.name, tokens, parent)
+    return _inherited_font(slot, parent) if value is _INHERIT else value
+
+
+def _inherited_font(slot: str, parent: _Computed) -> Any:
+    if slot == "font-family":
+        return parent.families
+    return parent.weight if slot == "font-weight" else parent.style
 
 
 def _weight_value(weight: str, parent: float) -> float:

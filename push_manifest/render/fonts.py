@@ -370,20 +370,7 @@ def faces_fetched(
     """
     faces = tuple(faces)
     have = frozenset(_fold(name) for name in installed)
-    parsed: list[_Parsed] = []
-    by_family: dict[str, list[int]] = {}
-    for index, face in enumerate(faces):
-        local = next((name for name in face.local_names if _fold(name) in have), None)
-        parsed.append(
-            _Parsed(
-                face,
-                _face_key(face.weight, face.style),
-                parse_unicode_range(face.unicode_range),
-                local,
-            )
-        )
-        by_family.setdefault(_fold(face.family), []).append(index)
-
+    parsed, by_family = _parse_faces(faces, have)
     texts: dict[tuple[tuple[str, ...], float, str | None], list[str]] = {}
     for run in runs:
         if run.text:
@@ -426,25 +413,48 @@ def faces_fetched(
                     if index not in selected:
                         passed_over.setdefault(index, request)
                 reached.append((selected, request, remaining))
-                left = []
-                for char in remaining:
-                    code_point = ord(char)
-                    drawn = False
-                    for table in group_tables:
-                        owner = table.owner(code_point)
-                        if owner >= 0:
-                            drawn = True
-                            hit = hits.setdefault(owner, _Hit(request, {}))
-                            hit.chars[char] = None
-                    if not drawn:
-                        left.append(char)
-                remaining = left
+                remaining = _draw(remaining, group_tables, hits, request)
             elif family in have:
                 break
 
     return tuple(
         _use(index, parsed[index], hits, passed_over, reached) for index in range(len(faces))
     )
+
+
+def _parse_faces(
+    faces: Sequence[FontFace], have: frozenset[str]
+) -> tuple[list[_Parsed], dict[str, list[int]]]:
+    """The faces parsed (selection key, ``unicode-range``, an installed ``local()`` name),
+    and their indexes by folded family name."""
+    parsed: list[_Parsed] = []
+    by_family: dict[str, list[int]] = {}
+    for index, face in enumerate(faces):
+        local = next((name for name in face.local_names if _fold(name) in have), None)
+        key = _face_key(face.weight, face.style)
+        parsed.append(_Parsed(face, key, parse_unicode_range(face.unicode_range), local))
+        by_family.setdefault(_fold(face.family), []).append(index)
+    return parsed, by_family
+
+
+def _draw(
+    remaining: list[str], tables: tuple[_Table, ...], hits: dict[int, _Hit], request: str
+) -> list[str]:
+    """Draw ``remaining`` characters with a family's selected faces (``tables``, best first):
+    every face whose range covers a character is downloaded for it (``hits``); returns the
+    characters none covers, for the next family."""
+    left = []
+    for char in remaining:
+        code_point = ord(char)
+        drawn = False
+        for table in tables:
+            owner = table.owner(code_point)
+            if owner >= 0:
+                drawn = True
+                hits.setdefault(owner, _Hit(request, {})).chars[char] = None
+        if not drawn:
+            left.append(char)
+    return left
 
 
 def _family_key(name: str) -> str | None:

@@ -288,9 +288,9 @@ def _walk(
         stylesheet = False
     else:
         context, nodes, stylesheet = _Context(_chain(media)), parsed.nodes, True
-    imports_allowed = stylesheet
-    selectors: dict[_Link, str] = {}
-    stack: list[tuple[Iterator[Node], _Context]] = [(iter(nodes), context)]
+    walk = _Walk(parsed, rules, imports_allowed=stylesheet)
+    stack = walk.stack
+    stack.append((iter(nodes), context))
     while stack:
         iterator, context = stack[-1]
         node = next(iterator, None)
@@ -300,55 +300,80 @@ def _walk(
         top = stylesheet and len(stack) == 1
         if node.type == "declaration":
             if context.declarations:
-                yield from _declaration(node, context, viewport, selectors)
+                yield from _declaration(node, context, viewport, walk.selectors)
         elif node.type == "qualified-rule":
-            if top and any(token.type != "whitespace" for token in node.prelude):
-                imports_allowed = False
-            inner = _rule_context(node, context)
-            if inner is None:
-                continue
-            if rules and inner.keyframes is None:
-                block = _block(node.content)
-                yield from _style_rule(block, inner, selectors, parsed.sizes)
-                stack.append((iter(block), inner))
-            elif _may_reference(node.content):
-                stack.append((iter(_block(node.content)), inner))
+            yield from walk.qualified_rule(node, context, top)
         elif node.type == "at-rule":
-            name = node.lower_at_keyword
-            if rules and name == PLAIN_RULE_MARKER and context.rules and not context.style_rule:
-                yield from _plain_rules(parsed, node, context)
-                continue
-            if top and name == "import":
-                if imports_allowed:
-                    yield from _import(node, context)
-                continue
-            if top and name in _KNOWN_RULES and (name != "layer" or node.content is not None):
-                imports_allowed = False
-            if context.keyframes is not None or not context.rules:
-                continue
-            if rules and name == "layer" and node.content is None:
+            yield from walk.at_rule(node, context, top)
+
+
+class _Walk:
+    """The state of one :func:`_walk`: the stack of blocks being walked, whether an
+    ``@import`` may still come (CSS Cascade 5 §6.4.1: only ``@charset`` and ``@layer``
+    statements before it), and the selectors serialized so far."""
+
+    __slots__ = ("imports_allowed", "parsed", "rules", "selectors", "stack")
+
+    def __init__(self, parsed: ParsedCss, rules: bool, *, imports_allowed: bool) -> None:
+        self.parsed = parsed
+        self.rules = rules
+        self.imports_allowed = imports_allowed
+        self.selectors: dict[_Link, str] = {}
+        self.stack: list[tuple[Iterator[Node], _Context]] = []
+
+    def qualified_rule(
+        self, node: Node, context: _Context, top: bool
+    ) -> Iterator[Reference | StyleRule]:
+        if top and any(token.type != "whitespace" for token in node.prelude):
+            self.imports_allowed = False
+        inner = _rule_context(node, context)
+        if inner is None:
+            return
+        if self.rules and inner.keyframes is None:
+            block = _block(node.content)
+            yield from _style_rule(block, inner, self.selectors, self.parsed.sizes)
+            self.stack.append((iter(block), inner))
+        elif _may_reference(node.content):
+            self.stack.append((iter(_block(node.content)), inner))
+
+    def at_rule(self, node: Node, context: _Context, top: bool) -> Iterator[Reference | StyleRule]:
+        name = node.lower_at_keyword
+        if name == PLAIN_RULE_MARKER and self.rules and context.rules and not context.style_rule:
+            yield from _plain_rules(self.parsed, node, context)
+            return
+        if top and name == "import":
+            if self.imports_allowed:
+                yield from _import(node, context)
+            return
+        if top and name in _KNOWN_RULES and (name != "layer" or node.content is not None):
+            self.imports_allowed = False
+        if context.keyframes is not None or not context.rules:
+            return
+        if node.content is None:
+            if self.rules and name == "layer":
                 for path in layer_names(node.prelude):
                     layer = (*(context.layer or ()), *path)
                     yield StyleRule(None, "", _values(context.media), layer)
-                continue
-            if node.content is None:
-                continue
-            if name in _GROUP_RULES:
-                if not _applies(node):
-                    continue
-                inner = _group_context(node, context)
-                block = _block(node.content)
-                if rules and name == "layer":
-                    yield StyleRule(None, "", _values(inner.media), inner.layer)
-                if rules and inner.declarations:  # @scope, or a group rule nested in a rule
-                    yield from _style_rule(block, inner, selectors, parsed.sizes)
-                stack.append((iter(block), inner))
-            elif not context.style_rule:
-                if name == "font-face":
-                    yield from _font_face(node, context)
-                elif name in _KEYFRAMES:
-                    inner = replace(context, keyframes=_text(node.prelude))
-                    stack.append((iter(_block(node.content)), inner))
+        elif name in _GROUP_RULES:
+            yield from self._group_rule(node, context)
+        elif not context.style_rule:
+            if name == "font-face":
+                yield from _font_face(node, context)
+            elif name in _KEYFRAMES:
+                inner = replace(context, keyframes=_text(node.prelude))
+                self.stack.append((iter(_block(node.content)), inner))
+
+    def _group_rule(self, node: Node, context: _Context) -> Iterator[StyleRule]:
+        """``@media``, ``@supports``, ``@layer`` … with a block: walked where it applies."""
+        if not _applies(node):
+            return
+        inner = _group_context(node, context)
+        block = _block(node.content)
+        if self.rules and node.lower_at_keyword == "layer":
+            yield StyleRule(None, "", _values(inner.media), inner.layer)
+        if self.rules and inner.declarations:  # @scope, or a group rule nested in a rule
+            yield from _style_rule(block, inner, self.selectors, self.parsed.sizes)
+        self.stack.append((iter(block), inner))
 
 
 def _style_rule(

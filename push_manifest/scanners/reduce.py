@@ -352,7 +352,9 @@ def _chunks(lowered: str) -> list[_Chunk] | None:
 
 def _chunk(lowered: str, start: int) -> _Chunk | None:
     """The top-level rule that starts at ``start``, token by token; ``(start, start, …)`` when
-    the text ends before a rule does; ``None`` when the structure is not plain."""
+    the text ends before a rule does; ``None`` when the structure is not plain. It follows
+    CSS Syntax 3 §5.4 (*consume a qualified rule*, an at-rule, a simple block) over the
+    structure tokens of ``_STRUCTURE``: braces, semicolons and brackets."""
     blocks: list[_Block] = []
     semicolons: list[int] = []
     brackets: list[str] = []
@@ -363,9 +365,11 @@ def _chunk(lowered: str, start: int) -> _Chunk | None:
     pending: list[int] = []
     for match in _STRUCTURE.finditer(lowered, start):
         first = lowered[match.start()]
+        if brackets and first in ";{}":
+            if first == ";":
+                continue  # inside a bracket: no structure (CSS Syntax 3 §5.4.8)
+            return None
         if first == ";":
-            if brackets:
-                continue
             if depth == 0:
                 if not _AT_RULE_PRELUDE.match(lowered, start, match.start()):
                     continue  # part of a qualified rule's prelude (CSS Syntax 3 §5.4.3)
@@ -373,17 +377,14 @@ def _chunk(lowered: str, start: int) -> _Chunk | None:
             if prelude >= 0:
                 pending.append(match.start())
             statement = match.end()
-        elif first == "(":
-            if match.end() - match.start() == 1:
-                brackets.append(")")
+        elif first in "()[]":
+            _bracket(first, match.end() - match.start(), brackets)
         elif first == "{":
-            if brackets:
-                return None
             depth += 1
             prelude, body, pending = statement, match.end(), []
             statement = match.end()
         elif first == "}":
-            if brackets or depth == 0:
+            if depth == 0:
                 return None
             depth -= 1
             if prelude >= 0:
@@ -393,16 +394,21 @@ def _chunk(lowered: str, start: int) -> _Chunk | None:
             statement = match.end()
             if depth == 0:
                 return (start, match.end(), blocks, semicolons)
-        elif first == ")" or first == "]":
-            if brackets and brackets[-1] == first:
-                brackets.pop()
-        elif first == "[":
-            brackets.append("]")
         elif first == "\\" or not _closed(match.group()):
             return None
-    if depth != 0 or brackets:
-        return None
-    return (start, start, [], None)
+    return None if depth or brackets else (start, start, [], None)
+
+
+def _bracket(first: str, length: int, brackets: list[str]) -> None:
+    """Track the open ``(`` and ``[`` of a rule: a ``(`` token of more than one character is a
+    whole block with no structure inside; a closing bracket closes only its own kind."""
+    if first == "(":
+        if length == 1:
+            brackets.append(")")
+    elif first == "[":
+        brackets.append("]")
+    elif brackets and brackets[-1] == first:
+        brackets.pop()
 
 
 def _closed(token: str) -> bool:
