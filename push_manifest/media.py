@@ -30,6 +30,7 @@ import tinycss2
 from tinycss2 import ast
 
 from push_manifest.model import Viewport
+from push_manifest.syntax import significant, split_commas
 
 __all__ = [
     "container_width_matches",
@@ -113,10 +114,6 @@ _Kind = str
 """The type of a numeric value: ``"number"``, ``"length"`` (in px) or ``"resolution"`` (dppx)."""
 
 
-def _significant(tokens: Sequence[ast.Node]) -> list[ast.Node]:
-    return [t for t in tokens if t.type not in ("whitespace", "comment")]
-
-
 def _numeric(node: ast.Node, viewport: Viewport) -> tuple[float, _Kind] | None:
     """The value and type of one numeric component value (number, dimension or math function)."""
     if node.type == "number":
@@ -130,7 +127,7 @@ def _numeric(node: ast.Node, viewport: Viewport) -> tuple[float, _Kind] | None:
             return node.value * _RESOLUTION_UNITS[unit], "resolution"
         return None
     if node.type == "() block":
-        return _sum(_significant(node.content), viewport)
+        return _sum(significant(node.content), viewport)
     if node.type == "function" and node.lower_name in _MATH_FUNCTIONS:
         return _math_function(node, viewport)
     return None
@@ -138,7 +135,7 @@ def _numeric(node: ast.Node, viewport: Viewport) -> tuple[float, _Kind] | None:
 
 def _math_function(node: ast.FunctionBlock, viewport: Viewport) -> tuple[float, _Kind] | None:
     args: list[list[ast.Node]] = [[]]
-    for token in _significant(node.arguments):
+    for token in significant(node.arguments):
         if token.type == "literal" and token.value == ",":
             args.append([])
         else:
@@ -561,7 +558,7 @@ def _unknown_name(name: str) -> Outcomes:
 
 def _parse_feature(content: Sequence[ast.Node]) -> _Node | None:
     """A ``<media-feature>`` from the content of its parentheses, or None if not one."""
-    tokens = _significant(content)
+    tokens = significant(content)
     split = _split_range(content)
     if split is not None:
         return _parse_range(*split)
@@ -615,7 +612,7 @@ def _parse_in_parens(token: ast.Node) -> _Node | None:
         return _Leaf(_UNKNOWN)
     if token.type != "() block":
         return None
-    inner = _significant(token.content)
+    inner = significant(token.content)
     condition = _parse_condition(inner, allow_or=True)
     if condition is not None:
         return condition
@@ -684,27 +681,17 @@ def _parse_query(tokens: Sequence[ast.Node]) -> _Query:
     return _Query(negated, media_type, condition)
 
 
-def _split_commas(tokens: Sequence[ast.Node]) -> list[list[ast.Node]]:
-    parts: list[list[ast.Node]] = [[]]
-    for token in tokens:
-        if token.type == "literal" and token.value == ",":
-            parts.append([])
-        elif token.type not in ("whitespace", "comment"):
-            parts[-1].append(token)
-    return parts
-
-
 @lru_cache(maxsize=4096)
 def _parse_query_list(text: str) -> tuple[_Query, ...]:
     tokens = tinycss2.parse_component_value_list(text, skip_comments=True)
-    if not _significant(tokens):
+    if not significant(tokens):
         return ()
-    return tuple(_parse_query(part) for part in _split_commas(tokens))
+    return tuple(_parse_query(significant(part)) for part in split_commas(tokens))
 
 
 @lru_cache(maxsize=4096)
 def _parse_media_condition(text: str) -> _Node | None:
-    tokens = _significant(tinycss2.parse_component_value_list(text, skip_comments=True))
+    tokens = significant(tinycss2.parse_component_value_list(text, skip_comments=True))
     if not tokens:
         return _Leaf(_TRUE)
     if any(t.type == "error" for t in tokens):

@@ -71,8 +71,9 @@ from push_manifest.render.values import (
     substitute,
     var_names,
 )
-from push_manifest.scanners.css import parse_declarations, split_commas, text, value_urls
+from push_manifest.scanners.css import ANY_VIEWPORT, parse_declarations, value_urls
 from push_manifest.scanners.reduce import FETCHING_PROPERTIES
+from push_manifest.syntax import split_commas, text
 from push_manifest.urls import resolve
 
 __all__ = ["Rendered", "Sheet", "render"]
@@ -235,13 +236,12 @@ def _declarations(declarations: str) -> tuple[_Decl, ...]:
         else:
             if name in _IMAGE_LONGHANDS and not names and not _valid_image_list(tokens):
                 continue  # invalid: dropped at parse time, the cascade never sees it
-            fetches = bool(names) or next(value_urls(tokens, _ANY_VIEWPORT), None) is not None
+            fetches = bool(names) or next(value_urls(tokens, ANY_VIEWPORT), None) is not None
             slot = FETCHING_PROPERTIES.get(name, name)
             found.append(_Decl(slot, name, tokens, node.important, fetches, names))
     return tuple(found)
 
 
-_ANY_VIEWPORT: Final = Viewport()
 _NORMAL: Final = tuple(tinycss2.parse_component_value_list("normal"))
 _SIZE_SLOTS: Final = {
     "width": "width",

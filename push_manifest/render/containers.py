@@ -22,6 +22,7 @@ import tinycss2
 
 from push_manifest.media import container_width_matches, fixed_length_in_px
 from push_manifest.model import Viewport
+from push_manifest.syntax import significant
 
 __all__ = [
     "Container",
@@ -139,15 +140,13 @@ def content_width(
 
 
 def _keyword(tokens: Sequence[Node]) -> str | None:
-    significant = [t for t in tokens if t.type not in ("whitespace", "comment")]
-    if len(significant) == 1 and significant[0].type == "ident":
-        return str(significant[0].lower_value)
-    return None
+    found = significant(tokens)
+    return str(found[0].lower_value) if len(found) == 1 and found[0].type == "ident" else None
 
 
 def _length(tokens: Sequence[Node] | None, viewport: Viewport) -> float | None:
     """A length in absolute or viewport units, in CSS px; None for anything else."""
     if tokens is None:
         return None
-    significant = [t for t in tokens if t.type not in ("whitespace", "comment")]
-    return fixed_length_in_px(significant[0], viewport) if len(significant) == 1 else None
+    found = significant(tokens)
+    return fixed_length_in_px(found[0], viewport) if len(found) == 1 else None

@@ -20,8 +20,9 @@ __all__ = [
 from tinycss2.ast import FunctionBlock
 
 from push_manifest.scanners.css import CSS_WIDE_KEYWORDS as _CSS_WIDE_KEYWORDS
-from push_manifest.scanners.css import split_commas as _split_commas
-from push_manifest.scanners.css import text as _text
+from push_manifest.syntax import significant as _significant
+from push_manifest.syntax import split_commas as _split_commas
+from push_manifest.syntax import text as _text
 
 Node = Any
 """A tinycss2 node."""
@@ -145,10 +146,6 @@ def _substituted(tokens: Iterable[Node]) -> bool:
             elif kind in _BRACKETS:
                 stack.append(token.content)
     return False
-
-
-def _significant(tokens: Iterable[Node]) -> list[Node]:
-    return [token for token in tokens if token.type not in ("whitespace", "comment")]
 
 
 def font_families(value: Sequence[Node]) -> tuple[str, ...] | None:

@@ -35,7 +35,6 @@ from typing import Any, Final
 import tinycss2
 import webencodings
 from tinycss2.bytes import decode_stylesheet_bytes
-from tinycss2.serializer import serialize_identifier
 
 from push_manifest.model import Attrs, Kind, Reference, StyleRule, Viewport, attrs
 from push_manifest.scanners.reduce import (
@@ -50,8 +49,10 @@ from push_manifest.scanners.reduce import (
 from push_manifest.scanners.srcset import SUPPORTED_IMAGE_TYPES, select_density
 from push_manifest.scanners.supports import FONT_TECHS as _FONT_TECHS
 from push_manifest.scanners.supports import supports_condition
+from push_manifest.syntax import split_commas, text
 
 __all__ = [
+    "ANY_VIEWPORT",
     "CSS_WIDE_KEYWORDS",
     "ParsedCss",
     "might_have_references",
@@ -62,8 +63,6 @@ __all__ = [
     "scan_css",
     "scan_style_rules",
     "scan_stylesheet",
-    "split_commas",
-    "text",
     "value_urls",
 ]
 
@@ -360,7 +359,7 @@ class _Walk:
             if name == "font-face":
                 yield from _font_face(node, context)
             elif name in _KEYFRAMES:
-                inner = replace(context, keyframes=_text(node.prelude))
+                inner = replace(context, keyframes=text(node.prelude))
                 self.stack.append((iter(_block(node.content)), inner))
 
     def _group_rule(self, node: Node, context: _Context) -> Iterator[StyleRule]:
@@ -419,7 +418,7 @@ def _group_context(rule: Node, context: _Context) -> _Context:
     """The context inside a conditional group rule, ``@layer``, ``@scope`` or
     ``@starting-style``."""
     if rule.lower_at_keyword == "media":
-        query = _text(rule.prelude)
+        query = text(rule.prelude)
         return replace(context, media=_Link(query, context.media)) if query else context
     if rule.lower_at_keyword == "scope":
         # CSS Cascade 6 §2.5: declarations directly inside style the scoping root, and style
@@ -428,7 +427,7 @@ def _group_context(rule: Node, context: _Context) -> _Context:
         prelude = root.content if root is not None and root.type == "() block" else _SCOPE
         return replace(context, preludes=_Link(prelude, context.preludes), declarations=True)
     if rule.lower_at_keyword == "container":
-        return replace(context, containers=(*context.containers, _text(rule.prelude).strip()))
+        return replace(context, containers=(*context.containers, text(rule.prelude).strip()))
     if rule.lower_at_keyword == "layer":
         names = layer_names(rule.prelude)
         name = names[0] if names else (f"\0{rule.source_line}:{rule.source_column}",)
@@ -440,7 +439,7 @@ def layer_names(prelude: Sequence[Node]) -> list[tuple[str, ...]]:
     """The layer names of an ``@layer`` prelude (CSS Cascade 5 §6.4.2), each split at its dots:
     ``a.b, c`` gives ``[("a", "b"), ("c",)]``; ``[]`` for an anonymous layer."""
     names = []
-    for item in _split_commas(prelude):
+    for item in split_commas(prelude):
         words = "".join(token.serialize() for token in item if token.type != "whitespace")
         if words:
             names.append(tuple(words.split(".")))
@@ -501,7 +500,7 @@ def _import(rule: Node, context: _Context) -> Iterator[Reference]:
     if tokens and tokens[0].type == "ident" and tokens[0].lower_value == "layer":
         layer = ""
     elif tokens and tokens[0].type == "function" and tokens[0].lower_name == "layer":
-        layer = _text(tokens[0].arguments)
+        layer = text(tokens[0].arguments)
     if layer is not None:
         tokens.pop(0)
         _skip_whitespace(tokens)
@@ -510,8 +509,8 @@ def _import(rule: Node, context: _Context) -> Iterator[Reference]:
         condition = tokens.pop(0).arguments
         if not supports_condition(condition):
             return  # the browser does not load it (CSS Cascade 5 §2.1)
-        supports = _text(condition)
-    query = _text(tokens)
+        supports = text(condition)
+    query = text(tokens)
     yield Reference(
         url,
         Kind.CSS_IMPORT,
@@ -600,7 +599,7 @@ def _references_in(tokens: Iterable[Node]) -> Iterator[Node]:
                 yield token
             else:
                 stack.append(iter(token.arguments))
-        elif token.type in _BRACKETS:
+        elif token.type in ("() block", "[] block", "{} block"):
             stack.append(iter(token.content))
 
 
@@ -621,7 +620,7 @@ def _image_set(function: Node, viewport: Viewport) -> tuple[str, int] | None:
     or other generated image fetches nothing.
     """
     options: list[tuple[str | None, float, int]] = []
-    for option in _split_commas(function.arguments):
+    for option in split_commas(function.arguments):
         tokens = [token for token in option if token.type != "whitespace"]
         if not tokens:
             return None
@@ -714,7 +713,7 @@ def _font_face(rule: Node, context: _Context) -> Iterator[Reference]:
         elif name == "font-family":
             found["family"] = _family(declaration.value)
         elif name in ("font-weight", "font-style", "unicode-range"):
-            found[name.removeprefix("font-")] = _text(declaration.value) or None
+            found[name.removeprefix("font-")] = text(declaration.value) or None
     if not found.get("family") or sources is None:
         return
     local: list[str] = []
@@ -741,7 +740,7 @@ def _font_face(rule: Node, context: _Context) -> Iterator[Reference]:
 def _font_sources(value: Sequence[Node]) -> list[_FontSource]:
     """The supported entries of a ``src`` list (CSS Fonts 4 §4.3.1), in list order."""
     sources = []
-    for entry in _split_commas(value):
+    for entry in split_commas(value):
         source = _font_source([token for token in entry if token.type != "whitespace"])
         if source is not None:
             sources.append(source)
@@ -775,7 +774,7 @@ def _font_source(tokens: list[Node]) -> _FontSource | None:
     if rest and rest[0].type == "function" and rest[0].lower_name == "tech":
         techs = [
             [token for token in tech if token.type != "whitespace"]
-            for tech in _split_commas(rest.pop(0).arguments)
+            for tech in split_commas(rest.pop(0).arguments)
         ]
         for tech in techs:
             if len(tech) != 1 or tech[0].type != "ident" or tech[0].lower_value not in _FONT_TECHS:
@@ -809,7 +808,7 @@ def _family(value: Sequence[Node]) -> str:
         return significant[0].value  # type: ignore[no-any-return]
     if significant and all(token.type == "ident" for token in significant):
         return " ".join(token.value for token in significant)
-    return _text(value)
+    return text(value)
 
 
 def scan_style_rules(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator[StyleRule]:
@@ -828,12 +827,13 @@ def scan_style_rules(parsed: ParsedCss, media: tuple[str, ...] = ()) -> Iterator
     raises. ``parsed`` must come from ``parse_stylesheet(…, keep_rules=True)`` (or
     ``reduce=False``): the default reduction blanks the rules without references.
     """
-    for item in _walk(parsed, _ANY_VIEWPORT, media, rules=True):
+    for item in _walk(parsed, ANY_VIEWPORT, media, rules=True):
         if isinstance(item, StyleRule):
             yield item
 
 
-_ANY_VIEWPORT: Final = Viewport()
+ANY_VIEWPORT: Final = Viewport()
+"""A viewport for questions whose answer does not depend on it (does a value hold a URL)."""
 
 
 def _plain_rules(parsed: ParsedCss, marker: Node, context: _Context) -> Iterator[StyleRule]:
@@ -861,7 +861,7 @@ def _render_declarations(nodes: Iterable[Node], sizes: bool) -> str:
             or _has_reference(node.value)
         ):
             important = " !important" if node.important else ""
-            found.append(f"{name}:{_text(node.value)}{important}")
+            found.append(f"{name}:{text(node.value)}{important}")
     return ";".join(found)
 
 
@@ -898,61 +898,19 @@ def _selector(link: _Link, cache: dict[_Link, str]) -> str:
 
 def _nest(prelude: Sequence[Node], parent: str | None) -> str:
     if parent is None:
-        return _text(prelude)
+        return text(prelude)
     if "," in parent:
         parent = f":is({parent})"
     return ", ".join(
-        _text(item, ampersand=parent)
+        text(item, ampersand=parent)
         if any(_is_ampersand(token) for token in _preorder(item))
-        else f"{parent} {_text(item)}"
-        for item in _split_commas(prelude)
+        else f"{parent} {text(item)}"
+        for item in split_commas(prelude)
     )
 
 
 def _is_ampersand(token: Node) -> bool:
     return token.type == "literal" and token.value == "&"  # type: ignore[no-any-return]
-
-
-_BRACKETS: Final = {"() block": ("(", ")"), "[] block": ("[", "]"), "{} block": ("{", "}")}
-
-
-def _text(tokens: Iterable[Node], ampersand: str | None = None) -> str:
-    """Serialize component values as written, each whitespace run as one space, stripped.
-
-    Iterative (tinycss2's serializer recurses, and input nesting depth is unbounded); parse
-    errors are left out; ``&`` becomes ``ampersand`` when given.
-    """
-    parts: list[str] = []
-    stack: list[tuple[Iterator[Node], str]] = [(iter(tokens), "")]
-    while stack:
-        token = next(stack[-1][0], None)
-        if token is None:
-            parts.append(stack.pop()[1])
-        elif token.type == "whitespace":
-            parts.append(" ")
-        elif token.type == "function":
-            parts.append(serialize_identifier(token.name) + "(")
-            stack.append((iter(token.arguments), ")"))
-        elif token.type in _BRACKETS:
-            opening, closing = _BRACKETS[token.type]
-            parts.append(opening)
-            stack.append((iter(token.content), closing))
-        elif ampersand is not None and _is_ampersand(token):
-            parts.append(ampersand)
-        elif token.type not in ("error", "comment"):
-            parts.append(token.serialize())
-    return "".join(parts).strip()
-
-
-def _split_commas(tokens: Iterable[Node]) -> list[list[Node]]:
-    """Split component values at top-level commas (``<x>#`` lists)."""
-    items: list[list[Node]] = [[]]
-    for token in tokens:
-        if token.type == "literal" and token.value == ",":
-            items.append([])
-        else:
-            items[-1].append(token)
-    return items
 
 
 _CONTENTS: Final = {
@@ -1002,7 +960,3 @@ def _errors(nodes: Sequence[Node]) -> tuple[tuple[int, str], ...]:
                 stack.append(getattr(node, attribute))
     found.sort(key=lambda error: (error.source_line, error.source_column))
     return tuple((error.source_line, error.message) for error in found)
-
-
-text = _text
-split_commas = _split_commas
