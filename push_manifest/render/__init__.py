@@ -8,8 +8,16 @@ needs from it. Layers, from the page's parsed tree and its stylesheets' rules up
   what specificity;
 - :mod:`~push_manifest.scanners.supports`: ``@supports`` against what Chromium supports;
 - :mod:`~push_manifest.render.values`: computed values of the font properties, ``var()``;
-- :mod:`~push_manifest.render.cascade`: the cascade per element, rendering state,
-  inheritance and custom properties: the images fetched, the text each font renders;
+- :mod:`~push_manifest.render.declarations`: declarations parsed into the longhands they
+  set, and which one wins;
+- :mod:`~push_manifest.render.rules`: each sheet's rules prepared and indexed once, those that
+  may apply on a page collected in cascade order, with their layers;
+- :mod:`~push_manifest.render.containers`: ``@container`` size queries;
+- :mod:`~push_manifest.render.walk`: the walk over the page tree: computed values per
+  element (inheritance, custom properties, rendering state), the images fetched, the text
+  each font renders;
+- :mod:`~push_manifest.render.cascade`: :func:`~push_manifest.render.cascade.render`, which
+  puts the rules on the elements they match and runs the walk;
 - :mod:`~push_manifest.render.fonts`: font matching, ``unicode-range`` and fallback lists:
   the ``@font-face`` sources downloaded.
 

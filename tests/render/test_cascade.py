@@ -17,7 +17,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from push_manifest.model import Kind, Reference, Viewport, attrs
-from push_manifest.render import RenderedPage, Sheet, cascade, render_page
+from push_manifest.render import RenderedPage, Sheet, render_page
+from push_manifest.render import rules as rule_index
 from push_manifest.render.selectors import PageIndex
 from push_manifest.scanners.css import parse_stylesheet, scan_style_rules
 from push_manifest.scanners.html import parse_html
@@ -802,7 +803,7 @@ def test_the_rule_index_agrees_with_matching_every_rule(
         for n, (selector, declaration) in enumerate(rules)
     )
     indexed = images(html, css)
-    with patch.object(cascade, "selector_hints", lambda selector: None):
+    with patch.object(rule_index, "selector_hints", lambda selector: None):
         assert images(html, css) == indexed
 
 
