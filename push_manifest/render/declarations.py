@@ -90,6 +90,8 @@ def parsed_declarations(declarations: str) -> tuple[Decl, ...]:
         names = frozenset(var_names(tokens))
         if name.startswith("--"):
             found.append(Decl(name, name, tokens, node.important, False, names))
+        elif name == "all":
+            found.extend(_all(tokens, node.important, names))
         elif name == "font":
             for slot in FONT_SLOTS:
                 found.append(Decl(slot, name, tokens, node.important, False, names))
@@ -115,6 +117,16 @@ def parsed_declarations(declarations: str) -> tuple[Decl, ...]:
     return tuple(found)
 
 
+def _all(tokens: tuple[Node, ...], important: bool, names: frozenset[str]) -> list[Decl]:
+    """``all: <css-wide keyword>`` sets every slot the model reads to that keyword (CSS
+    Cascade 5 §3.2; custom properties aside). Any other value is invalid, and a ``var()``
+    one is not followed (the declaration is left out: it can only reset)."""
+    if names or keyword_of(tokens) not in _CSS_WIDE:
+        return []
+    return [Decl(slot, "all", tokens, important, False, names) for slot in _ALL_SLOTS]
+
+
+_CSS_WIDE: Final = frozenset({"initial", "inherit", "unset", "revert", "revert-layer"})
 _NORMAL: Final = tuple(tinycss2.parse_component_value_list("normal"))
 
 
@@ -131,6 +143,13 @@ _SIZE_SLOTS: Final = {
 
 
 CONTAINER_SLOTS: Final = frozenset({"container-type", "container-name", *_SIZE_SLOTS.values()})
+_ALL_SLOTS: Final = (
+    *sorted(set(FETCHING_PROPERTIES.values())),
+    *FONT_SLOTS,
+    "display",
+    *sorted(CONTAINER_SLOTS),
+)
+"""The slots ``all`` resets."""
 
 
 _IMAGE_LONGHANDS: Final = frozenset(
@@ -160,7 +179,9 @@ def winning(candidates: dict[str, list[Candidate]] | None, slot: str) -> Candida
     found = candidates.get(slot)
     if not found:
         return None
-    best = found[0] if len(found) == 1 else max(found, key=by_key)
+    # Candidates come in source order; of equal keys the last wins (a later declaration in
+    # the same block, §6.5 order of appearance): max() keeps the first of equals it meets.
+    best = found[0] if len(found) == 1 else max(reversed(found), key=by_key)
     if len(found) > 1 and keyword_of(best[1].tokens) == "revert-layer":
         layer = best[0][2]
         for candidate in sorted(found, key=by_key, reverse=True):

@@ -482,7 +482,7 @@ def _custom_properties(
     custom = dict(inherited)
     pending = []
     for name, candidates in declared.items():
-        _, decl, source = max(candidates, key=by_key)
+        _, decl, source = max(reversed(candidates), key=by_key)  # the last of equals
         keyword = keyword_of(decl.tokens)
         if keyword in ("inherit", "unset", "revert", "revert-layer"):
             continue

@@ -57,11 +57,12 @@ each sets (a shorthand without an image resets it: ``background: red`` after
 FONT_PROPERTIES: Final = frozenset({"font-family", "font-weight", "font-style", "font"})
 CONTAINER_PROPERTIES: Final = frozenset({"container", "container-type", "container-name"})
 RENDER_PROPERTIES: Final = frozenset(
-    {*FETCHING_PROPERTIES, *FONT_PROPERTIES, *CONTAINER_PROPERTIES, "display"}
+    {*FETCHING_PROPERTIES, *FONT_PROPERTIES, *CONTAINER_PROPERTIES, "display", "all"}
 )
 """The properties the render model reads (``push_manifest.render``): those that fetch, those
 that choose fonts, ``display`` (which can leave a subtree unrendered), those that make query
-containers, and custom properties (not listed: any name starting with ``--``)."""
+containers, ``all`` (which resets them), and custom properties (not listed: any name
+starting with ``--``)."""
 SIZE_PROPERTIES: Final = frozenset(
     {"width", "min-width", "max-width", "inline-size", "min-inline-size", "max-inline-size",
      "box-sizing"}
@@ -116,6 +117,7 @@ _RENDER_HINTS: Final = (
     re.compile(r"font(?:-family|-weight|-style)?(?![\w-])"),
     re.compile("--"),
     re.compile("@layer"),
+    re.compile(r"(?<![-\w])all[ \t\n\r\f]*:"),
     re.compile(
         r"(?:background|border-image|list-style|mask|display|content|cursor|shape-outside"
         r"|filter|clip-path|container)[-a-z]*[ \t\n\r\f]*:"

@@ -200,13 +200,17 @@ def test_an_invalid_declaration_does_not_override(invalid: str) -> None:
     assert images(ONE, css) == {img("1.png")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`all: unset` resets background-image (CSS Cascade 5 §3.2); the model ignores `all` "
-    "and still fetches 1.png (over-push, not a recall loss)",
-)
-def test_all_unset_resets_background_image() -> None:
+def test_all_resets_what_the_model_reads() -> None:
+    """``all`` (CSS Cascade 5 §3.2) sets every property to a CSS-wide keyword; custom
+    properties are left alone, and a later or stronger declaration still wins."""
     assert images(ONE, ".a { background-image: url(1.png) } .a { all: unset }") == set()
+    assert images(ONE, ".a { all: unset; background-image: url(1.png) }") == {img("1.png")}
+    assert images(ONE, "#x { background-image: url(1.png) } .a { all: initial }") == {img("1.png")}
+    hidden = ".a { display: none } .a { all: revert; background-image: url(1.png) }"
+    assert images(ONE, hidden) == {img("1.png")}
+    custom = ".a { --i: url(1.png) } .a { all: unset; background-image: var(--i) }"
+    assert images(ONE, custom) == {img("1.png")}
+    assert images(ONE, ".a { background-image: url(1.png); all: red }") == {img("1.png")}
 
 
 def test_dynamic_states_do_not_win_at_load() -> None:
@@ -897,3 +901,17 @@ def test_a_container_width_needs_every_sheet_to_carry_sizes() -> None:
     assert images(html, [sheet(queries)]) == set()
     other = sheet(".card { color: red; display: block }", name="b.css")
     assert images(html, [sheet(queries), other]) == {img("1.png")}
+
+
+@pytest.mark.parametrize(
+    ("css", "expected"),
+    [
+        (".a { background-image: url(1.png); background: none }", set()),
+        (".a { background: none; background-image: url(1.png) }", {img("1.png")}),
+        (".a { background-image: url(1.png); background-image: url(2.png) }", {img("2.png")}),
+        (".a { --i: url(1.png); --i: url(2.png); background-image: var(--i) }", {img("2.png")}),
+        (".a { background-image: url(1.png) !important; background: none }", {img("1.png")}),
+    ],
+)
+def test_a_later_declaration_in_the_same_block_wins(css: str, expected: set[str]) -> None:
+    assert images(ONE, css) == expected
