@@ -82,10 +82,15 @@ _CONTAINER_RULE: Final = re.compile(r"@container", re.IGNORECASE)
 _SIMPLE_STRING: Final = r"""(?:"[^"\\\n;{}()\[\]]*+"|'[^'\\\n;{}()\[\]]*+')"""
 _IN_PARENTHESES: Final = rf"""(?:[^(){{}}"'/\\;\[\]]++|/(?!\*)|{_SIMPLE_STRING})"""
 _PARENTHESES: Final = rf"\((?:{_IN_PARENTHESES}|\({_IN_PARENTHESES}*+\))*+\)"
-_FLAT_RULE: Final = re.compile(
-    rf"""
+_PRELUDE: Final = rf"""
     (?:[^{{}}"'/\\;()\[\]@]++ | \({_IN_PARENTHESES}*+\)
        | \[(?:[^\[\](){{}}"'/\\;]++|{_SIMPLE_STRING})*+\])*+
+"""
+_PLAIN_PRELUDE: Final = re.compile(_PRELUDE, re.VERBOSE)
+"""A selector with balanced brackets and no comment, escape, string or at-keyword."""
+_FLAT_RULE: Final = re.compile(
+    rf"""
+    {_PRELUDE}
     \{{
     (?:[^{{}}"'/\\()\[\]]++ | /(?!\*) | {_SIMPLE_STRING} | {_PARENTHESES})*+
     \}}
@@ -117,7 +122,7 @@ _RENDER_HINTS: Final = (
     re.compile(r"font(?:-family|-weight|-style)?(?![\w-])"),
     re.compile("--"),
     re.compile("@layer"),
-    re.compile(r"(?<![-\w])all[ \t\n\r\f]*:"),
+    re.compile(r"all[ \t\n\r\f]*:"),
     re.compile(
         r"(?:background|border-image|list-style|mask|display|content|cursor|shape-outside"
         r"|filter|clip-path|container)[-a-z]*[ \t\n\r\f]*:"
@@ -252,9 +257,9 @@ def _group_of_rules(lowered: str, begin: int, end: int, blocks: list[_Block]) ->
         return False
     cursor = lowered.index("{", begin) + 1
     for prelude, body, close in blocks:
-        if lowered[cursor:prelude].strip(" \t\n\r\f") or lowered[prelude] == "@":
+        if lowered[cursor:prelude].strip(" \t\n\r\f"):
             return False
-        if "{" in lowered[prelude : body - 1]:
+        if not _PLAIN_PRELUDE.fullmatch(lowered, prelude, body - 1):
             return False
         cursor = close + 1
     return not lowered[cursor : end - 1].strip(" \t\n\r\f")
