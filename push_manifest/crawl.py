@@ -1,28 +1,24 @@
 """The crawl: from each page, follow what a browser loads, inside the root.
 
-Each stylesheet, script and HTML import is read and parsed once per process and shared by every
-page (a memo of :data:`MAX_REMEMBERED` documents used twice bounds the memory); each reference is
-resolved, filtered, classified and weighed here, once, centrally. Cycles end
-because a document is followed again for a page only when reached with a higher weight cap,
-and caps never rise along a path.
+Documents come from :class:`~push_manifest.documents.Documents`, which reads each stylesheet,
+script and HTML import through the :class:`Site` and scans it once per process for every page;
+each reference is resolved, filtered, classified and weighed here, once, centrally
+(:meth:`Crawler._visit`). Cycles end because a document is followed again for a page only when
+reached with a higher weight cap, and caps never rise along a path.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from lxml import etree
-
-from push_manifest.cache import UNREAD, Cache, Snapshot, content_digest
+from push_manifest.cache import Cache, Snapshot
 from push_manifest.classify import Fetch, classify, cors_state, preload_problem
-from push_manifest.decode import decode_html, decode_problem
-from push_manifest.device import meta_viewport, page_viewport
+from push_manifest.documents import MAX_REMEMBERED, Document, Documents, Language, Loaded
 from push_manifest.importmap import ImportMap, merge_import_maps, parse_import_map
 from push_manifest.importmap import resolve_specifier as resolve_module
 from push_manifest.media import media_matches
@@ -39,7 +35,6 @@ from push_manifest.model import (
     PageManifest,
     Reference,
     Resource,
-    StyleRule,
     Viewport,
     WarningCode,
     pickled_as_values,
@@ -49,31 +44,10 @@ from push_manifest.render import render_page
 from push_manifest.render.cascade import Sheet
 from push_manifest.render.fonts import DEFAULT_INSTALLED
 from push_manifest.render.selectors import PageIndex, SelectorMatcher
-from push_manifest.scanners.css import (
-    ParsedCss,
-    parse_style_attribute,
-    parse_stylesheet,
-    parse_stylesheet_bytes,
-    scan_css,
-    scan_stylesheet,
-)
-from push_manifest.scanners.html import (
-    CUT_DEPTH,
-    MAX_ATTRIBUTES,
-    NEAR_VIEWPORT,
-    parse_html,
-    parse_limits,
-    scan_html,
-    truncation,
-)
-from push_manifest.scanners.js import js_syntax_errors, scan_js
+from push_manifest.scanners.html import NEAR_VIEWPORT
 from push_manifest.scanners.srcset import parse_srcset
 from push_manifest.site import FileState, Located, Site
 from push_manifest.urls import absolute, climbs_above_root, manifest_key, resolve
-
-MAX_REMEMBERED = 4096
-"""Scanned documents used more than once kept in memory (:class:`SecondUseMemo`): shared
-stylesheets stay, a 10,000-page site's page-specific ones do not pile up or push them out."""
 
 MAX_DEPTH = 2000
 """Documents nested deeper than this (an @import or HTML import chain) are not followed."""
@@ -99,6 +73,8 @@ _FOLLOWED = _FOLLOWED_AS_CSS | _FOLLOWED_AS_MODULE | _FRAMES | {Kind.HTML_IMPORT
 """References whose target may have references of its own (:meth:`Crawler._follow`)."""
 _RENDER_DEPENDENT = frozenset({Kind.CSS_URL, Kind.CSS_IMAGE_SET, Kind.CSS_FONT_FACE})
 """CSS references a browser fetches only when the rule applies to the rendered page."""
+_SOMETIMES_SKIPPED = _LAZY_JS | _LAZY_LOADABLE | {Kind.HTML_PRELOAD, Kind.CSS_FONT_FACE}
+"""References a browser may leave unfetched during the page's load (:meth:`Crawler._skipped`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,23 +102,6 @@ class CrawlOptions:
     """The largest page, or stylesheet, script or HTML import it loads, that is read, in
     bytes; a larger one is not read (its own URL is still listed, nothing it references is)
     and a ``too-large`` warning names it. ``None`` or 0: no limit."""
-
-
-@pickled_as_values
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    """A document read and scanned once per run, with what its reading found wrong."""
-
-    items: tuple[HtmlItem, ...]
-    encoding: str = "utf-8"
-    warnings: tuple[CrawlWarning, ...] = ()
-    rules: tuple[StyleRule, ...] = ()
-    """CSS only, when pruning: its style rules, for the render model."""
-    unread: bool = False
-    """Not read (over :attr:`CrawlOptions.max_page_size`)."""
-    viewport: Viewport | None = None
-    """HTML only: the page's own layout viewport, where its ``<meta name=viewport>`` makes it
-    differ from :attr:`CrawlOptions.viewport` (a phone; :func:`page_viewport`)."""
 
 
 @pickled_as_values
@@ -186,6 +145,14 @@ class _Context:
     importing sheet's imports, or the page's sheets."""
     layer: tuple[str, ...] | None = None
     """The cascade layer of the stylesheet being walked (``@import … layer()``)."""
+
+    def deeper(self, cap: int, media: tuple[str, ...]) -> _Context:
+        """The context of a document loaded from here: one level deeper, capped at ``cap``,
+        scoped by ``media`` (built directly: this runs for every followed reference)."""
+        return _Context(
+            self.base, self.document, self.encoding, cap, self.depth + 1, media,
+            self.page_base, self.crossorigin, self.frame, self.index, self.sheets, self.layer,
+        )  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -263,9 +230,11 @@ class _PageWalk:
         """Record ``warning`` unless one about the same document and reference is known."""
         self.warnings.setdefault((warning.code, warning.document, warning.reference), warning)
 
-    def uses(self, doc: _Doc, path: Path, snapshot: Snapshot) -> None:
-        self.dependencies[str(path)] = snapshot
-        for warning in doc.warnings:
+    def uses(self, loaded: Loaded, path: Path) -> None:
+        """Record the document ``loaded`` from ``path`` as used: a dependency, and its
+        warnings."""
+        self.dependencies[str(path)] = loaded.snapshot
+        for warning in loaded.document.warnings:
             self.note(warning)
 
     def add(self, key: str, entry: _Entry) -> None:
@@ -278,23 +247,29 @@ class _PageWalk:
             known.context = replace(known.context, depth=entry.context.depth)
 
 
-class Crawler:
-    """Crawls pages of one :class:`Site`, sharing scanned documents across pages.
+def documents_for(site: Site, options: CrawlOptions, cache: Cache | None = None) -> Documents:
+    """The documents a crawl with ``options`` reads (and shares across pages), looked up in
+    ``cache`` too when given; its caller stores what :meth:`Documents.take_new` hands over."""
+    return Documents(
+        site,
+        viewport=options.viewport,
+        prune=options.prune,
+        max_size=options.max_page_size,
+        cache=cache,
+    )
 
-    With a :class:`Cache`, scanned stylesheets, scripts and HTML imports are also looked up by
-    content hash, and newly scanned ones are kept in :attr:`new_documents` for storing.
-    """
+
+class Crawler:
+    """Crawls pages of one :class:`Site`, reading every document through ``documents``
+    (:func:`documents_for`; by default one of its own, without a cache), which shares them
+    across pages."""
 
     def __init__(
-        self, site: Site, options: CrawlOptions | None = None, cache: Cache | None = None
+        self, site: Site, options: CrawlOptions | None = None, documents: Documents | None = None
     ) -> None:
         self.site = site
         self.options = options or CrawlOptions()
-        self.cache = cache
-        self.new_documents: list[tuple[str, _Doc]] = []
-        self._docs: SecondUseMemo[tuple[str, Path, str], tuple[_Doc, Snapshot]]
-        self._docs = SecondUseMemo(MAX_REMEMBERED)
-        self._inline: SecondUseMemo[tuple[str, InlineKind], _Doc] = SecondUseMemo(MAX_REMEMBERED)
+        self.documents = documents or documents_for(site, self.options)
         # These two remember as many evicted keys as they keep values (not eight times as
         # many): their keys are many, and the default cost about 15 MB per worker at 10,000
         # pages (tree PSS 524 -> 494 MB, `--no-cache`).
@@ -302,20 +277,18 @@ class Crawler:
         self._located: SecondUseMemo[str, Located] = SecondUseMemo(size, ghosts=size)
         self._targets: SecondUseMemo[tuple[int, str], tuple[Reference, _Target | None]]
         self._targets = SecondUseMemo(size * 2, ghosts=size * 2)
-        self._tree: etree._Element | None = None
-        """The tree :meth:`_scan_html` parsed last; :meth:`page` takes its page's."""
 
     def page(self, path: Path) -> PageResult:
         """Crawl the page at ``path`` (a file inside the root)."""
         key = self.site.relative_key(path)
         page_url = self.site.url_for(path)
         walk = _PageWalk(page_url, self.options.viewport)
-        real = Path(os.path.realpath(path))
-        self._tree = None
-        doc = self._document(walk, "html", real, key, "utf-8", remember=False)
+        real = self.site.real_path(path)
+        loaded = self._document(walk, "html", real, key, "utf-8", remember=False)
+        doc = loaded.document
         walk.viewport = doc.viewport or self.options.viewport
         if self.options.prune and not doc.unread:
-            walk.index = PageIndex(self._page_tree(real))
+            walk.index = PageIndex(self.documents.tree(loaded, real))
         # The walk recurses a few frames per nested document; Python 3.11 keeps pure-Python
         # recursion off the C stack, so a deeper limit is safe, and MAX_DEPTH bounds it.
         limit = sys.getrecursionlimit()
@@ -335,18 +308,6 @@ class Crawler:
             tuple(sorted(walk.dependencies.items())),
             self.options.explain,
         )
-
-    def _page_tree(self, path: Path) -> etree._Element:
-        """The parsed tree of the HTML document at ``path`` (the page, or a frame's): the one
-        just scanned, or parsed again (cached scan)."""
-        tree, self._tree = self._tree, None
-        if tree is not None:
-            return tree
-        try:
-            text, _ = decode_html(self.site.read(path))
-        except OSError:
-            text = ""
-        return parse_html(text)
 
     def _settle_render(self, walk: _PageWalk) -> None:
         """Keep the CSS images and ``@font-face`` sources that the render model says the page
@@ -400,13 +361,13 @@ class Crawler:
         if located.state is FileState.OUTSIDE:
             return
         if located.path is not None:
-            walk.dependencies.setdefault(str(located.path), Snapshot(_SEEN[located.state]))
+            walk.dependencies.setdefault(str(located.path), _SEEN[located.state])
         weight = weigh(ref, fetch)
         entry = _Entry(walk.next_order(), fetch, cap(weight, context.cap), ref, context, ())
         walk.add(key, entry)
 
     def _collect_rules(
-        self, walk: _PageWalk, doc: _Doc, context: _Context, base: str, encoding: str
+        self, walk: _PageWalk, doc: Document, context: _Context, base: str, encoding: str
     ) -> list[_SheetNode] | None:
         """Put a stylesheet in the page's cascade order; return the list its imports go to."""
         if walk.index is None or context.frame:
@@ -422,105 +383,21 @@ class Crawler:
     def _document(
         self,
         walk: _PageWalk,
-        language: str,
+        language: Language,
         path: Path,
         document: str,
         fallback: str,
         *,
         remember: bool = True,
-    ) -> _Doc:
-        """Read and scan a document once per run (``language``: html, css or js). Pages are
-        not remembered (``remember=False``): each is crawled once, and 10,000 of them would
-        not fit in memory."""
-        memo = (language, path, fallback)
-        known = self._docs.get(memo)
-        if known is None:
-            known = self._load(language, path, document, fallback)
-            if remember:
-                self._docs.put(memo, known)
-        doc, snapshot = known
-        walk.uses(doc, path, snapshot)
-        return doc
+    ) -> Loaded:
+        """The document at ``path`` (:meth:`Documents.load`), recorded as used by the page:
+        its file among the page's dependencies, its warnings among the page's."""
+        loaded = self.documents.load(language, path, document, fallback, remember=remember)
+        walk.uses(loaded, path)
+        return loaded
 
-    def _load(
-        self, language: str, path: Path, document: str, fallback: str
-    ) -> tuple[_Doc, Snapshot]:
-        limit = self.options.max_page_size
-        try:
-            stat = os.stat(path)
-            # Looked at before reading: a file of many gigabytes is never read whole.
-            if limit and stat.st_size > limit:
-                return _unread(document, stat.st_size, limit, stat)
-            data = self.site.read(path)
-        except OSError as error:
-            warning = CrawlWarning(
-                WarningCode.UNREADABLE, document, f"cannot read: {error.strerror or error}"
-            )
-            return _Doc((), warnings=(warning,)), Snapshot("missing")
-        if limit and len(data) > limit:  # it grew meanwhile
-            return _unread(document, len(data), limit, stat)
-        digest = content_digest(data)
-        snapshot = Snapshot("file", stat.st_size, stat.st_mtime_ns, digest)
-        cache_key = f"{language}:{fallback}:{digest}:{document}"
-        if self.cache is not None:
-            cached = self.cache.document(cache_key)
-            if isinstance(cached, _Doc):
-                return cached, snapshot
-        scan: Callable[[bytes, str, str], _Doc] = getattr(self, _SCANNERS[language])
-        doc = scan(data, document, fallback)
-        if self.cache is not None:
-            self.new_documents.append((cache_key, doc))
-        return doc, snapshot
-
-    def _scan_html(self, data: bytes, document: str, fallback: str) -> _Doc:
-        text, encoding = decode_html(data)
-        tree = self._tree = parse_html(text)
-        viewport = page_viewport(self.options.viewport, meta_viewport(tree))
-        items = tuple(scan_html(tree, viewport))
-        warnings = _decode_warnings(data, encoding, document)
-        cut = truncation(text)
-        if cut is not None:
-            message = f"{cut}; what follows is lost, as in a browser"
-            warnings += (CrawlWarning(WarningCode.HTML_PARSE, document, message),)
-        warnings += _limit_warnings(tree, document, self.options)
-        own = viewport if viewport != self.options.viewport else None
-        return _Doc(items, encoding, warnings, viewport=own)
-
-    def _scan_css(self, data: bytes, document: str, fallback: str) -> _Doc:
-        prune = self.options.prune
-        parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback, keep_rules=prune)
-        refs, rules = self._scan_stylesheet(parsed)
-        warnings = _decode_warnings(data, parsed.encoding, document, stylesheet=True)
-        return _Doc(refs, parsed.encoding, warnings + _css_warnings(parsed, document), rules)
-
-    def _scan_stylesheet(
-        self, parsed: ParsedCss
-    ) -> tuple[tuple[Reference, ...], tuple[StyleRule, ...]]:
-        """A stylesheet's references, and when pruning its style rules (one walk)."""
-        if self.options.prune:
-            return scan_stylesheet(parsed, self.options.viewport)
-        return tuple(scan_css(parsed, self.options.viewport)), ()
-
-    def _scan_js(self, data: bytes, document: str, fallback: str) -> _Doc:
-        return _Doc(tuple(scan_js(data)), "utf-8", _js_warnings(data, document))
-
-    def _inline_doc(self, walk: _PageWalk, item: InlineText, document: str) -> _Doc:
-        key = (item.text, item.kind)
-        doc = self._inline.get(key)
-        if doc is None:
-            # Warnings are kept relative (no document, line within the text): the same text
-            # recurs on other pages and lines.
-            if item.kind is InlineKind.MODULE_SCRIPT:
-                doc = _Doc(tuple(scan_js(item.text)), warnings=_js_warnings(item.text, ""))
-            else:
-                prune = self.options.prune
-                if item.kind is InlineKind.STYLE_ATTRIBUTE:
-                    parsed = parse_style_attribute(item.text)
-                else:
-                    parsed = parse_stylesheet(item.text, keep_rules=prune)
-                refs, rules = self._scan_stylesheet(parsed)
-                doc = _Doc(refs, warnings=_css_warnings(parsed, ""), rules=rules)
-            self._inline.put(key, doc)
+    def _inline_doc(self, walk: _PageWalk, item: InlineText, document: str) -> Document:
+        doc = self.documents.inline(item)
         for relative in doc.warnings:
             line = relative.line + max(item.line - 1, 0)
             walk.note(replace(relative, document=document, line=line))
@@ -531,7 +408,7 @@ class Crawler:
     def _walk_html(
         self,
         walk: _PageWalk,
-        doc: _Doc,
+        doc: Document,
         doc_url: str,
         cap_: int,
         depth: int,
@@ -624,7 +501,7 @@ class Crawler:
         url = resolve(ref.url, base, encoding)
         return None if url is None else (url, climbs_above_root(ref.url, base))
 
-    def _module_graph_fails(self, walk: _PageWalk, js: _Doc, context: _Context) -> bool:
+    def _module_graph_fails(self, walk: _PageWalk, js: Document, context: _Context) -> bool:
         """True when a browser fetches none of a module's imports: it does not parse, or one of
         its static imports cannot be resolved (WHATWG HTML "fetch the descendants of a module
         script": any failure fails the whole graph). The failure is warned about."""
@@ -684,22 +561,9 @@ class Crawler:
     ) -> None:
         """Add what ``ref`` makes the page fetch, and follow it. ``stylesheet``: ``ref`` is
         from a stylesheet (its target is remembered, :meth:`_stylesheet_target`)."""
-        if ref.kind.linked:
-            return
-        if ref.kind is Kind.HTML_PRELOAD:
-            problem = preload_problem(ref, walk.viewport)
-            if problem is not None:
-                message = f"rel=preload {problem}: browsers ignore it; not listed"
-                walk.warn(
-                    WarningCode.PRELOAD_IGNORED, context.document, message,
-                    reference=ref.url, line=ref.line,
-                )  # fmt: skip
-                return
-        if ref.kind in _LAZY_JS and not self.options.include_lazy and ref.attr("eager") != "true":
-            return
-        if ref.kind in _LAZY_LOADABLE and not self._loads_at_once(ref, context):
-            return
-        if context.frame and ref.kind is Kind.CSS_FONT_FACE:
+        if ref.kind.linked or (
+            ref.kind in _SOMETIMES_SKIPPED and self._skipped(walk, ref, context)
+        ):
             return
         find = self._stylesheet_target if stylesheet else self._target
         target = find(walk, ref, context)
@@ -710,49 +574,21 @@ class Crawler:
             fetch = replace(fetch, crossorigin=context.crossorigin)
         scope = context.media + ref.media
         matches = all(media_matches(query, walk.viewport) for query in scope)
-        if not matches and self.options.prune and ref.kind in _RENDER_DEPENDENT:
-            if self.options.explain:
-                walk.pruned.setdefault(
-                    key, f"media {' and '.join(scope)!r} does not match the viewport"
-                )
-            return
-        selector = ref.attr("selector")
         if (
-            context.frame
-            and context.index is not None
-            and selector is not None
+            (context.frame or not matches)
             and ref.kind in _RENDER_DEPENDENT
-            and not _MATCHER.any_match(selector, context.index)
+            and self._pruned(walk, ref, context, key, scope, matches)
         ):
-            if self.options.explain:
-                walk.pruned.setdefault(key, f"no element matches {selector!r}")
+            return
+        if located.path is not None:
+            # A leaf that appears, disappears or turns into a directory changes the warnings.
+            walk.dependencies.setdefault(str(located.path), _SEEN[located.state])
+        if (climbed or located.state is not FileState.FILE) and _misplaced(
+            walk, ref, context, key, located.state, climbed
+        ):
             return
         below = context.cap - 1 if ref.kind in _MODULE_SPECIFIERS else context.cap
         weight = cap(weigh(ref, fetch, media_matches=matches), below)
-
-        if located.path is not None:
-            # A leaf that appears, disappears or turns into a directory changes the warnings.
-            walk.dependencies.setdefault(str(located.path), Snapshot(_SEEN[located.state]))
-        if located.state is FileState.OUTSIDE:
-            walk.warn(
-                WarningCode.OUTSIDE_ROOT, context.document, "resolves outside the root; excluded",
-                reference=ref.url, line=ref.line,
-            )  # fmt: skip
-            return
-        if climbed:
-            walk.warn(
-                WarningCode.ABOVE_ROOT, context.document,
-                f"resolved as {key} by clamping '..' at the root, as browsers do; "
-                "likely an authoring mistake",
-                reference=ref.url, line=ref.line,
-            )  # fmt: skip
-        if located.state is not FileState.FILE:
-            what = "is a directory" if located.state is FileState.DIRECTORY else "does not exist"
-            walk.warn(
-                WarningCode.MISSING, context.document,
-                f"{key} {what} under the root; listed anyway",
-                reference=ref.url, line=ref.line,
-            )  # fmt: skip
         entry = _Entry(walk.next_order(), fetch, weight, ref, context, scope)
         if ref.kind is Kind.CSS_FONT_FACE and walk.index is not None:
             walk.pending_fonts.append((key, entry))
@@ -760,13 +596,55 @@ class Crawler:
             walk.pending_images.append((key, url, entry))
         else:
             walk.add(key, entry)
-        if ref.kind not in _FOLLOWED or located.path is None:
-            return
-        if located.state is not FileState.FILE:
-            return
-        self._follow(walk, ref, fetch, url, located.path, replace(
-            context, cap=weight, depth=context.depth + 1, media=scope,
-        ))  # fmt: skip
+        if ref.kind in _FOLLOWED and located.state is FileState.FILE and located.path is not None:
+            inner = context.deeper(weight, scope)
+            self._follow(walk, ref, fetch, url, located.path, inner)
+
+    def _skipped(self, walk: _PageWalk, ref: Reference, context: _Context) -> bool:
+        """Whether a browser leaves ``ref`` (one of :data:`_SOMETIMES_SKIPPED`) unfetched
+        during the page's load: a ``rel=preload`` it ignores (warned about), a lazy script or
+        image, a font face inside a frame."""
+        if ref.kind is Kind.HTML_PRELOAD:
+            problem = preload_problem(ref, walk.viewport)
+            if problem is not None:
+                message = f"rel=preload {problem}: browsers ignore it; not listed"
+                walk.warn(
+                    WarningCode.PRELOAD_IGNORED, context.document, message,
+                    reference=ref.url, line=ref.line,
+                )  # fmt: skip
+            return problem is not None
+        if ref.kind in _LAZY_JS:
+            return not self.options.include_lazy and ref.attr("eager") != "true"
+        if ref.kind in _LAZY_LOADABLE:
+            return not self._loads_at_once(ref, context)
+        return context.frame and ref.kind is Kind.CSS_FONT_FACE
+
+    def _pruned(
+        self,
+        walk: _PageWalk,
+        ref: Reference,
+        context: _Context,
+        key: str,
+        scope: tuple[str, ...],
+        matches: bool,
+    ) -> bool:
+        """Whether the first render does not fetch ``ref`` (one of :data:`_RENDER_DEPENDENT`),
+        known without the render model: its media do not match the viewport, or, in a frame,
+        no element matches its rule's selector. Why is recorded when explaining."""
+        if not matches and self.options.prune:
+            if self.options.explain:
+                walk.pruned.setdefault(
+                    key, f"media {' and '.join(scope)!r} does not match the viewport"
+                )
+            return True
+        if not context.frame or context.index is None:  # (an index only when pruning)
+            return False
+        selector = ref.attr("selector")
+        if selector is None or _MATCHER.any_match(selector, context.index):
+            return False
+        if self.options.explain:
+            walk.pruned.setdefault(key, f"no element matches {selector!r}")
+        return True
 
     def _loads_at_once(self, ref: Reference, context: _Context) -> bool:
         """Whether a browser fetches a lazy-loadable element (``<img>``, ``<iframe>``) during
@@ -794,7 +672,7 @@ class Crawler:
         document = _doc_name(url)
         if ref.kind in _FOLLOWED_AS_CSS:
             walk.followed[url] = inner.cap
-            css = self._document(walk, "css", path, document, inner.encoding)
+            css = self._document(walk, "css", path, document, inner.encoding).document
             layer = _import_layer(ref, inner.layer)
             inner = replace(inner, base=url, document=document, encoding=css.encoding, layer=layer)
             sheets = self._collect_rules(walk, css, inner, url, css.encoding)
@@ -802,15 +680,15 @@ class Crawler:
             self._visit_all(walk, css.items, inner, stylesheet=True)
         elif ref.kind is Kind.HTML_IMPORT:
             walk.followed[url] = inner.cap
-            html = self._document(walk, "html", path, document, "utf-8")
+            html = self._document(walk, "html", path, document, "utf-8").document
             self._walk_html(walk, html, url, inner.cap, inner.depth)
         elif ref.kind in _FRAMES and path.suffix.lower() in (".html", ".htm"):
             walk.followed[url] = inner.cap
-            self._tree = None  # so that _page_tree gives this frame's tree, not another's
-            html = self._document(walk, "html", path, document, "utf-8")
+            loaded = self._document(walk, "html", path, document, "utf-8")
+            html = loaded.document
             prune = self.options.prune and not html.unread
             # The frame's own tree, for matching its stylesheets' selectors.
-            index = PageIndex(self._page_tree(path)) if prune else None
+            index = PageIndex(self.documents.tree(loaded, path)) if prune else None
             self._walk_html(walk, html, url, inner.cap, inner.depth, frame=True, index=index)
         elif (
             fetch.module
@@ -818,7 +696,7 @@ class Crawler:
             and ref.kind in _FOLLOWED_AS_MODULE
         ):
             walk.followed[url] = inner.cap
-            js = self._document(walk, "js", path, document, "utf-8")
+            js = self._document(walk, "js", path, document, "utf-8").document
             inner = replace(inner, base=url, document=document, media=(),
                             crossorigin=fetch.crossorigin)  # fmt: skip
             if self._module_graph_fails(walk, js, inner):
@@ -850,6 +728,39 @@ class Crawler:
         )
 
 
+def _misplaced(
+    walk: _PageWalk,
+    ref: Reference,
+    context: _Context,
+    key: str,
+    state: FileState,
+    climbed: bool,
+) -> bool:
+    """Warn that ``ref``'s target is outside the root (then True: it is left out), reached by
+    clamping ``..`` at the root, missing or a directory (listed anyway)."""
+    if state is FileState.OUTSIDE:
+        walk.warn(
+            WarningCode.OUTSIDE_ROOT, context.document, "resolves outside the root; excluded",
+            reference=ref.url, line=ref.line,
+        )  # fmt: skip
+        return True
+    if climbed:
+        walk.warn(
+            WarningCode.ABOVE_ROOT, context.document,
+            f"resolved as {key} by clamping '..' at the root, as browsers do; "
+            "likely an authoring mistake",
+            reference=ref.url, line=ref.line,
+        )  # fmt: skip
+    if state is not FileState.FILE:
+        what = "is a directory" if state is FileState.DIRECTORY else "does not exist"
+        walk.warn(
+            WarningCode.MISSING, context.document,
+            f"{key} {what} under the root; listed anyway",
+            reference=ref.url, line=ref.line,
+        )  # fmt: skip
+    return False
+
+
 def _cascaded(ref: Reference) -> bool:
     """A CSS image a declaration of a style rule or ``style`` attribute asks for: fetched only
     if that declaration wins the cascade on a rendered element (keyframes: when they run)."""
@@ -873,96 +784,16 @@ def _import_layer(ref: Reference, outer: tuple[str, ...] | None) -> tuple[str, .
     return (*(outer or ()), *path)
 
 
-def _decode_warnings(
-    data: bytes, encoding: str, document: str, *, stylesheet: bool = False
-) -> tuple[CrawlWarning, ...]:
-    problem = decode_problem(data, encoding, stylesheet=stylesheet)
-    if problem is None:
-        return ()
-    return (CrawlWarning(WarningCode.DECODE, document, f"{problem}; decoded as browsers do"),)
-
-
-def _unread(document: str, size: int, limit: int, stat: os.stat_result) -> tuple[_Doc, Snapshot]:
-    """A document over the size limit: not read, with a warning. Its snapshot stands for its
-    size and time (no content hash): a cached page that depends on it is crawled again when
-    either changes."""
-    message = (
-        f"{_bytes(size)}, over the {_bytes(limit)} limit on the size of a page or a file it "
-        "loads; not read, so nothing it references is listed (a larger --max-page-size, "
-        "max_page_size in the library, reads it)"
-    )
-    warning = CrawlWarning(WarningCode.TOO_LARGE, document, message)
-    unread = f"{UNREAD}{stat.st_size}:{stat.st_mtime_ns}"
-    return _Doc((), warnings=(warning,), unread=True), Snapshot(
-        "file", stat.st_size, stat.st_mtime_ns, unread
-    )
-
-
-def _bytes(size: int) -> str:
-    """``size`` for a message: ``64 MiB``, ``70,000,000 bytes (66.8 MiB)``."""
-    mib = size / (1024 * 1024)
-    if size % (1024 * 1024) == 0:
-        return f"{size // (1024 * 1024)} MiB"
-    return f"{size:,} bytes ({mib:.1f} MiB)" if mib >= 0.1 else f"{size:,} bytes"
-
-
-def _limit_warnings(
-    tree: etree._Element, document: str, options: CrawlOptions
-) -> tuple[CrawlWarning, ...]:
-    """Where libxml2's limits made the parsed page differ from a browser's
-    (:func:`parse_limits`)."""
-    limits = parse_limits(tree)
-    warnings: list[CrawlWarning] = []
-    if limits.cut:
-        consequence = (
-            "; CSS images and fonts whose rules may apply there are listed, not pruned"
-            if options.prune
-            else ""
-        )
-        message = (
-            "elements nested deeper than libxml2 can parse (2048 levels): below "
-            f"{CUT_DEPTH} levels they are read flattened, every reference kept{consequence}"
-        )
-        warnings.append(CrawlWarning(WarningCode.TOO_DEEP, document, message, line=limits.cut_line))
-    if limits.capped:
-        message = (
-            f"an element with more than {MAX_ATTRIBUTES} distinct attributes: {limits.capped:,} "
-            "of them after the first "
-            f"{MAX_ATTRIBUTES} are ignored (none that names a URL, class, id or style)"
-        )
-        if options.prune:
-            message += "; CSS images and fonts of rules with attribute selectors are not pruned"
-        warnings.append(
-            CrawlWarning(WarningCode.TOO_LARGE, document, message, line=limits.capped_line)
-        )
-    return tuple(warnings)
-
-
-def _css_warnings(parsed: ParsedCss, document: str) -> tuple[CrawlWarning, ...]:
-    if not parsed.errors:
-        return ()
-    line, message = parsed.errors[0]
-    more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
-    text = f"CSS syntax error: {message}{more}; browsers skip the broken part"
-    return (CrawlWarning(WarningCode.CSS_PARSE, document, text, line=line),)
-
-
-def _js_warnings(source: str | bytes, document: str) -> tuple[CrawlWarning, ...]:
-    errors = js_syntax_errors(source)
-    if not errors:
-        return ()
-    text = "JavaScript syntax error; a browser would not run this module"
-    return (CrawlWarning(WarningCode.JS_PARSE, document, text, line=errors[0]),)
-
-
-_SEEN = {FileState.FILE: "file", FileState.DIRECTORY: "dir", FileState.MISSING: "missing"}
-"""How a located path is recorded among a page's dependencies (:class:`Snapshot` kinds)."""
+_SEEN = {
+    FileState.FILE: Snapshot("file"),
+    FileState.DIRECTORY: Snapshot("dir"),
+    FileState.MISSING: Snapshot("missing"),
+}
+"""How a located path is recorded among a page's dependencies (one shared, frozen
+:class:`Snapshot` per state)."""
 
 _MATCHER = SelectorMatcher()
 """Selectors are compiled once per process and shared by every page."""
-
-_SCANNERS: dict[str, str] = {"html": "_scan_html", "css": "_scan_css", "js": "_scan_js"}
-"""Document language → the :class:`Crawler` method that scans its bytes into a :class:`_Doc`."""
 
 
 def _inline_cors(item: InlineText) -> CrossOrigin | None:
@@ -1003,4 +834,4 @@ def _absolute_srcset(ref: Reference, base: str) -> str:
     return ", ".join(parts)
 
 
-__all__ = ["MAX_PAGE_SIZE", "CrawlOptions", "Crawler", "PageResult"]
+__all__ = ["MAX_PAGE_SIZE", "CrawlOptions", "Crawler", "PageResult", "documents_for"]

@@ -260,11 +260,13 @@ def _skip_attributes(data: bytes, pos: int) -> int:
             return pos
 
 
-def _get_attribute(data: bytes, pos: int) -> tuple[tuple[bytes, bytes] | None, int]:
+def _get_attribute(data: bytes, pos: int) -> tuple[tuple[bytes, bytes] | None, int]:  # noqa: C901, RUF100
     """WHATWG "get an attribute" (prescan): ``((name, value) | None, new position)``.
 
     ``None`` means the tag ended (``>``) or the bytes ran out; names and values are ASCII
-    lowercased, as the algorithm specifies.
+    lowercased, as the algorithm specifies. A transcription of the algorithm of WHATWG HTML
+    §13.2.3.2 ("get an attribute", within "prescan a byte stream to determine its encoding"),
+    kept whole, step for step, so it reads against the spec: hence its complexity.
     """
     end = len(data)
     while pos < end and data[pos] in _WS_OR_SLASH:

@@ -18,7 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from push_manifest.cache import Cache, Packed, Snapshot, pack, unpack
-from push_manifest.crawl import Crawler, CrawlOptions, PageResult
+from push_manifest.crawl import Crawler, CrawlOptions, PageResult, documents_for
+from push_manifest.documents import Documents
 from push_manifest.fingerprint import output_key
 from push_manifest.model import CrawlWarning, PageManifest, Resource, WarningCode
 from push_manifest.site import Site
@@ -41,6 +42,7 @@ Progress = Callable[[int, int], None]
 """Called with (pages done, pages in all) as the crawl advances."""
 
 _worker: Crawler | None = None
+_worker_documents: Documents | None = None
 _worker_page_done: Callable[[], None] | None = None
 
 
@@ -59,60 +61,98 @@ def crawl_pages(
     a cached result stored without them is crawled again."""
     fingerprint = f"{_code_digest()}|{site.root}|{cache_key(options)!r}"
     cache = _cache(cache_dir, fingerprint, site)
-    paths = [os.path.realpath(page) for page in pages] if cache is not None else []
-    store = _Store(cache, paths, options.explain)
-    results: list[PageResult | None] = [None] * len(pages)
-    stale: list[int] = []
-    for index in range(len(pages)):
-        hit = cache.page(paths[index]) if cache is not None else None
-        if isinstance(hit, PageResult) and (hit.explained or not options.explain):
-            results[index] = store.compact(hit)
-        else:
-            stale.append(index)
-    done = len(pages) - len(stale)
-    if progress is not None:
-        progress(done, len(pages))
-
+    paths = [str(site.real_path(page)) for page in pages] if cache is not None else []
+    run = _Run(pages, _Store(cache, paths, options.explain), progress)
+    stale = run.reuse(cache, options.explain)
     workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
     if workers <= 1:
-        crawler = Crawler(site, options, cache)
-        with _paced_gc() as page_done:
-            for index in stale:
-                results[index] = store.page(index, crawler.page(pages[index]))
-                page_done()
-                store.documents(crawler.new_documents)
-                crawler.new_documents.clear()
-                done += 1
-                if progress is not None and done % 16 == 0:
-                    progress(done, len(pages))
+        documents = documents_for(site, options, cache)
+        _crawl_here(run, stale, Crawler(site, options, documents), documents)
     else:
-        chunk = max(1, min(64, len(stale) // (workers * 8)))
-        chunks = [stale[i : i + chunk] for i in range(0, len(stale), chunk)]
-        # Workers, not Pool or ProcessPoolExecutor: leaving the block (an error, Ctrl-C, SIGTERM
-        # turned into SystemExit by the CLI) stops the workers instead of waiting for them, and
-        # no lock is shared with a worker that a signal to the process group may kill.
-        with Workers(
-            _crawl_chunk, workers, _start_worker, (site.root, options, cache_dir, fingerprint)
-        ) as pool:
-            batches = pool.run([[(i, pages[i]) for i in c] for c in chunks])
-            for batch, documents in batches:
-                for index, packed in batch:
-                    result = unpack(packed)
-                    assert isinstance(result, PageResult)
-                    results[index] = store.page(index, result, packed)
-                store.documents(documents)
-                done += len(batch)
-                if progress is not None:
-                    progress(done, len(pages))
-    store.close()
-
-    final = [result for result in results if result is not None]
-    if progress is not None:
-        progress(len(pages), len(pages))
+        _crawl_in_workers(run, stale, workers, (site.root, options, cache_dir, fingerprint))
+    run.store.close()
+    final = run.finished()
     warnings = _merge_warnings(final)
     if cache is not None and cache.problem is not None:
         warnings += (_cache_warning(cache),)
     return tuple(r.manifest for r in final), warnings
+
+
+class _Run:
+    """The results of one run's pages, by input index, as they come from the cache or a crawl:
+    stored and compacted (:class:`_Store`), and counted for ``progress``."""
+
+    def __init__(self, pages: Sequence[Path], store: _Store, progress: Progress | None) -> None:
+        self.pages = pages
+        self.store = store
+        self.progress = progress
+        self.results: list[PageResult | None] = [None] * len(pages)
+        self.done = 0
+
+    def reuse(self, cache: Cache | None, explain: bool) -> list[int]:
+        """Take every page's result the cache holds (one stored without the pruned list does
+        not do when ``explain``); return the indexes of the pages left to crawl."""
+        stale: list[int] = []
+        for index in range(len(self.pages)):
+            hit = cache.page(self.store.paths[index]) if cache is not None else None
+            if isinstance(hit, PageResult) and (hit.explained or not explain):
+                self.results[index] = self.store.compact(hit)
+            else:
+                stale.append(index)
+        self.done = len(self.pages) - len(stale)
+        self.report()
+        return stale
+
+    def crawled(self, index: int, result: PageResult, packed: Packed | None = None) -> None:
+        """A fresh ``result`` for page ``index`` (``packed``: the same, as a worker sent it)."""
+        self.results[index] = self.store.page(index, result, packed)
+        self.done += 1
+
+    def report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.done, len(self.pages))
+
+    def finished(self) -> list[PageResult]:
+        """Every page's result, in input order (the progress reported complete)."""
+        final = [result for result in self.results if result is not None]
+        if self.progress is not None:
+            self.progress(len(self.pages), len(self.pages))
+        return final
+
+
+def _crawl_here(run: _Run, stale: Sequence[int], crawler: Crawler, documents: Documents) -> None:
+    """Crawl the pages ``stale`` in this process, storing what each newly scans in
+    ``documents`` (the crawler's)."""
+    with _paced_gc() as page_done:
+        for index in stale:
+            run.crawled(index, crawler.page(run.pages[index]))
+            page_done()
+            run.store.documents(documents.take_new())
+            if run.done % 16 == 0:
+                run.report()
+
+
+def _crawl_in_workers(
+    run: _Run,
+    stale: Sequence[int],
+    workers: int,
+    setup: tuple[Path, CrawlOptions, Path | None, str],
+) -> None:
+    """Crawl the pages ``stale`` in ``workers`` processes (:func:`_start_worker` gets
+    ``setup``), in contiguous chunks; results and new documents are stored as batches come."""
+    chunk = max(1, min(64, len(stale) // (workers * 8)))
+    chunks = [stale[i : i + chunk] for i in range(0, len(stale), chunk)]
+    # Workers, not Pool or ProcessPoolExecutor: leaving the block (an error, Ctrl-C, SIGTERM
+    # turned into SystemExit by the CLI) stops the workers instead of waiting for them, and
+    # no lock is shared with a worker that a signal to the process group may kill.
+    with Workers(_crawl_chunk, workers, _start_worker, setup) as pool:
+        for batch, documents in pool.run([[(i, run.pages[i]) for i in c] for c in chunks]):
+            for index, packed in batch:
+                result = unpack(packed)
+                assert isinstance(result, PageResult)
+                run.crawled(index, result, packed)
+            run.store.documents(documents)
+            run.report()
 
 
 def cache_key(options: CrawlOptions) -> tuple[tuple[str, object], ...]:
@@ -212,9 +252,10 @@ def _cache(directory: Path | None, fingerprint: str, site: Site) -> Cache | None
 def _start_worker(
     root: Path, options: CrawlOptions, cache_dir: Path | None, fingerprint: str
 ) -> None:
-    global _worker, _worker_page_done
+    global _worker, _worker_documents, _worker_page_done
     site = Site(root)
-    _worker = Crawler(site, options, _cache(cache_dir, fingerprint, site))
+    _worker_documents = documents_for(site, options, _cache(cache_dir, fingerprint, site))
+    _worker = Crawler(site, options, _worker_documents)
     gc.disable()  # for the worker's whole life: pages are paced by _PacedGc
     _worker_page_done = _PacedGc().page_done
 
@@ -258,12 +299,12 @@ def _paced_gc() -> Iterator[Callable[[], None]]:
 def _crawl_chunk(
     chunk: list[tuple[int, Path]],
 ) -> tuple[list[tuple[int, Packed]], list[tuple[str, Packed]]]:
-    assert _worker is not None and _worker_page_done is not None
+    assert _worker is not None and _worker_documents is not None
+    assert _worker_page_done is not None
     batch = []
     for index, path in chunk:
         # Packed here, once: the parent unpacks it and stores these very bytes in the cache.
         batch.append((index, pack(_worker.page(path))))
         _worker_page_done()
-    documents = [(key, pack(doc)) for key, doc in _worker.new_documents]
-    _worker.new_documents.clear()
+    documents = [(key, pack(doc)) for key, doc in _worker_documents.take_new()]
     return batch, documents

@@ -23,6 +23,9 @@ ORIGIN = "http://site.invalid"
 
 _PATH_SAFE = "/!$&'()*+,;=:@~"
 _MAX_SYMLINKS = 40
+_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
 class FileState(Enum):
@@ -167,16 +170,7 @@ class Site:
             done.append(name)
             if not stat.S_ISDIR(mode) and any(p not in ("", ".") for p in pending):
                 return Located(FileState.MISSING, Path(path))
-        final = os.sep.join((root, *done)) or os.sep
-        try:
-            mode = os.lstat(final).st_mode
-        except OSError:
-            return Located(FileState.MISSING, Path(final))
-        if stat.S_ISDIR(mode):
-            return Located(FileState.DIRECTORY, Path(final))
-        if stat.S_ISREG(mode):
-            return Located(FileState.FILE, Path(final))
-        return Located(FileState.MISSING, Path(final))
+        return _located(os.sep.join((root, *done)) or os.sep)
 
     def _under_root(self, target: str) -> str | None:
         """The part of absolute ``target`` below the root (real or as given), else ``None``."""
@@ -196,27 +190,48 @@ class Site:
         unreadable or not a regular file; ``ValueError`` when ``path`` is outside the root,
         which the crawl never asks for.
         """
-        parts = self._parts(path)
-        if not parts:
-            raise IsADirectoryError(errno.EISDIR, "is the root directory", os.fspath(path))
-        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-        nofollow = getattr(os, "O_NOFOLLOW", 0)
-        directory = os.open(self.root, flags | getattr(os, "O_DIRECTORY", 0))
+        name, directory = self._open_parent(path)
         try:
-            for part in parts[:-1]:
-                inner = os.open(
-                    part, flags | nofollow | getattr(os, "O_DIRECTORY", 0), dir_fd=directory
-                )
-                os.close(directory)
-                directory = inner
             # O_NONBLOCK: opening a FIFO swapped in must not hang the run.
-            fd = os.open(parts[-1], flags | nofollow | os.O_NONBLOCK, dir_fd=directory)
+            fd = os.open(name, _READ | _NOFOLLOW | os.O_NONBLOCK, dir_fd=directory)
         finally:
             os.close(directory)
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
             return handle.read()
+
+    def stat(self, path: Path) -> os.stat_result:
+        """The status of the file at ``path`` inside the root (its size and modification time,
+        looked at before reading it), found as :meth:`read` finds it: no symlink is followed,
+        so nothing outside the root is looked at. Raises ``OSError`` and ``ValueError`` as
+        :meth:`read` does."""
+        name, directory = self._open_parent(path)
+        try:
+            return os.stat(name, dir_fd=directory, follow_symlinks=False)
+        finally:
+            os.close(directory)
+
+    def real_path(self, path: str | os.PathLike[str]) -> Path:
+        """``path`` with every symbolic link resolved (a page given by the user)."""
+        return Path(os.path.realpath(path))
+
+    def _open_parent(self, path: str | os.PathLike[str]) -> tuple[str, int]:
+        """The last component of ``path`` and an open descriptor of its directory (the
+        caller closes it), reached from the root without following a symlink."""
+        parts = self._parts(path)
+        if not parts:
+            raise IsADirectoryError(errno.EISDIR, "is the root directory", os.fspath(path))
+        directory = os.open(self.root, _READ | _DIRECTORY)
+        try:
+            for part in parts[:-1]:
+                inner = os.open(part, _READ | _NOFOLLOW | _DIRECTORY, dir_fd=directory)
+                os.close(directory)
+                directory = inner
+        except BaseException:
+            os.close(directory)
+            raise
+        return parts[-1], directory
 
     def _parts(self, path: str | os.PathLike[str]) -> list[str]:
         """The components of ``path`` below the real root (``ValueError`` when outside)."""
@@ -230,3 +245,17 @@ class Site:
             if not text.startswith(self._prefix):
                 raise ValueError(f"refusing to read {path}: outside the root {self.root}")
         return [part for part in text[len(self._prefix) :].split(os.sep) if part]
+
+
+def _located(path: str) -> Located:
+    """What the symlink-free ``path`` is: a directory, a regular file, or missing (absent, or a
+    FIFO, socket or device, which is never read)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return Located(FileState.MISSING, Path(path))
+    if stat.S_ISDIR(mode):
+        return Located(FileState.DIRECTORY, Path(path))
+    if stat.S_ISREG(mode):
+        return Located(FileState.FILE, Path(path))
+    return Located(FileState.MISSING, Path(path))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from push_manifest import build_manifest, render
-from push_manifest.crawl import Crawler
+from push_manifest.documents import Documents
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -50,13 +50,13 @@ def test_cache_cold_warm_and_after_an_edit_give_the_fresh_output(
 
     parsed: list[str] = []
     for name in ("_scan_html", "_scan_css", "_scan_js"):
-        original = getattr(Crawler, name)
+        original = getattr(Documents, name)
 
-        def spy(self: Crawler, data: bytes, document: str, fallback: str, _o=original):  # type: ignore[no-untyped-def]
+        def spy(self: Documents, data: bytes, document: str, fallback: str, _o=original):  # type: ignore[no-untyped-def]
             parsed.append(document)
             return _o(self, data, document, fallback)
 
-        monkeypatch.setattr(Crawler, name, spy)
+        monkeypatch.setattr(Documents, name, spy)
     assert _run(site, jobs=1, cache_dir=cache) == fresh
     assert parsed == [], "a warm run with nothing changed reads no document"
 

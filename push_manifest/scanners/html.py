@@ -293,19 +293,9 @@ def _repair(text: str, notes: _Notes | None = None) -> str:
             break
         closing, name, pos = tag.group(1), tag.group(2).translate(_FOLD), tag.end()
         if not closing and blanking_from is None and pos - tag.start() > 2 * MAX_ATTRIBUTES:
-            capped = _cap(tag)
-            if capped is not None:
-                edits.append((tag.start(), pos, capped[0]))
-                if notes is not None:
-                    notes.capped_line = notes.capped_line or text.count("\n", 0, pos) + 1
-                    notes.capped += capped[1]
-        if closing and name in _IGNORED_END:
-            if blanking_from is None:
-                edits.append((tag.start(), pos, ""))
-        elif closing:
-            if templates and (start := templates.pop()) is not None:
-                edits.append((start, tag.start(), ""))
-                blanking_from = None
+            _cap_edit(tag, edits, notes)
+        if closing:
+            blanking_from = _end_tag(tag, name, blanking_from, templates, edits)
         elif name == "template":
             if blanking_from is None and _SHADOW_ROOT_MODE.search(tag.group(0)) is None:
                 blanking_from = pos
@@ -315,14 +305,59 @@ def _repair(text: str, notes: _Notes | None = None) -> str:
         elif name == "plaintext":
             break
         elif name in _END_TAGS:
-            close = _END_TAGS[name].search(text, pos)
-            content_start, pos = pos, end if close is None else close.start()
+            content_start, pos = pos, _content_end(text, pos, name)
             if name == "noscript" and blanking_from is None:
                 edits.append((content_start, pos, ""))
         elif blanking_from is None and name in _UNKNOWN_VOID:
             edits.append((pos, pos, f"</{name}>"))
     if blanking_from is not None:
         edits.append((blanking_from, end, ""))
+    return _splice(text, edits)
+
+
+def _end_tag(
+    tag: re.Match[str],
+    name: str,
+    blanking_from: int | None,
+    templates: list[int | None],
+    edits: list[tuple[int, int, str]],
+) -> int | None:
+    """For :func:`_repair`, the end tag ``tag`` (``name`` folded): one of :data:`_IGNORED_END`
+    is removed unless inside blanked content; ``</template>`` closes the innermost open
+    template, whose content is blanked if it was to be. Returns where the content being blanked
+    starts now (``None``: none is)."""
+    if name in _IGNORED_END:
+        if blanking_from is None:
+            edits.append((tag.start(), tag.end(), ""))
+        return blanking_from
+    if templates and (start := templates.pop()) is not None:
+        edits.append((start, tag.start(), ""))
+        return None
+    return blanking_from
+
+
+def _content_end(text: str, pos: int, name: str) -> int:
+    """Where the content of the raw text element ``name`` (one of :data:`_END_TAGS`) that
+    starts at ``pos`` ends: at its end tag, or at the end of ``text``."""
+    close = _END_TAGS[name].search(text, pos)
+    return len(text) if close is None else close.start()
+
+
+def _cap_edit(tag: re.Match[str], edits: list[tuple[int, int, str]], notes: _Notes | None) -> None:
+    """Add the edit that caps the start tag ``tag``'s attributes (:func:`_cap`), if it has too
+    many, and count what it drops in ``notes``."""
+    capped = _cap(tag)
+    if capped is None:
+        return
+    edits.append((tag.start(), tag.end(), capped[0]))
+    if notes is not None:
+        notes.capped_line = notes.capped_line or tag.string.count("\n", 0, tag.end()) + 1
+        notes.capped += capped[1]
+
+
+def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, stop, replacement)`` of ``edits`` (in text order, not
+    overlapping) made; an empty replacement keeps the span's line breaks."""
     if not edits:
         return text
     pieces: list[str] = []
@@ -422,17 +457,6 @@ def _flatten(text: str, depth: int) -> tuple[str, set[str]]:
     wrapper = -1  # the stack's length when the open CUT_ELEMENT started; -1: none open
     flat_open: dict[str, int] = {}  # flattened elements by name, whose end tags are dropped
 
-    def pop_to(index: int) -> None:
-        nonlocal wrapper
-        if wrapper >= 0 and index < wrapper:
-            # libxml2 does not let an unknown end tag close a <td> and the like: close each.
-            pieces.extend(f"</{name}>" for name in reversed(stack[wrapper:]))
-            pieces.append(f"</{CUT_ELEMENT}>")
-            wrapper = -1
-            flat_open.clear()
-        while len(stack) > index:
-            positions[stack.pop()].pop()
-
     pos, end = 0, len(text)
     while pos < end:
         token = _TOKEN.match(text, pos)
@@ -454,13 +478,12 @@ def _flatten(text: str, depth: int) -> tuple[str, set[str]]:
                 continue
             open_ = positions.get(folded)
             if open_:
-                pop_to(open_[-1])
+                wrapper = _close_to(open_[-1], wrapper, stack, positions, pieces, flat_open)
             pieces.append(token.group(0))
             continue
         if folded in _END_TAGS:
             pieces.append(token.group(0))
-            close = _END_TAGS[folded].search(text, pos)
-            stop = end if close is None else close.start()
+            stop = _content_end(text, pos, folded)
             pieces.append(text[pos:stop])
             pos = stop
             continue
@@ -469,7 +492,7 @@ def _flatten(text: str, depth: int) -> tuple[str, set[str]]:
             continue
         closes = _IMPLIED_END.get(folded)
         if closes and stack and stack[-1] in closes and len(stack) > wrapper:
-            pop_to(len(stack) - 1)
+            wrapper = _close_to(len(stack) - 1, wrapper, stack, positions, pieces, flat_open)
         level = len(stack)
         if level >= depth and wrapper < 0:
             wrapper = level
@@ -483,6 +506,28 @@ def _flatten(text: str, depth: int) -> tuple[str, set[str]]:
         positions.setdefault(folded, []).append(level)
         stack.append(folded)
     return "".join(pieces), lost
+
+
+def _close_to(
+    index: int,
+    wrapper: int,
+    stack: list[str],
+    positions: dict[str, list[int]],
+    pieces: list[str],
+    flat_open: dict[str, int],
+) -> int:
+    """For :func:`_flatten`: close the open elements above the first ``index`` of ``stack``
+    (and the open :data:`CUT_ELEMENT`, started at ``wrapper``, if they hold it); return where
+    the open :data:`CUT_ELEMENT` started now (-1: none)."""
+    if wrapper >= 0 and index < wrapper:
+        # libxml2 does not let an unknown end tag close a <td> and the like: close each.
+        pieces.extend(f"</{name}>" for name in reversed(stack[wrapper:]))
+        pieces.append(f"</{CUT_ELEMENT}>")
+        wrapper = -1
+        flat_open.clear()
+    while len(stack) > index:
+        positions[stack.pop()].pop()
+    return wrapper
 
 
 # -- walking ----------------------------------------------------------------------------------
