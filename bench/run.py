@@ -516,7 +516,71 @@ def print_table(
 # --- main ---------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _show(path: Path) -> None:
+    """Print the table of a saved ``--json`` report."""
+    report = json.loads(path.read_text())
+    print_header(report["machine"], report["tool"], report["seed"], report["repeat"])
+    shown = [Row(**r) for r in report["rows"]]
+    print_table(
+        shown, report["targets"], report.get("floor_parts", {}), report.get("css_per_page", {})
+    )
+
+
+def _tool_rows(
+    n: int,
+    site: Path,
+    tool: Tool,
+    args: argparse.Namespace,
+    work: Path,
+    css_per_page: dict[str, dict[str, float]],
+) -> list[Row]:
+    """The tool's cold and warm rows at ``n`` pages (and its stylesheets per page)."""
+    found: list[Row] = []
+    out = work / f"manifest-{n}.json"
+    out.unlink(missing_ok=True)
+    cmd = [TOOL, "-f", f"{site}/**/*.html", "--root", str(site), "-m", str(out)]
+    label = "default jobs"
+    if tool.jobs:
+        cmd += ["--jobs", str(args.jobs)]
+        label = f"-j{args.jobs}"
+    cache = work / f"cache-{n}"
+    if tool.cache_dir:
+        cmd += [tool.cache_dir, str(cache / "tool")]
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache / "xdg"))
+    for mode in ("cold", "warm"):
+        print(f"[{n} pages] {mode}", file=sys.stderr)
+        runs = []
+        for _ in range(args.repeat):
+            if mode == "cold":
+                _clear_caches(work, site)
+                shutil.rmtree(cache, ignore_errors=True)
+                out.unlink(missing_ok=True)
+            runs.append(measure(cmd, work, args.timeout, env=env))
+        found.append(_row(n, f"{mode} {label}", runs, _entries(out)))
+        if mode == "cold" and (per_page := stylesheets_per_page(out, site)):
+            css_per_page[str(n)] = per_page
+    return found
+
+
+def _npm_row(n: int, site: Path, npm_problem: str, args: argparse.Namespace, work: Path) -> Row:
+    """The npm tool's row at ``n`` pages."""
+    if npm_problem:
+        return Row(n, "npm 1.0.1", status=f"not available: {npm_problem}")
+    print(f"[{n} pages] npm {NPM_PACKAGE}", file=sys.stderr)
+    out = work / f"npm-manifest-{n}.json"
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    cmd = ["node", str(NPM_BIN), "-m", str(out)]
+    for page in pages:
+        cmd += ["-f", page]
+    env = dict(os.environ, NO_UPDATE_NOTIFIER="1")
+    runs = []
+    for _ in range(args.repeat):
+        out.unlink(missing_ok=True)
+        runs.append(measure(cmd, site, args.timeout, env=env))
+    return _row(n, "npm 1.0.1", runs, _entries(out))
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run", description=(__doc__ or "").split("\n\n")[0]
     )
@@ -575,17 +639,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="print the table of a saved --json output; run nothing",
     )
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.floor:
         print(json.dumps(floor(args.floor)))
         return 0
     if args.show:
-        report = json.loads(args.show.read_text())
-        print_header(report["machine"], report["tool"], report["seed"], report["repeat"])
-        shown = [Row(**r) for r in report["rows"]]
-        print_table(
-            shown, report["targets"], report.get("floor_parts", {}), report.get("css_per_page", {})
-        )
+        _show(args.show)
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -625,48 +689,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             floor_parts[str(n)] = json.loads(fastest.stdout)
 
         if tool.available:
-            out = work / f"manifest-{n}.json"
-            out.unlink(missing_ok=True)
-            cmd = [TOOL, "-f", f"{site}/**/*.html", "--root", str(site), "-m", str(out)]
-            label = "default jobs"
-            if tool.jobs:
-                cmd += ["--jobs", str(args.jobs)]
-                label = f"-j{args.jobs}"
-            cache = work / f"cache-{n}"
-            if tool.cache_dir:
-                cmd += [tool.cache_dir, str(cache / "tool")]
-            env = dict(os.environ, XDG_CACHE_HOME=str(cache / "xdg"))
-            for mode in ("cold", "warm"):
-                print(f"[{n} pages] {mode}", file=sys.stderr)
-                runs = []
-                for _ in range(args.repeat):
-                    if mode == "cold":
-                        _clear_caches(work, site)
-                        shutil.rmtree(cache, ignore_errors=True)
-                        out.unlink(missing_ok=True)
-                    runs.append(measure(cmd, work, args.timeout, env=env))
-                rows.append(_row(n, f"{mode} {label}", runs, _entries(out)))
-                if mode == "cold" and (per_page := stylesheets_per_page(out, site)):
-                    css_per_page[str(n)] = per_page
+            rows.extend(_tool_rows(n, site, tool, args, work, css_per_page))
         else:
             rows.append(Row(n, "cold", status="tool not available"))
 
         if n in npm_sizes:
-            if npm_problem:
-                rows.append(Row(n, "npm 1.0.1", status=f"not available: {npm_problem}"))
-            else:
-                print(f"[{n} pages] npm {NPM_PACKAGE}", file=sys.stderr)
-                out = work / f"npm-manifest-{n}.json"
-                pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-                cmd = ["node", str(NPM_BIN), "-m", str(out)]
-                for page in pages:
-                    cmd += ["-f", page]
-                env = dict(os.environ, NO_UPDATE_NOTIFIER="1")
-                runs = []
-                for _ in range(args.repeat):
-                    out.unlink(missing_ok=True)
-                    runs.append(measure(cmd, site, args.timeout, env=env))
-                rows.append(_row(n, "npm 1.0.1", runs, _entries(out)))
+            rows.append(_npm_row(n, site, npm_problem, args, work))
 
         for r in rows:
             if r.pages == n and r.wall_s and floor_row.wall_s:

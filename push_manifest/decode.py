@@ -260,7 +260,7 @@ def _skip_attributes(data: bytes, pos: int) -> int:
             return pos
 
 
-def _get_attribute(data: bytes, pos: int) -> tuple[tuple[bytes, bytes] | None, int]:  # noqa: C901, RUF100
+def _get_attribute(data: bytes, pos: int) -> tuple[tuple[bytes, bytes] | None, int]:  # noqa: C901
     """WHATWG "get an attribute" (prescan): ``((name, value) | None, new position)``.
 
     ``None`` means the tag ended (``>``) or the bytes ran out; names and values are ASCII
