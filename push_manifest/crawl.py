@@ -215,6 +215,9 @@ class _PageWalk:
     """What was left out and why; recorded only with :attr:`CrawlOptions.explain`."""
     reasons: dict[str, str] = field(default_factory=dict)
     """Why the render model kept a CSS image or font; recorded only with ``explain``."""
+    contexts: dict[str, _Context] = field(default_factory=dict)
+    """Where each stylesheet and the ``style`` attributes were walked, by base URL: the
+    context of an image that a ``var()`` brings to them."""
     counter: int = 0
 
     def next_order(self) -> int:
@@ -326,7 +329,7 @@ class Crawler:
         pending = {url for _, url, _ in walk.pending_images}
         for url, base in rendered.bases.items():
             if url not in pending:
-                self._image_through_var(walk, url, base)
+                self._image_through_var(walk, url, base, rendered.images[url])
         explain = self.options.explain
         for key, url, entry in walk.pending_images:
             if url in rendered.images:
@@ -346,14 +349,14 @@ class Crawler:
             elif self.options.explain:
                 walk.pruned.setdefault(key, use.reason)
 
-    def _image_through_var(self, walk: _PageWalk, url: str, base: str) -> None:
+    def _image_through_var(self, walk: _PageWalk, url: str, base: str, reason: str) -> None:
         """List an image that only a ``var()`` names, resolved against the stylesheet or page
-        that uses it: no reference of the crawl resolved to it."""
-        template = next((entry for _, _, entry in walk.pending_images), None)
-        if template is None:
+        that uses it (no reference of the crawl resolved to it), weighed as that sheet's own
+        images are."""
+        context = walk.contexts.get(base)
+        if context is None:
             return
-        context = replace(template.context, base=base, document=_doc_name(base))
-        ref = Reference(url, Kind.CSS_URL, attrs=template.ref.attrs)
+        ref = Reference(url, Kind.CSS_URL)
         target = self._target(walk, ref, context)
         if target is None:
             return
@@ -362,9 +365,10 @@ class Crawler:
             return
         if located.path is not None:
             walk.dependencies.setdefault(str(located.path), _SEEN[located.state])
-        weight = weigh(ref, fetch)
-        entry = _Entry(walk.next_order(), fetch, cap(weight, context.cap), ref, context, ())
-        walk.add(key, entry)
+        weight = cap(weigh(ref, fetch), context.cap)
+        walk.add(key, _Entry(walk.next_order(), fetch, weight, ref, context, context.media))
+        if self.options.explain:
+            walk.reasons.setdefault(key, reason)
 
     def _collect_rules(
         self, walk: _PageWalk, doc: Document, context: _Context, base: str, encoding: str
@@ -372,6 +376,7 @@ class Crawler:
         """Put a stylesheet in the page's cascade order; return the list its imports go to."""
         if walk.index is None or context.frame:
             return None
+        walk.contexts.setdefault(base, context)
         node = _SheetNode(
             Sheet(doc.rules, base, encoding, context.media, context.layer, _doc_name(base))
         )
@@ -454,6 +459,8 @@ class Crawler:
             if item.kind is InlineKind.STYLE_ATTRIBUTE:
                 # Chromium resolves a style attribute's url() as UTF-8 in any page encoding.
                 inner = replace(inner, encoding="utf-8")
+                if walk.index is not None and not context.frame:
+                    walk.contexts.setdefault(inner.base, inner)
             if item.kind is not InlineKind.STYLE_ATTRIBUTE:
                 sheets = self._collect_rules(walk, inline, inner, context.base, context.encoding)
                 inner = replace(inner, sheets=sheets, layer=None)

@@ -100,3 +100,31 @@ def test_without_explain_the_pruned_list_is_left_out_and_the_cache_never_hides_i
     assert bare(lean) == bare(full) == bare(lean_again)
     assert all(r.why == "" for r in lean.pages[0].resources)
     assert any(r.why for r in full.pages[0].resources)
+
+
+def test_a_url_through_var_is_weighed_where_it_is_used(make_site: SiteMaker) -> None:
+    """A ``url()`` in a custom property resolves against the sheet (or page) whose
+    declaration uses the ``var()``; it is listed with that place's context: a body
+    ``<style>`` caps it as that stylesheet's own images, and a ``style`` attribute too."""
+    tokens = "css/tokens.css"
+    page = (
+        '<!doctype html><html><head><link rel="stylesheet" href="css/tokens.css"></head><body>'
+        '<div class="a">a</div><div style="border-image-source: var(--j)">b</div>'
+        "<style>.a { background-image: var(--i) }</style></body></html>"
+    )
+    root = make_site({
+        "index.html": page,
+        tokens: ":root { --i: url(img/i.png); --j: url(img/j.png) }",
+        "img/i.png": b"i", "img/j.png": b"j", "css/img/i.png": b"x", "css/img/j.png": b"y",
+    })  # fmt: skip
+    manifest = build_manifest([root / "index.html"], explain=True)
+    (page_manifest,) = manifest.pages
+    by_url = {r.url: r for r in page_manifest.resources}
+    assert set(by_url) == {"/css/tokens.css", "/img/i.png", "/img/j.png"}
+    stylesheet_image = build_manifest(
+        [make_site({"index.html": '<body><style>.a{background:url(x.png)}</style>'
+                    '<div class="a">a</div>', "x.png": b"x"}) / "index.html"]
+    ).pages[0].resources  # fmt: skip
+    (direct,) = [r for r in stylesheet_image if r.url == "/x.png"]
+    assert by_url["/img/i.png"].weight == direct.weight
+    assert "background-image" in by_url["/img/i.png"].explanation(page_manifest)
