@@ -45,7 +45,6 @@ from lxml import etree
 
 from push_manifest.model import Viewport
 from push_manifest.render.declarations import (
-    CONTAINER_SLOTS,
     Decl,
     Source,
     parsed_declarations,
@@ -60,7 +59,6 @@ from push_manifest.render.rules import (
     collect,
     prepared_rules,
     source_of,
-    styles_ua_hidden,
 )
 from push_manifest.render.selectors import (
     PageIndex,
@@ -127,15 +125,9 @@ def render(
     applying = collect(page, sheets, viewport, layers)
     styled = [(element, decls) for element, style in _style_attributes(page)
               if (decls := parsed_declarations(style))]  # fmt: skip
-    relevant = Relevance(page, [decls for _, decls, _, _ in applying]
-                          + [decls for _, decls in styled], images=images, fonts=fonts)  # fmt: skip
-    if any(prepared.marker for prepared, _, _, _ in applying):
-        relevant.display_all = True  # display decides which elements have a ::marker
-    queried = any(prepared.rule.containers for prepared, _, _, _ in applying)
-    if queried:
-        relevant.wanted |= CONTAINER_SLOTS  # what makes and sizes query containers
-        relevant.display_all = True  # and whether a box is one
-    sized = queried and all(prepared_rules(sheet.rules).sizes for sheet in sheets)
+    relevant = Relevance(page, applying, [decls for _, decls in styled], images=images,
+                         fonts=fonts)  # fmt: skip
+    sized = relevant.queried and all(prepared_rules(sheet.rules).sizes for sheet in sheets)
     _place(table, page, applying, relevant, layers)
     source = Source(page_base, "utf-8", None, "a style attribute")
     for element, decls in styled:
@@ -158,15 +150,11 @@ def _place(
 ) -> None:
     """Put the relevant declarations of each rule on the elements it matches (``@container``
     rules aside, for the walk)."""
-    for order, (prepared, decls, sheet, path) in enumerate(applying, 1):
-        kept = relevant.kept(decls)
-        if not kept and (relevant.display_all or not prepared.display):
-            continue  # (what the UA hides, only a display declaration can show)
-        complexes = prepared.complexes(page.quirks)
-        if not relevant.display_all and styles_ua_hidden(complexes):
-            kept = decls if len(kept) < len(decls) else kept  # may show what the UA hides
+    for order, (prepared, _, sheet, path) in enumerate(applying, 1):
+        kept = relevant.of_rule(prepared, page.quirks)
         if not kept:
             continue
+        complexes = prepared.complexes(page.quirks)
         if prepared.rule.containers:
             _apply_queried(table, page, complexes, kept, source_of(sheet, prepared),
                            prepared.rule.containers)  # fmt: skip

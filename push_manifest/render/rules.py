@@ -14,6 +14,7 @@ from lxml import etree
 from push_manifest.media import media_matches
 from push_manifest.model import StyleRule, Viewport
 from push_manifest.render.declarations import (
+    CONTAINER_SLOTS,
     FONT_SLOTS,
     Decl,
     Source,
@@ -281,23 +282,41 @@ def prepared_rules(rules: tuple[StyleRule, ...]) -> _SheetRules:
 class Relevance:
     """Which declarations of a page can change what it fetches, so that only their rules are
     matched: fetching longhands some declaration gives an image (others only reset them),
-    the font properties when fonts are asked about, ``display: none`` (and other ``display``
-    values where something may be hidden), ``content`` (which makes pseudo-elements), and
-    the custom properties those read through ``var()``."""
+    the font properties when fonts are asked about, ``content`` (which makes
+    pseudo-elements), what makes and sizes query containers when ``@container`` rules may
+    apply, the custom properties those read through ``var()``, and ``display`` where it
+    decides something (:attr:`display_all`; otherwise ``display: none``, and any ``display``
+    on an element the UA style sheet hides)."""
 
     def __init__(
-        self, page: PageIndex, groups: list[tuple[Decl, ...]], *, images: bool, fonts: bool
+        self,
+        page: PageIndex,
+        applying: list[Applying],
+        styled: list[tuple[Decl, ...]],
+        *,
+        images: bool,
+        fonts: bool,
     ) -> None:
-        every = [decl for decls in groups for decl in decls]
+        every = [decl for _, decls, _, _ in applying for decl in decls]
+        every += [decl for decls in styled for decl in decls]
         self.active: set[str] = {d.slot for d in every if d.fetches} if images else set()
+        self.queried = any(prepared.rule.containers for prepared, _, _, _ in applying)
+        """``@container`` rules may apply."""
         wanted = set(self.active) | {"content"}
         if fonts:
             wanted.update(FONT_SLOTS)
-        hiding = any(d.slot == "display" and d.none for d in every) or _has_hidden(page)
-        self.display_all = hiding
+        if self.queried:
+            wanted.update(CONTAINER_SLOTS)
+        self.display_all = (
+            any(d.slot == "display" and d.none for d in every)  # something may be hidden
+            or _has_hidden(page)  # the UA hides something an author may show
+            or any(prepared.marker for prepared, _, _, _ in applying)  # list items
+            or self.queried  # which boxes are query containers
+        )
+        """Every ``display`` declaration counts."""
         needed: set[str] = set()
         for decl in every:
-            if decl.slot in wanted or (decl.slot == "display" and (decl.none or hiding)):
+            if decl.slot in wanted or (decl.slot == "display" and (decl.none or self.display_all)):
                 needed.update(decl.vars)
         custom = [decl for decl in every if decl.slot.startswith("--")]
         grew = True
@@ -311,6 +330,7 @@ class Relevance:
         self._kept: dict[int, tuple[Decl, ...]] = {}
 
     def kept(self, decls: tuple[Decl, ...]) -> tuple[Decl, ...]:
+        """The relevant declarations of ``decls`` (a ``style`` attribute's or a rule's)."""
         found = self._kept.get(id(decls))
         if found is None:
             found = self._kept[id(decls)] = tuple(
@@ -319,6 +339,16 @@ class Relevance:
                 or (decl.slot == "display" and (decl.none or self.display_all))
             )  # fmt: skip
         return found
+
+    def of_rule(self, prepared: Prepared, quirks: bool) -> tuple[Decl, ...]:
+        """The relevant declarations of a rule: :meth:`kept`, or all of them where a
+        ``display`` left out may show an element the UA style sheet hides (a selector whose
+        subject is ``head``, ``template`` …; compiled only then)."""
+        decls = prepared.decls
+        kept = self.kept(decls)
+        if self.display_all or len(kept) == len(decls) or not prepared.display:
+            return kept
+        return decls if styles_ua_hidden(prepared.complexes(quirks)) else kept
 
 
 def styles_ua_hidden(complexes: tuple[Any, ...]) -> bool:
