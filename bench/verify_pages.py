@@ -1,23 +1,25 @@
 """How long ``http2-push-manifest verify`` takes on N demo-sized pages.
 
-``python -m bench.verify_pages [--pages 100] [--workers 2] [--dir DIR] [-- VERIFY OPTIONS…]``
+``python -m bench.verify_pages [--pages 100] [--workers N] [--dir DIR] [-- VERIFY OPTIONS…]``
 
 Copies ``fixtures/demo`` into DIR (a temporary directory by default) and adds copies of its
 ``index.html`` until the site has N pages (``p/0001.html`` …, each loading the demo's
 stylesheets, fonts, script and images), then runs ``python -m push_manifest verify -q --json
--f 'DIR/**/*.html' --root DIR --workers W`` in a child process and prints:
+-f 'DIR/**/*.html' --root DIR [--workers N]`` in a child process and prints:
 
 - **wall s**: the child's run, start to end;
 - **cpu s**: user plus system time of the whole process tree (Python, Playwright's driver,
   every Chromium process), from ``resource.getrusage(resource.RUSAGE_CHILDREN)`` before and
   after;
-- **pages**, **failed** and the total **recall** and **precision** of the report.
+- **pages**, **failed**, **timed out** and the total **recall** and **precision** of the report;
+- **load**: the 1-minute load average before the run (the figures mean little on a busy machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import shutil
@@ -49,8 +51,8 @@ def main() -> int:
         help="how many copies of the demo's pages to verify (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument(
-        "--workers", type=int, default=2, metavar="N",
-        help="verify's --workers: browsers loading pages at once (default: %(default)s)",
+        "--workers", type=int, metavar="N",
+        help="verify's --workers: pages loading at once (default: verify's)",
     )  # fmt: skip
     parser.add_argument(
         "--dir", type=Path, metavar="DIR",
@@ -63,9 +65,10 @@ def main() -> int:
         make_site(site, args.pages)
         command = [
             sys.executable, "-m", "push_manifest", "verify", "-q", "--json",
-            "-f", f"{site}/**/*.html", "--root", str(site), "--workers", str(args.workers),
-            *args.extra,
+            "-f", f"{site}/**/*.html", "--root", str(site),
+            *(["--workers", str(args.workers)] if args.workers else []), *args.extra,
         ]  # fmt: skip
+        load = os.getloadavg()[0]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -77,11 +80,15 @@ def main() -> int:
         return done.returncode
     report = json.loads(done.stdout)
     failed = sum(page["error"] is not None for page in report["pages"])
+    timed_out = sum(page["timed_out"] for page in report["pages"])
+    workers = args.workers or "default"
     print(
-        f"pages {len(report['pages'])}  workers {args.workers}  wall s {wall:.1f}  cpu s {cpu:.1f}"
+        f"pages {len(report['pages'])}  workers {workers}  wall s {wall:.1f}  cpu s {cpu:.1f}  "
+        f"load {load:.2f}"
     )
     print(
-        f"failed {failed}  recall {report['recall']['found']}/{report['recall']['total']}  "
+        f"failed {failed}  timed out {timed_out}  "
+        f"recall {report['recall']['found']}/{report['recall']['total']}  "
         f"precision {report['precision']['found']}/{report['precision']['total']}"
     )
     return 0

@@ -30,6 +30,8 @@ CACHE = "Cache and jobs"
 GENERAL = "Messages and help"
 HEADINGS = (INPUT, OUTPUT, SELECTION, RENDERING, CACHE, GENERAL)
 """The ``--help`` headings, in order; an option declared without one is under :data:`GENERAL`."""
+BROWSER = "Browser and report"
+"""``verify``'s own options (its :attr:`GroupedCommand.headings` add this one)."""
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 Decorator = Callable[[_F], _F]
@@ -44,10 +46,12 @@ class GroupedOption(click.Option):
 
 
 class GroupedCommand(click.Command):
-    """A command whose ``--help`` lists its options under :data:`HEADINGS`."""
+    """A command whose ``--help`` lists its options under :attr:`headings`."""
+
+    headings: tuple[str, ...] = HEADINGS
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        records: dict[str, list[tuple[str, str]]] = {heading: [] for heading in HEADINGS}
+        records: dict[str, list[tuple[str, str]]] = {heading: [] for heading in self.headings}
         for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
             if record is not None:
@@ -282,8 +286,19 @@ VERBOSE = option(
 DEBUG = option(GENERAL, "--debug", is_flag=True, help="Show the traceback of an internal error.")
 
 CRAWL_OPTIONS: Sequence[Decorator[Any]] = (
-    DEVICE, VIEWPORT_WIDTH, VIEWPORT_HEIGHT, DPR, PRUNE, INCLUDE_LAZY,
+    MAX_PAGE_SIZE, DEVICE, VIEWPORT_WIDTH, VIEWPORT_HEIGHT, DPR, PRUNE, INSTALLED_FONT,
+    INCLUDE_LAZY, UNIFORM_WEIGHTS, JOBS,
 )  # fmt: skip
-"""The crawl options ``verify`` shares with the main command."""
-FILTER_OPTIONS: Sequence[Decorator[Any]] = (INCLUDE, EXCLUDE, MAX_DEPTH, MAX_RESOURCES)
+"""The crawl options ``verify`` shares with the main command: what decides the manifest it
+compares (and ``--uniform-weights``, the weights ``--observe`` writes), and ``--jobs``."""
+FILTER_OPTIONS: Sequence[Decorator[Any]] = (
+    INCLUDE, EXCLUDE, TYPES, MAX_DEPTH, MAX_RESOURCES, BUDGET,
+)  # fmt: skip
 """The filters ``verify`` shares with the main command."""
+NOT_VERIFY = frozenset(
+    {"manifest", "format", "check", "strict", "nopush", "early-hints", "header-budget",
+     "routes", "cache-dir", "no-cache", "verbose", "debug"}
+)  # fmt: skip
+"""The main command's settings keys that ``verify`` passes over in ``pyproject.toml``: how the
+manifest is written or checked, the cache, messages. (``verify``'s own ``--manifest`` is a file
+to compare with, never the main command's output path.)"""

@@ -24,6 +24,7 @@ from push_manifest.errors import InputError
 
 __all__ = [
     "PATH_KEYS",
+    "SUBCOMMANDS",
     "TABLE",
     "Config",
     "ConfigError",
@@ -39,6 +40,10 @@ TABLE = "http2-push-manifest"
 
 PATH_KEYS = frozenset({"file", "manifest", "root", "cache-dir"})
 """Keys whose values are paths, resolved against the configuration file's directory."""
+
+SUBCOMMANDS = frozenset({"verify"})
+"""Keys that hold a subcommand's own table (``[tool.http2-push-manifest.verify]``): read by that
+command (:func:`section`), passed over by the others."""
 
 _NOT_KEYS = frozenset({"help", "version", "config"})
 
@@ -91,6 +96,15 @@ def load_config(start: str | os.PathLike[str] | None = None) -> Config:
     return read_config(path) if path is not None else Config()
 
 
+def section(config: Config, name: str) -> Config:
+    """The table ``[tool.http2-push-manifest.<name>]`` of ``config`` (empty when absent), with
+    the same path; raises :class:`ConfigError` when it is not a table."""
+    values = config.values.get(name, {})
+    if not isinstance(values, dict):
+        raise ConfigError(f"{config.path}: [tool.{TABLE}.{name}] must be a table of settings")
+    return Config(config.path, dict(values))
+
+
 def option_keys(command: click.Command) -> dict[str, click.Option]:
     """Configuration key → option of ``command``: every option but help, version and config."""
     keys: dict[str, click.Option] = {}
@@ -113,6 +127,8 @@ def default_map(config: Config, command: click.Command, ctx: click.Context) -> d
     keys = option_keys(command)
     defaults: dict[str, object] = {}
     for key, value in config.values.items():
+        if key in SUBCOMMANDS:
+            continue
         option = keys.get(key)
         if option is None or option.name is None:
             raise ConfigError(

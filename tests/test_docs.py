@@ -83,8 +83,9 @@ def test_verify_uses_the_main_commands_declarations_of_the_options_it_shares() -
         if isinstance(param, cli_options.GroupedOption)
     }
     assert set(shared) == {
-        "device", "viewport_width", "viewport_height", "dpr", "prune", "include_lazy",
-        "include", "exclude", "max_depth", "max_resources",
+        "root", "config", "jobs", "max_page_size", "device", "viewport_width",
+        "viewport_height", "dpr", "prune", "installed_fonts", "include_lazy", "include",
+        "exclude", "types", "max_depth", "max_resources", "budget", "uniform_weights",
     }  # fmt: skip
     context = click.Context(cli)
     for name, param in shared.items():

@@ -7,6 +7,7 @@ optional ``verify`` extra: ``pip install 'http2-push-manifest[verify]'``).
 from __future__ import annotations
 
 from push_manifest.verify.compare import Entry, Outcome, PageReport, compare_page
+from push_manifest.verify.observe import observed_entry, observed_manifest
 from push_manifest.verify.recorder import (
     BROWSER_DEVICES,
     BrowserUnavailable,
@@ -15,13 +16,7 @@ from push_manifest.verify.recorder import (
     RecordedRequest,
 )
 from push_manifest.verify.report import render_json, render_table, to_json
-from push_manifest.verify.run import (
-    VerifyResult,
-    manifest_listing,
-    observed_manifest,
-    read_listing,
-    verify,
-)
+from push_manifest.verify.run import VerifyResult, manifest_listing, read_listing, verify
 
 __all__ = [
     "BROWSER_DEVICES",
@@ -35,6 +30,7 @@ __all__ = [
     "VerifyResult",
     "compare_page",
     "manifest_listing",
+    "observed_entry",
     "observed_manifest",
     "read_listing",
     "render_json",

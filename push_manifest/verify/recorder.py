@@ -2,8 +2,10 @@
 
 This is the one recorder of the project: ``http2-push-manifest verify`` and the browser-oracle
 tests (``tests/browser``) both use it. Chromium is the system's (Debian's ``/usr/bin/chromium``
-by default), driven by Python Playwright's sync API, which is imported only when a browser is
-launched (the optional ``verify`` extra); Playwright never downloads a browser of its own here.
+by default), driven by Python Playwright (the sync API for one page, :func:`record_page`; the
+async one to load several at once in one browser, :func:`record_page_async`), which is imported
+only when a browser is launched (the optional ``verify`` extra); Playwright never downloads a
+browser of its own here.
 Each page is loaded in a fresh context at 1280x800, device pixel ratio 1 (or a phone's 390x844
 at DPR 3 with touch and mobile emulation, ``MOBILE``), with the HTTP cache disabled and service
 workers blocked. A Chrome DevTools Protocol session listens to
@@ -15,14 +17,22 @@ other host to "not found", so no traffic leaves the machine.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from playwright.async_api import Browser as AsyncBrowser
+    from playwright.async_api import Page as AsyncPage
+    from playwright.async_api import Playwright as AsyncPlaywright
+    from playwright.async_api import Route as AsyncRoute
     from playwright.sync_api import Browser, Playwright, Route, ViewportSize
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,6 +73,8 @@ QUIET_MS = 500
 """The network is quiet when no request started or ended for this long after the load event."""
 TIMEOUT_S = 15.0
 """Hard bound on one page: navigation, load event and quiet period together."""
+CLOSE_S = 5.0
+"""How long closing a page's context may take (it ends its renderer) before it is let go."""
 
 
 class Initiator(StrEnum):
@@ -100,6 +112,8 @@ class RecordedRequest:
     """Root-absolute URL of the initiating document, or the full URL when off-site; may be empty."""
     status: int
     """HTTP status of the response; 0 when none came (failed or still pending at the end)."""
+    mime_type: str = ""
+    """The response's MIME type as Chromium took it (``text/css``); empty when none came."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +187,17 @@ def launch(playwright: Playwright, executable: str = CHROMIUM) -> Browser:
         raise BrowserUnavailable(f"{executable} did not start: {error}") from error
 
 
+async def launch_async(playwright: AsyncPlaywright, executable: str = CHROMIUM) -> AsyncBrowser:
+    """:func:`launch` with Playwright's async API."""
+    require_executable(executable)
+    try:
+        return await playwright.chromium.launch(
+            executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+        )
+    except Exception as error:
+        raise BrowserUnavailable(f"{executable} did not start: {error}") from error
+
+
 _RENDERED = frozenset({"Image", "Font"})
 
 
@@ -209,6 +234,102 @@ def _initiator_url(event: dict[str, Any], origin: str) -> str:
     return _path(url) if url.startswith(origin + "/") else url
 
 
+def context_options(device: BrowserDevice) -> dict[str, Any]:
+    """Playwright ``new_context`` arguments for a fresh context emulating ``device``."""
+    return {
+        "viewport": device.viewport,
+        "device_scale_factor": device.device_scale_factor,
+        "is_mobile": device.is_mobile,
+        "has_touch": device.has_touch,
+        "service_workers": "block",
+    }
+
+
+def elsewhere(origin: str) -> re.Pattern[str]:
+    """URLs not on ``origin``: the route that aborts them.
+
+    A pattern, not a function: Playwright's driver then matches it itself, and only requests
+    to other origins come to Python (a function would see every request).
+    """
+    return re.compile(f"^(?!{re.escape(origin)}/)")
+
+
+class _Network:
+    """The CDP network events of one page load, and when the network last moved."""
+
+    def __init__(self, on_activity: Callable[[], object] | None = None) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.status: dict[str, int] = {}
+        self.mime_types: dict[str, str] = {}
+        self.last_activity = time.monotonic()
+        self._on_activity = on_activity
+
+    def listen(self, cdp: Any) -> None:
+        """Subscribe to ``cdp`` (a sync or async Playwright ``CDPSession``)."""
+        cdp.on("Network.requestWillBeSent", self._sent)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._moved)
+        cdp.on("Network.loadingFailed", self._moved)
+
+    def _moved(self, _event: object = None) -> None:
+        self.last_activity = time.monotonic()
+        if self._on_activity is not None:
+            self._on_activity()
+
+    def _sent(self, event: dict[str, Any]) -> None:
+        self.sent.append(event)
+        self._moved()
+
+    def _response(self, event: dict[str, Any]) -> None:
+        response = event["response"]
+        self.status[event["requestId"]] = int(response["status"])
+        self.mime_types[event["requestId"]] = str(response.get("mimeType", ""))
+        self._moved()
+
+    def idle_ms(self) -> float:
+        return (time.monotonic() - self.last_activity) * 1000
+
+    def recording(
+        self, origin: str, page_url: str, blocked: Sequence[str], quiet: bool
+    ) -> PageRecording:
+        """What the page did, from the events collected."""
+        sent, status = self.sent, self.status
+        # The first document request is the navigation itself: its frame is the main frame.
+        main_frame = next((e.get("frameId") for e in sent if e.get("type") == "Document"), None)
+        stylesheets = {e["request"]["url"] for e in sent if e.get("type") == "Stylesheet"}
+        requests: list[RecordedRequest] = []
+        leaked: list[str] = []
+        for event in sent:
+            url = str(event["request"]["url"])
+            # A redirect's next hop comes as another event; the document named the first URL.
+            if event.get("redirectResponse") or not url.startswith(("http:", "https:")):
+                continue
+            if not url.startswith(origin + "/"):
+                if event["requestId"] in status:
+                    leaked.append(url)
+                continue
+            path = _path(url)
+            is_page = event.get("type") == "Document" and event.get("frameId") == main_frame
+            if (is_page and path == page_url) or (
+                path == "/favicon.ico" and not event["initiator"].get("url")
+            ):
+                continue
+            requests.append(
+                RecordedRequest(
+                    url=path,
+                    resource_type=str(event.get("type", "Other")),
+                    initiator=_classify(event, str(main_frame), stylesheets),
+                    initiator_url=_initiator_url(event, origin),
+                    status=status.get(event["requestId"], 0),
+                    mime_type=self.mime_types.get(event["requestId"], ""),
+                )
+            )
+        return PageRecording(page_url, tuple(requests), tuple(blocked), tuple(leaked), quiet)
+
+
+_CDP_SETUP = (("Network.enable", None), ("Network.setCacheDisabled", {"cacheDisabled": True}))
+
+
 def record_page(
     browser: Browser,
     origin: str,
@@ -219,7 +340,8 @@ def record_page(
     device: BrowserDevice = DESKTOP,
 ) -> PageRecording:
     """Load ``origin + page_url`` in a fresh context emulating ``device`` and record the
-    requests it causes.
+    requests it causes (Playwright's sync API; :func:`record_page_async` is the same with the
+    async one, which ``verify`` uses to load several pages at once).
 
     Waits for the load event, then until no request has started or ended for ``quiet_ms``, or
     until ``timeout_s`` has passed since navigation started (then ``quiet`` is False): a fetch
@@ -229,44 +351,21 @@ def record_page(
     from playwright.sync_api import TimeoutError as NavigationTimeout
 
     deadline = time.monotonic() + timeout_s
-    context = browser.new_context(
-        viewport=device.viewport,
-        device_scale_factor=device.device_scale_factor,
-        is_mobile=device.is_mobile,
-        has_touch=device.has_touch,
-        service_workers="block",
-    )
+    context = browser.new_context(**context_options(device))
     blocked: list[str] = []
 
     def abort(route: Route) -> None:
         blocked.append(route.request.url)
         route.abort("blockedbyclient")
 
+    network = _Network()
     try:
-        context.route(lambda url: not url.startswith(origin + "/"), abort)
+        context.route(elsewhere(origin), abort)
         page = context.new_page()
         cdp = context.new_cdp_session(page)
-        sent: list[dict[str, Any]] = []
-        status: dict[str, int] = {}
-        last_activity = [time.monotonic()]
-
-        def on_sent(event: dict[str, Any]) -> None:
-            sent.append(event)
-            last_activity[0] = time.monotonic()
-
-        def on_response(event: dict[str, Any]) -> None:
-            status[event["requestId"]] = int(event["response"]["status"])
-            last_activity[0] = time.monotonic()
-
-        def on_end(event: dict[str, Any]) -> None:
-            last_activity[0] = time.monotonic()
-
-        cdp.on("Network.requestWillBeSent", on_sent)
-        cdp.on("Network.responseReceived", on_response)
-        cdp.on("Network.loadingFinished", on_end)
-        cdp.on("Network.loadingFailed", on_end)
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        network.listen(cdp)
+        for method, params in _CDP_SETUP:
+            cdp.send(method, params)
         try:
             page.goto(
                 origin + page_url,
@@ -277,40 +376,89 @@ def record_page(
             deadline = 0.0  # no load event: report what was fetched, as not quiet
         quiet = False
         while time.monotonic() < deadline:
-            idle = time.monotonic() - last_activity[0]
-            if idle * 1000 >= quiet_ms:
+            idle = network.idle_ms()
+            if idle >= quiet_ms:
                 quiet = True
                 break
-            page.wait_for_timeout(min(100.0, quiet_ms - idle * 1000 + 10))
-        main_frame = str(cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"])
+            page.wait_for_timeout(min(100.0, quiet_ms - idle + 10))
     finally:
         context.close()
+    return network.recording(origin, page_url, blocked, quiet)
 
-    stylesheets = {e["request"]["url"] for e in sent if e.get("type") == "Stylesheet"}
-    requests: list[RecordedRequest] = []
-    leaked: list[str] = []
-    for event in sent:
-        url = str(event["request"]["url"])
-        # A redirect's next hop comes as another event; the document named the first URL.
-        if event.get("redirectResponse") or not url.startswith(("http:", "https:")):
-            continue
-        if not url.startswith(origin + "/"):
-            if event["requestId"] in status:
-                leaked.append(url)
-            continue
-        path = _path(url)
-        is_page = event.get("type") == "Document" and event.get("frameId") == main_frame
-        if (is_page and path == page_url) or (
-            path == "/favicon.ico" and not event["initiator"].get("url")
-        ):
-            continue
-        requests.append(
-            RecordedRequest(
-                url=path,
-                resource_type=str(event.get("type", "Other")),
-                initiator=_classify(event, main_frame, stylesheets),
-                initiator_url=_initiator_url(event, origin),
-                status=status.get(event["requestId"], 0),
+
+RESPONSIVE_MS = 50
+"""A script round trip to the page slower than this means the machine is too busy for a quiet
+network to mean much: a starved browser fetches late (the favicon, for one)."""
+SLOW_RESTARTS = 2
+"""How many times a slow round trip at the end of the quiet period starts it again."""
+
+
+async def _responsive(page: AsyncPage, left: float) -> bool:
+    """Whether the page's renderer and the browser answer a script promptly."""
+    started = time.monotonic()
+    try:
+        await asyncio.wait_for(page.evaluate("0"), left)
+    except Exception:  # a hung or closed page: not responsive
+        return False
+    return (time.monotonic() - started) * 1000 <= RESPONSIVE_MS
+
+
+async def record_page_async(
+    browser: AsyncBrowser,
+    origin: str,
+    page_url: str,
+    *,
+    quiet_ms: int = QUIET_MS,
+    timeout_s: float = TIMEOUT_S,
+    device: BrowserDevice = DESKTOP,
+) -> PageRecording:
+    """:func:`record_page` with Playwright's async API, so that one process and one browser
+    load several pages at once. The quiet period is waited for on the network events
+    themselves (each one restarts it), not by polling the page; at its end one script round
+    trip checks that the browser was not starved of CPU meanwhile, and if it was (slower than
+    :data:`RESPONSIVE_MS`), the period starts again, at most :data:`SLOW_RESTARTS` times."""
+    from playwright.async_api import TimeoutError as NavigationTimeout
+
+    deadline = time.monotonic() + timeout_s
+    context = await browser.new_context(**context_options(device))
+    blocked: list[str] = []
+
+    async def abort(route: AsyncRoute) -> None:
+        blocked.append(route.request.url)
+        await route.abort("blockedbyclient")
+
+    moved = asyncio.Event()
+    network = _Network(on_activity=moved.set)
+    try:
+        await context.route(elsewhere(origin), abort)
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        network.listen(cdp)
+        for method, params in _CDP_SETUP:
+            await cdp.send(method, params)
+        try:
+            await page.goto(
+                origin + page_url,
+                wait_until="load",
+                timeout=max(deadline - time.monotonic(), 0.1) * 1000,
             )
-        )
-    return PageRecording(page_url, tuple(requests), tuple(blocked), tuple(leaked), quiet)
+        except NavigationTimeout:
+            deadline = 0.0
+        quiet, restarts = False, 0
+        while (left := deadline - time.monotonic()) > 0:
+            wait_ms = quiet_ms - network.idle_ms()
+            if wait_ms <= 0:
+                if restarts == SLOW_RESTARTS or await _responsive(page, left):
+                    quiet = True
+                    break
+                restarts += 1
+                network.last_activity = time.monotonic()
+                continue
+            moved.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(moved.wait(), min(wait_ms / 1000, left))
+    finally:
+        # Bounded: a wedged browser must not keep a cancelled recording from ending.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(context.close(), CLOSE_S)
+    return network.recording(origin, page_url, blocked, quiet)

@@ -1,37 +1,38 @@
 """``verify(...)``: serve a site on loopback, load each page in headless Chromium, and compare
 what it fetched with the manifest.
 
-Pages load in parallel: each worker process drives its own Playwright and Chromium, taking
-pages from one queue, each in a fresh context. A page that crashes or times out is reported as
-such; the run goes on.
+Pages load in parallel: one Chromium, driven by Playwright's async API, loads ``workers`` pages
+at once, each in a fresh context (a browser per worker costs a browser process, a driver and a
+Python process each, and the machine's cores are the limit). A page that crashes or times out
+is reported as such; the run goes on, in a new browser if the old one died.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
-import multiprocessing
 import os
 import queue
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.queues import Queue
 from pathlib import Path
 from urllib.parse import quote
 
 from push_manifest.errors import InputError
 from push_manifest.model import Manifest
-from push_manifest.verify.compare import Outcome, PageReport, compare_page, listing, total
+from push_manifest.verify.compare import PageReport, compare_page, listing, total
 from push_manifest.verify.recorder import (
     CHROMIUM,
-    DESTINATIONS,
     QUIET_MS,
     TIMEOUT_S,
     BrowserDevice,
     BrowserUnavailable,
     PageRecording,
-    launch,
-    record_page,
+    launch_async,
+    record_page_async,
     require_driver,
     require_executable,
 )
@@ -95,42 +96,68 @@ def read_listing(path: Path, pages: Sequence[str]) -> dict[str, dict[str, str]]:
     }
 
 
+WORKERS = 4
+"""Pages loaded at once by default (see the README's figures)."""
+GRACE_S = 10.0
+"""Beyond its own timeout, how long a page may take before it is given up as hung."""
+
 _STARTUP = ""
-"""The key of a worker's message that it could not start its browser."""
+"""The key of the message that the browser could not start."""
+
+_Done = queue.Queue[tuple[str, PageRecording | None, str]]
 
 
-def _worker(
+async def _record_all(
     origin: str,
-    executable: str,
+    pages: Sequence[str],
+    *,
     device: BrowserDevice,
+    executable: str,
+    workers: int,
     quiet_ms: int,
     timeout_s: float,
-    todo: Queue[str | None],
-    results: Queue[tuple[str, PageRecording | None, str]],
+    done: _Done,
 ) -> None:
-    """One worker process: its own Playwright and Chromium, pages from ``todo`` until None."""
-    from playwright.sync_api import sync_playwright
+    """One Playwright driver and one Chromium; ``workers`` pages in flight at once, each in
+    its own context; every outcome put on ``done``. A browser that died is started again."""
+    from playwright.async_api import async_playwright
 
-    try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright, executable)
-            try:
-                while (key := todo.get()) is not None:
-                    try:
-                        recorded = record_page(
+    async with async_playwright() as playwright:
+        try:
+            browser = await launch_async(playwright, executable)
+        except BrowserUnavailable as error:
+            done.put((_STARTUP, None, str(error)))
+            return
+        todo = iter(pages)
+        relaunch = asyncio.Lock()
+
+        async def work() -> None:
+            nonlocal browser
+            for key in todo:
+                try:
+                    async with relaunch:
+                        if not browser.is_connected():
+                            browser = await launch_async(playwright, executable)
+                    recorded = await asyncio.wait_for(
+                        record_page_async(
                             browser, origin, page_url(key), quiet_ms=quiet_ms,
                             timeout_s=timeout_s, device=device,
-                        )  # fmt: skip
-                    except Exception as error:  # a crash or a dead browser: this page only
-                        lines = str(error).strip().splitlines()
-                        message = f"{type(error).__name__}: {lines[0] if lines else ''}"
-                        results.put((key, None, message))
-                    else:
-                        results.put((key, recorded, ""))
-            finally:
-                browser.close()
-    except Exception as error:
-        results.put((_STARTUP, None, str(error) or type(error).__name__))
+                        ),
+                        timeout_s + GRACE_S,
+                    )  # fmt: skip
+                except TimeoutError:
+                    done.put((key, None, f"no answer within {timeout_s + GRACE_S:g} s (hung)"))
+                except Exception as error:  # a crash or a dead browser: this page only
+                    lines = str(error).strip().splitlines()
+                    done.put((key, None, f"{type(error).__name__}: {lines[0] if lines else ''}"))
+                else:
+                    done.put((key, recorded, ""))
+
+        try:
+            await asyncio.gather(*(work() for _ in range(workers)))
+        finally:
+            with contextlib.suppress(Exception):
+                await browser.close()
 
 
 def record_pages(
@@ -139,72 +166,58 @@ def record_pages(
     *,
     device: BrowserDevice,
     executable: str = CHROMIUM,
-    workers: int = 2,
+    workers: int = WORKERS,
     quiet_ms: int = QUIET_MS,
     timeout_s: float = TIMEOUT_S,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, PageRecording], dict[str, str]]:
-    """Serve ``root`` on 127.0.0.1 and record every page with ``workers`` processes, each
-    driving its own Chromium (Playwright's sync API and the recorder's event handling are
-    Python: threads would share one interpreter lock).
+    """Serve ``root`` on 127.0.0.1 and record every page, ``workers`` at once, in one
+    Chromium with a fresh context per page.
 
-    Returns (recordings, errors) by page key. Raises :class:`BrowserUnavailable` when the
-    driver or the browser is missing (before any page loads)."""
+    The browser is driven by Playwright's async API on a thread of its own (the caller may be
+    inside Playwright's sync API, whose event loop owns this thread). Returns (recordings,
+    errors) by page key. Raises :class:`BrowserUnavailable` when the driver or the browser is
+    missing (before any page loads)."""
     require_driver()
     require_executable(executable)
-    spawn = multiprocessing.get_context("spawn")
-    todo: Queue[str | None] = spawn.Queue()
-    results: Queue[tuple[str, PageRecording | None, str]] = spawn.Queue()
-    count = max(1, min(workers, len(pages)))
-    for key in pages:
-        todo.put(key)
-    for _ in range(count):
-        todo.put(None)
+    done: _Done = queue.Queue()
     recordings: dict[str, PageRecording] = {}
     errors: dict[str, str] = {}
+    count = max(1, min(workers, len(pages)))
     with serve(root) as server:
-        processes = [
-            spawn.Process(
-                target=_worker,
-                args=(server.origin, executable, device, quiet_ms, timeout_s, todo, results),
-                daemon=True,
-            )
-            for _ in range(count)
-        ]
-        for process in processes:
-            process.start()
-        try:
-            alive, startup = count, ""
-            patience = 2 * timeout_s + 10  # a page hung in a way the recorder cannot bound
+        thread = threading.Thread(
+            target=asyncio.run,
+            args=(
+                _record_all(
+                    server.origin, pages, device=device, executable=executable,
+                    workers=count, quiet_ms=quiet_ms, timeout_s=timeout_s, done=done,
+                ),
+            ),
+            daemon=True,
+        )  # fmt: skip
+        thread.start()
+        patience = timeout_s + 2 * GRACE_S  # the thread's own bound failed: a wedged driver
+        last = time.monotonic()
+        while len(recordings) + len(errors) < len(pages):
+            try:
+                key, recorded, error = done.get(timeout=1)
+            except queue.Empty:
+                if not thread.is_alive() or time.monotonic() - last > patience:
+                    break
+                continue
             last = time.monotonic()
-            while len(recordings) + len(errors) < len(pages) and alive:
-                try:
-                    key, recorded, error = results.get(timeout=1)
-                except queue.Empty:
-                    alive = sum(process.is_alive() for process in processes)
-                    if time.monotonic() - last > patience:
-                        break
-                    continue
-                last = time.monotonic()
-                if key == _STARTUP:
-                    startup, alive = error, alive - 1
-                    continue
-                if recorded is not None:
-                    recordings[key] = recorded
-                else:
-                    errors[key] = error
-                if progress is not None:
-                    progress(len(recordings) + len(errors), len(pages))
-            if not recordings and not errors and startup:
-                raise BrowserUnavailable(startup)
-            for key in pages:
-                if key not in recordings and key not in errors:
-                    errors[key] = f"no answer within {patience:g} s (hung page or browser)"
-        finally:
-            for process in processes:
-                process.join(timeout=10)
-                if process.is_alive():
-                    process.kill()
+            if key == _STARTUP:
+                raise BrowserUnavailable(error)
+            if recorded is not None:
+                recordings[key] = recorded
+            else:
+                errors[key] = error
+            if progress is not None:
+                progress(len(recordings) + len(errors), len(pages))
+        thread.join(timeout=GRACE_S)
+    for key in pages:
+        if key not in recordings and key not in errors:
+            errors[key] = f"no answer within {patience:g} s (hung page or browser)"
     return recordings, errors
 
 
@@ -214,7 +227,7 @@ def verify(
     *,
     device: BrowserDevice,
     executable: str = CHROMIUM,
-    workers: int = 2,
+    workers: int = WORKERS,
     quiet_ms: int = QUIET_MS,
     timeout_s: float = TIMEOUT_S,
     progress: Callable[[int, int], None] | None = None,
@@ -240,49 +253,3 @@ def verify(
         else:
             reports.append(compare_page(key, url, recordings[key], listed[key]))
     return VerifyResult(tuple(reports), recordings)
-
-
-# An observed entry needs some type: XHR is a fetch, and Media is taken as video.
-_DESTINATIONS = {**DESTINATIONS, "XHR": "fetch", "Media": "video"}
-OBSERVED_WEIGHT = 1
-"""The weight of an observed entry: below every static one."""
-
-
-def observed_manifest(
-    manifest: Manifest, result: VerifyResult, base: object = None
-) -> dict[str, dict[str, dict[str, object]]]:
-    """A multi-page JSON manifest: ``base`` (a manifest file's JSON) or else ``manifest``'s
-    entries, then per page every URL the browser fetched during load that they lack (our miss
-    or script-inserted), in fetch order, with ``"observed": true`` and weight 1."""
-    from push_manifest.writers.json import page_object
-
-    pages: dict[str, dict[str, dict[str, object]]] = {
-        page.key: {url: dict(entry) for url, entry in page_object(page).items()}
-        for page in manifest.pages
-    }
-    if isinstance(base, dict):
-        single = len(pages) == 1 and all(isinstance(v, dict) and "type" in v for v in base.values())
-        if single:
-            pages = {next(iter(pages)): dict(base)}
-        else:
-            pages = {key: dict(base.get(key) or {}) for key in pages}
-    for report in result.pages:
-        entries = pages.setdefault(report.page, {})
-        types = (
-            {
-                request.url: request.resource_type
-                for request in result.recordings[report.page].requests
-            }
-            if report.page in result.recordings
-            else {}
-        )
-        for entry in report.entries:
-            if entry.outcome not in (Outcome.MISSED, Outcome.SCRIPT) or entry.url in entries:
-                continue
-            kind = _DESTINATIONS.get(types.get(entry.url, ""), "")
-            item: dict[str, object] = {"type": kind, "weight": OBSERVED_WEIGHT}
-            if kind == "font":
-                item["crossorigin"] = "anonymous"
-            item["observed"] = True
-            entries[entry.url] = item
-    return pages

@@ -9,6 +9,7 @@ fetched (and that nothing else reached it).
 from __future__ import annotations
 
 import mimetypes
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,6 +70,16 @@ class _Handler(SimpleHTTPRequestHandler):
         """Silence the default stderr access log; :meth:`log_request` keeps the record."""
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that closed a page mid-response (a context closed after the quiet period)
+        is no error; anything else is printed as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class StaticServer:
     """A running server for ``root``; use as a context manager, or :func:`serve`."""
 
@@ -78,10 +89,7 @@ class StaticServer:
             raise NotADirectoryError(str(self.root))
         self._log: list[Served] = []
         handler = type("SiteHandler", (_Handler,), {"log": self._log, "log_lock": threading.Lock()})
-        self._httpd = ThreadingHTTPServer(
-            ("127.0.0.1", 0), partial(handler, directory=str(self.root))
-        )
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), partial(handler, directory=str(self.root)))
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

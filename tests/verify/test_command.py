@@ -84,9 +84,29 @@ def test_observe_adds_the_script_inserted_stylesheet(site: Path, tmp_path: Path)
         "index.html": {
             "/css/app.css": {"type": "style", "weight": 256},
             "/img/logo.png": {"type": "image", "weight": 128},
-            "/css/late.css": {"type": "style", "weight": 1, "observed": True},
+            # Typed from the request; weighed as a stylesheet added after parsing.
+            "/css/late.css": {"type": "style", "weight": 212, "observed": True},
         }
     }
+
+
+def test_the_settings_shape_the_manifest_compared(site: Path, tmp_path: Path) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text(
+        f'[tool.http2-push-manifest]\nfile = ["{site / "index.html"}"]\nroot = "{site}"\n'
+        'types = ["style"]\nformat = "nginx"\n[tool.http2-push-manifest.verify]\n'
+        "min-recall = 0.9\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("--config", str(config), "--json")
+    page = json.loads(out)["pages"][0]
+    assert {e["url"]: e["outcome"] for e in page["entries"]} == {
+        "/css/app.css": "listed",
+        "/css/late.css": "script",
+        "/img/logo.png": "missed",  # left out by types = ["style"]
+    }
+    assert (code, err.strip()) == (1, "error: recall 1/2 is below --min-recall 0.9")
+    assert run("--config", str(config), "--types", "style,image")[0] == 0
 
 
 def test_a_missing_browser_is_one_line(site: Path, tmp_path: Path) -> None:
@@ -104,8 +124,9 @@ def test_a_page_that_never_goes_quiet_is_reported_and_the_run_goes_on(site: Path
         "</script>",
         encoding="utf-8",
     )
+    # 8 s: time for simple.html to load and go quiet beside it on a busy 2-core machine.
     code, out, _ = run("-f", str(site / "*.html"), "--root", str(site), "--json",
-                       "--timeout", "4")  # fmt: skip
+                       "--timeout", "8")  # fmt: skip
     assert code == 0
     pages = {page["page"]: page for page in json.loads(out)["pages"]}
     assert pages["busy.html"]["timed_out"]

@@ -15,6 +15,7 @@ from push_manifest import cli
 from push_manifest.errors import InputError
 from push_manifest.verify import recorder
 from push_manifest.verify.compare import Outcome, compare_page
+from push_manifest.verify.observe import observed_entry
 from push_manifest.verify.recorder import Initiator, PageRecording, RecordedRequest
 from push_manifest.verify.report import render_table, to_json
 from push_manifest.verify.run import VerifyResult, read_listing
@@ -129,3 +130,45 @@ def test_verify_runs_through_python_m(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert out.stdout.startswith("Usage: http2-push-manifest verify [OPTIONS]")
+
+
+def _seen(
+    url: str, kind: str, initiator: Initiator, by: str = "/index.html", mime: str = ""
+) -> RecordedRequest:
+    return RecordedRequest(url, kind, initiator, by, 200, mime)
+
+
+def test_observed_entries_are_typed_from_the_request_and_weighed_as_their_kind() -> None:
+    listed: dict[str, dict[str, object]] = {
+        "/css/app.css": {"type": "style", "weight": 256},
+        "/js/app.js": {"type": "script", "weight": 180},
+    }
+    cases = [
+        (_seen("/late.css", "Stylesheet", Initiator.SCRIPT), {"type": "style", "weight": 212}),
+        (
+            _seen("/f.woff2", "Font", Initiator.STYLESHEET, "/css/app.css"),
+            {"type": "font", "weight": 220, "crossorigin": "anonymous"},
+        ),
+        (
+            _seen("/bg.png", "Other", Initiator.STYLESHEET, "/css/app.css", "image/png"),
+            {"type": "image", "weight": 112},
+        ),
+        (
+            _seen("/data.json", "XHR", Initiator.SCRIPT, "/js/app.js"),
+            {"type": "fetch", "weight": 180, "crossorigin": "anonymous"},
+        ),
+        # Deeper discovery never weighs more than the document that asked.
+        (
+            _seen("/x.css", "Stylesheet", Initiator.SCRIPT, "/js/app.js"),
+            {"type": "style", "weight": 180},
+        ),
+        (
+            _seen("/song", "Media", Initiator.PARSER, mime="audio/mpeg"),
+            {"type": "audio", "weight": 48},
+        ),
+        (_seen("/ping", "Ping", Initiator.SCRIPT), {"type": "", "weight": 1}),
+    ]
+    for request, expected in cases:
+        assert observed_entry(request, listed) == {**expected, "observed": True}, request.url
+    uniform = observed_entry(cases[1][0], listed, uniform=True)
+    assert uniform == {"type": "font", "weight": 1, "crossorigin": "anonymous", "observed": True}
