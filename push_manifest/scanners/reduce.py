@@ -196,15 +196,13 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
     if chunks is None:
         return None
     hints = _Hints(lowered, keep_rules)
-    plain_rules: list[PlainRule] = []
     # Nothing before the last @import is blanked: what precedes an @import decides its validity.
     last_import = max(
         (i for i, chunk in enumerate(chunks) if lowered.find(_IMPORT, chunk[0], chunk[1]) >= 0),
         default=-1,
     )
-    out: list[str] = []
-    run = -1  # where in ``out`` the marker of the current run of plain rules goes
-    first = 0  # the run's first plain rule
+    written = _Written()
+    out = written.out
     end = 0
     for index, (begin, end, blocks, semicolons) in enumerate(chunks):
         if index <= last_import:
@@ -217,18 +215,12 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
             and not hints.reference(begin, end)
             and (rule := _plain_rule(text, lowered, blocks[0], hints)) is not None
         ):
-            if run < 0:
-                run, first = len(out), len(plain_rules)
-                out.append("")
-            plain_rules.append(rule)
+            written.plain(rule)
             out.append(_lines(text, begin, end))
         else:
-            if run >= 0:
-                out[run] = _marker(first, len(plain_rules))
-                run = -1
+            written.end_run()
             if extract and semicolons is not None and _group_of_rules(lowered, begin, end, blocks):
-                _extract_in_group(text, lowered, (begin, end, blocks, semicolons), hints,
-                                  out, plain_rules)  # fmt: skip
+                _extract_in_group(text, lowered, (begin, end, blocks, semicolons), hints, written)
                 continue
             cursor = begin
             for prelude, body, close in blocks:
@@ -237,10 +229,36 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
                     out.append(_declarations(text, lowered, body, close, semicolons, hints))
                     cursor = close
             out.append(text[cursor:end])
-    if run >= 0:
-        out[run] = _marker(first, len(plain_rules))
+    written.end_run()
     out.append(text[end:])
-    return "".join(out), plain_rules
+    return "".join(out), written.plain_rules
+
+
+class _Written:
+    """The reduced text as it is written, and the plain rules taken out of it: each run of
+    consecutive plain rules leaves one marker where it starts (:func:`_marker`)."""
+
+    __slots__ = ("first", "out", "plain_rules", "run")
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.plain_rules: list[PlainRule] = []
+        self.run = -1
+        """Where in ``out`` the open run's marker goes; -1: no run is open."""
+        self.first = 0
+
+    def plain(self, rule: PlainRule) -> None:
+        """Take ``rule`` out of the text, into the open run (opened here if need be)."""
+        if self.run < 0:
+            self.run, self.first = len(self.out), len(self.plain_rules)
+            self.out.append("")
+        self.plain_rules.append(rule)
+
+    def end_run(self) -> None:
+        """Write the open run's marker, if a run is open."""
+        if self.run >= 0:
+            self.out[self.run] = _marker(self.first, len(self.plain_rules))
+            self.run = -1
 
 
 def _marker(first: int, stop: int) -> str:
@@ -273,16 +291,14 @@ def _extract_in_group(
     lowered: str,
     chunk: _Chunk,
     hints: _Hints,
-    out: list[str],
-    plain_rules: list[PlainRule],
+    written: _Written,
 ) -> None:
-    """Write a group of rules (:func:`_group_of_rules`) to ``out``: its plain rules as
+    """Write a group of rules (:func:`_group_of_rules`): its plain rules as
     markers inside the group (they take its conditions and layer where the marker stands),
     the others as :func:`_reduce` writes them."""
     begin, end, blocks, semicolons = chunk
+    out = written.out
     cursor = begin
-    run = -1
-    first = 0
     for block in blocks:
         prelude, body, close = block
         rule = None
@@ -295,21 +311,15 @@ def _extract_in_group(
             rule = _plain_rule(text, lowered, block, hints, semicolons)
         if rule is not None:
             out.append(text[cursor:prelude])
-            if run < 0:
-                run, first = len(out), len(plain_rules)
-                out.append("")
-            plain_rules.append(rule)
+            written.plain(rule)
             out.append(_lines(text, prelude, close + 1))
         else:
-            if run >= 0:
-                out[run] = _marker(first, len(plain_rules))
-                run = -1
+            written.end_run()
             out.append(text[cursor:body])
             out.append(_declarations(text, lowered, body, close, semicolons, hints))
             out.append("}")
         cursor = close + 1
-    if run >= 0:
-        out[run] = _marker(first, len(plain_rules))
+    written.end_run()
     out.append(text[cursor:end])
 
 
@@ -433,7 +443,7 @@ class _Hints:
 
     def __init__(self, lowered: str, keep_rules: bool) -> None:
         self.keep_rules = keep_rules
-        self.sizes = keep_rules and "@container" in lowered
+        self.sizes = keep_rules and uses_container_queries(lowered)
         """Size declarations are kept too (:data:`SIZE_PROPERTIES`)."""
         self.references = [match.start() for match in _REFERENCE_HINT.finditer(lowered)]
         self.fonts = (
