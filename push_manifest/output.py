@@ -29,12 +29,10 @@ _HEADER_MARK = "by http2-push-manifest"
 
 def input_paths(manifest: Manifest) -> frozenset[str]:
     """The real paths of the pages of ``manifest`` and of the local files they list."""
-    root = manifest.root
-    paths = set()
+    urls = {page.key for page in manifest.pages}
     for page in manifest.pages:
-        paths.add(_under(root, page.key))
-        paths.update(_under(root, resource.url) for resource in page.resources)
-    return frozenset(paths)
+        urls.update(resource.url for resource in page.resources)
+    return frozenset(_under(manifest.root, url) for url in urls)
 
 
 def _under(root: str, url_path: str) -> str:

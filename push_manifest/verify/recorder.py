@@ -10,9 +10,12 @@ Each page is loaded in a fresh context at 1280x800, device pixel ratio 1 (or a p
 at DPR 3 with touch and mobile emulation, ``MOBILE``), with the HTTP cache disabled and service
 workers blocked. A Chrome DevTools Protocol session listens to
 ``Network.requestWillBeSent``, whose ``initiator`` says what caused each request
-(https://chromedevtools.github.io/devtools-protocol/tot/Network/#type-Initiator). Requests to any
-origin other than the local server are aborted by a route, and a host resolver rule maps every
-other host to "not found", so no traffic leaves the machine.
+(https://chromedevtools.github.io/devtools-protocol/tot/Network/#type-Initiator). The same
+session blocks every request to an origin other than the local server, inside the browser
+(``Network.setBlockedURLs`` for subresources, ``Fetch`` interception of documents for frames and
+navigations), and a host resolver rule maps every other host to "not found", so no traffic
+leaves the machine. (A Playwright route would do the first, but it sends every request of the
+page through the driver: a fifth of the CPU of a page.)
 """
 
 from __future__ import annotations
@@ -20,9 +23,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -30,12 +32,42 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser as AsyncBrowser
+    from playwright.async_api import CDPSession as AsyncCDPSession
     from playwright.async_api import Page as AsyncPage
     from playwright.async_api import Playwright as AsyncPlaywright
-    from playwright.async_api import Route as AsyncRoute
-    from playwright.sync_api import Browser, Playwright, Route, ViewportSize
+    from playwright.sync_api import Browser, CDPSession, Playwright, ViewportSize
 
 CHROMIUM = "/usr/bin/chromium"
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AimEnabled",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsFirstBalancedModeAutoEnable",
+    "HttpsUpgrades",
+    "LensOverlay",
+    "MediaRouter",
+    "NetworkTimeServiceQuerying",
+    "OptimizationHints",
+    "PaintHolding",
+    "PreconnectToSearch",
+    "TcpPortRandomizationWin",
+    "ThirdPartyStoragePartitioning",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+    "msForceBrowserSignIn",
+)
+"""The features Playwright's launcher disables (its ``--disable-features``, Playwright 1.65).
+Chromium reads only the last ``--disable-features`` switch, so ours must repeat them."""
+UNUSED_BROWSER_FEATURES = (
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxAimPopup",
+    "WebUIOmniboxFullPopup",
+    "SpareRendererForSitePerProcess",
+)
+"""Browser features that cost CPU on every page and change nothing a page fetches: the
+address bar's popups are web pages of their own, loaded in a renderer for every new window
+(one per context), and a spare renderer is started ahead for every context. Off, a page costs
+about half the CPU (measured with ``bench/verify_pages.py``; see the README)."""
 CHROMIUM_ARGS = (
     "--headless",
     "--no-sandbox",
@@ -46,6 +78,7 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + UNUSED_BROWSER_FEATURES),
 )
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 DEVICE_SCALE_FACTOR = 1
@@ -245,13 +278,31 @@ def context_options(device: BrowserDevice) -> dict[str, Any]:
     }
 
 
-def elsewhere(origin: str) -> re.Pattern[str]:
-    """URLs not on ``origin``: the route that aborts them.
+def network_setup(origin: str) -> tuple[tuple[str, dict[str, Any] | None], ...]:
+    """The CDP calls that prepare a page's session: network events on, the HTTP cache off,
+    every URL not on ``origin`` blocked (the first matching pattern decides), and documents
+    (frames, navigations: ``setBlockedURLs`` does not stop those) paused for
+    :func:`document_verdict`."""
+    patterns = [
+        {"urlPattern": f"{origin}/*", "block": False},
+        {"urlPattern": "*://*:*/*", "block": True},
+    ]
+    return (
+        ("Network.enable", None),
+        ("Network.setCacheDisabled", {"cacheDisabled": True}),
+        ("Network.setBlockedURLs", {"urlPatterns": patterns}),
+        ("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document"}]}),
+    )
 
-    A pattern, not a function: Playwright's driver then matches it itself, and only requests
-    to other origins come to Python (a function would see every request).
-    """
-    return re.compile(f"^(?!{re.escape(origin)}/)")
+
+def document_verdict(event: dict[str, Any], origin: str) -> tuple[str, dict[str, Any]]:
+    """The CDP call that answers a paused document request (``Fetch.requestPaused``): go on
+    when it is on ``origin``, else fail it as blocked (``Network.loadingFailed`` then says
+    ``blockedReason: inspector``, as for the subresources ``setBlockedURLs`` stops)."""
+    request_id = event["requestId"]
+    if str(event["request"]["url"]).startswith(origin + "/"):
+        return "Fetch.continueRequest", {"requestId": request_id}
+    return "Fetch.failRequest", {"requestId": request_id, "errorReason": "BlockedByClient"}
 
 
 class _Network:
@@ -261,6 +312,8 @@ class _Network:
         self.sent: list[dict[str, Any]] = []
         self.status: dict[str, int] = {}
         self.mime_types: dict[str, str] = {}
+        self.blocked: set[str] = set()
+        """Request ids that the session's blocking stopped."""
         self.last_activity = time.monotonic()
         self._on_activity = on_activity
 
@@ -269,12 +322,17 @@ class _Network:
         cdp.on("Network.requestWillBeSent", self._sent)
         cdp.on("Network.responseReceived", self._response)
         cdp.on("Network.loadingFinished", self._moved)
-        cdp.on("Network.loadingFailed", self._moved)
+        cdp.on("Network.loadingFailed", self._failed)
 
     def _moved(self, _event: object = None) -> None:
         self.last_activity = time.monotonic()
         if self._on_activity is not None:
             self._on_activity()
+
+    def _failed(self, event: dict[str, Any]) -> None:
+        if event.get("blockedReason") == "inspector":
+            self.blocked.add(event["requestId"])
+        self._moved()
 
     def _sent(self, event: dict[str, Any]) -> None:
         self.sent.append(event)
@@ -289,9 +347,7 @@ class _Network:
     def idle_ms(self) -> float:
         return (time.monotonic() - self.last_activity) * 1000
 
-    def recording(
-        self, origin: str, page_url: str, blocked: Sequence[str], quiet: bool
-    ) -> PageRecording:
+    def recording(self, origin: str, page_url: str, quiet: bool) -> PageRecording:
         """What the page did, from the events collected."""
         sent, status = self.sent, self.status
         # The first document request is the navigation itself: its frame is the main frame.
@@ -299,13 +355,16 @@ class _Network:
         stylesheets = {e["request"]["url"] for e in sent if e.get("type") == "Stylesheet"}
         requests: list[RecordedRequest] = []
         leaked: list[str] = []
+        blocked: list[str] = []
         for event in sent:
             url = str(event["request"]["url"])
             # A redirect's next hop comes as another event; the document named the first URL.
             if event.get("redirectResponse") or not url.startswith(("http:", "https:")):
                 continue
             if not url.startswith(origin + "/"):
-                if event["requestId"] in status:
+                if event["requestId"] in self.blocked:
+                    blocked.append(url)
+                elif event["requestId"] in status:
                     leaked.append(url)
                 continue
             path = _path(url)
@@ -325,9 +384,6 @@ class _Network:
                 )
             )
         return PageRecording(page_url, tuple(requests), tuple(blocked), tuple(leaked), quiet)
-
-
-_CDP_SETUP = (("Network.enable", None), ("Network.setCacheDisabled", {"cacheDisabled": True}))
 
 
 def record_page(
@@ -352,19 +408,18 @@ def record_page(
 
     deadline = time.monotonic() + timeout_s
     context = browser.new_context(**context_options(device))
-    blocked: list[str] = []
-
-    def abort(route: Route) -> None:
-        blocked.append(route.request.url)
-        route.abort("blockedbyclient")
-
     network = _Network()
     try:
-        context.route(elsewhere(origin), abort)
         page = context.new_page()
-        cdp = context.new_cdp_session(page)
+        cdp: CDPSession = context.new_cdp_session(page)
         network.listen(cdp)
-        for method, params in _CDP_SETUP:
+
+        def answer(event: dict[str, Any]) -> None:
+            with contextlib.suppress(Exception):  # the page may be gone meanwhile
+                cdp.send(*document_verdict(event, origin))
+
+        cdp.on("Fetch.requestPaused", answer)
+        for method, params in network_setup(origin):
             cdp.send(method, params)
         try:
             page.goto(
@@ -383,7 +438,7 @@ def record_page(
             page.wait_for_timeout(min(100.0, quiet_ms - idle + 10))
     finally:
         context.close()
-    return network.recording(origin, page_url, blocked, quiet)
+    return network.recording(origin, page_url, quiet)
 
 
 RESPONSIVE_MS = 50
@@ -421,20 +476,19 @@ async def record_page_async(
 
     deadline = time.monotonic() + timeout_s
     context = await browser.new_context(**context_options(device))
-    blocked: list[str] = []
-
-    async def abort(route: AsyncRoute) -> None:
-        blocked.append(route.request.url)
-        await route.abort("blockedbyclient")
-
     moved = asyncio.Event()
     network = _Network(on_activity=moved.set)
     try:
-        await context.route(elsewhere(origin), abort)
         page = await context.new_page()
-        cdp = await context.new_cdp_session(page)
+        cdp: AsyncCDPSession = await context.new_cdp_session(page)
         network.listen(cdp)
-        for method, params in _CDP_SETUP:
+
+        async def answer(event: dict[str, Any]) -> None:
+            with contextlib.suppress(Exception):  # the page may be gone meanwhile
+                await cdp.send(*document_verdict(event, origin))
+
+        cdp.on("Fetch.requestPaused", answer)
+        for method, params in network_setup(origin):
             await cdp.send(method, params)
         try:
             await page.goto(
@@ -461,4 +515,4 @@ async def record_page_async(
         # Bounded: a wedged browser must not keep a cancelled recording from ending.
         with contextlib.suppress(Exception):
             await asyncio.wait_for(context.close(), CLOSE_S)
-    return network.recording(origin, page_url, blocked, quiet)
+    return network.recording(origin, page_url, quiet)

@@ -7,11 +7,22 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import pytest
 
-from .chromium import CHROMIUM_ARGS, Initiator, PageRecording, RecordedRequest, record_page
+from push_manifest.verify.run import record_pages
+
+from .chromium import (
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PLAYWRIGHT_DISABLED_FEATURES,
+    UNUSED_BROWSER_FEATURES,
+    Initiator,
+    PageRecording,
+    RecordedRequest,
+    record_page,
+)
 from .server import serve
 
 if TYPE_CHECKING:
@@ -37,14 +48,104 @@ def test_other_origins_are_blocked_before_leaving_the_browser(recordings: Record
     assert all(request.url.startswith("/") for request in recording.requests)
 
 
+class _Counting(BaseHTTPRequestHandler):
+    """Another loopback server: every request that reaches it is counted (none should)."""
+
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.mark.parametrize("recorder", ["sync", "async"])
+def test_frames_navigations_and_subresources_elsewhere_are_blocked(
+    browser: Browser, tmp_path: Path, recorder: str
+) -> None:
+    """Another port of 127.0.0.1 is another origin: its frame, image, script fetch and a
+    frame's later navigation are all stopped inside the browser, and reported."""
+    other = ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    _Counting.hits = []
+    threading.Thread(
+        target=other.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    elsewhere = f"http://127.0.0.1:{other.server_address[1]}"
+    (tmp_path / "here.html").write_text("<!doctype html><title>here</title>\n")
+    (tmp_path / "page.html").write_text(
+        f'<!doctype html><title>fenced</title><iframe src="{elsewhere}/frame.html"></iframe>'
+        f'<iframe id="f" src="here.html"></iframe><img src="{elsewhere}/img.png" alt="">'
+        f'<img src="http://10.1.2.3/ip.png" alt=""><script>fetch("{elsewhere}/data.json")'
+        ".catch(() => {}); addEventListener('load', () => document.getElementById('f')"
+        f'.contentWindow.location.assign("{elsewhere}/later.html"));</script>\n'
+    )
+    try:
+        if recorder == "sync":
+            with serve(tmp_path) as server:
+                recording = record_page(browser, server.origin, "/page.html")
+        else:
+            recordings, errors = record_pages(tmp_path, ["page.html"], device=DESKTOP, workers=1)
+            assert errors == {}
+            recording = recordings["page.html"]
+    finally:
+        other.shutdown()
+        other.server_close()
+    assert _Counting.hits == []
+    assert set(recording.blocked) == {
+        f"{elsewhere}/frame.html",
+        f"{elsewhere}/img.png",
+        "http://10.1.2.3/ip.png",
+        f"{elsewhere}/data.json",
+        f"{elsewhere}/later.html",
+    }
+    assert recording.leaked == ()
+    assert {request.url for request in recording.requests} == {"/here.html"}
+
+
 def test_host_resolver_rule_fails_every_other_host(browser: Browser) -> None:
-    """The second fence: even without the route, no other host name resolves."""
+    """The second fence: even without the DevTools session's blocking, no other host name
+    resolves."""
     assert "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1" in CHROMIUM_ARGS
     context = browser.new_context()
     try:
         page = context.new_page()
         with pytest.raises(Exception, match="ERR_NAME_NOT_RESOLVED"):
             page.goto("http://example.com/", timeout=5000)
+    finally:
+        context.close()
+
+
+def test_our_disabled_features_keep_playwrights(browser: Browser) -> None:
+    """Chromium obeys only the last ``--disable-features``: ours must hold every feature
+    that Playwright's launcher disables (a new Playwright that adds one fails here)."""
+    session = browser.new_browser_cdp_session()
+    processes = session.send("SystemInfo.getProcessInfo")["processInfo"]
+    (pid,) = (process["id"] for process in processes if process["type"] == "browser")
+    # Chromium rewrites its command line into one string; no switch value holds a space.
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().split()
+    lists = [
+        arg.split("=", 1)[1].split(",") for arg in argv if arg.startswith("--disable-features=")
+    ]
+    assert len(lists) >= 2, argv  # Playwright's, then ours
+    assert lists[-1] == [*PLAYWRIGHT_DISABLED_FEATURES, *UNUSED_BROWSER_FEATURES]
+    for earlier in lists[:-1]:
+        assert set(earlier) <= set(lists[-1])
+
+
+def test_a_page_starts_no_browser_ui_page(browser: Browser) -> None:
+    """The address bar's popups (web pages of their own, one renderer per window) are off."""
+    session = browser.new_browser_cdp_session()
+    context = browser.new_context()
+    try:
+        context.new_page().goto("about:blank")
+        targets = session.send("Target.getTargets")["targetInfos"]
+        kinds = {target["type"] for target in targets}
+        assert "page" in kinds
+        assert "browser_ui" not in kinds, targets
     finally:
         context.close()
 
