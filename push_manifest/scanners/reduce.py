@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import re
 import string
-from collections.abc import Iterator
 from typing import Final
 
 __all__ = [
@@ -134,7 +133,8 @@ patterns, each with a literal prefix, which ``re`` searches fast)."""
 _IMPORT: Final = "@import"
 _ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 """CSS keywords are ASCII case-insensitive; the mapping keeps every offset."""
-_DECLARATION_NAME: Final = re.compile(r"[ \t\n\r\f]*(-?-?[a-z_][\w-]*)[ \t\n\r\f]*:")
+_DECLARATION_NAME: Final = re.compile(r"[ \t\n\r\f]*(-?-?[a-z_][\w-]*)[ \t\n\r\f]*")
+"""What precedes the colon of a declaration (the whole text before it)."""
 _WHITESPACE: Final = re.compile(r"[ \t\n\r\f]+")
 _AT_RULE_PRELUDE: Final = re.compile(r"(?:[ \t\n\r\f]|/\*.*?\*/)*@", re.DOTALL)
 
@@ -215,7 +215,8 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
             and not hints.reference(begin, end)
             and (rule := _plain_rule(text, lowered, blocks[0], hints)) is not None
         ):
-            written.plain(rule)
+            if rule[1]:  # else it declares nothing the render model reads: gone
+                written.plain(rule)
             out.append(_lines(text, begin, end))
         else:
             written.end_run()
@@ -311,7 +312,8 @@ def _extract_in_group(
             rule = _plain_rule(text, lowered, block, hints, semicolons)
         if rule is not None:
             out.append(text[cursor:prelude])
-            written.plain(rule)
+            if rule[1]:
+                written.plain(rule)
             out.append(_lines(text, prelude, close + 1))
         else:
             written.end_run()
@@ -326,21 +328,23 @@ def _extract_in_group(
 def _plain_rule(
     text: str, lowered: str, block: _Block, hints: _Hints, semicolons: list[int] | None = None
 ) -> PlainRule | None:
-    """The :data:`PlainRule` of a rule with no nested block, or None when it is not plain.
-    ``semicolons``: those that separate (None: all)."""
+    """The :data:`PlainRule` of a rule with no nested block, or None when it is not plain;
+    its declarations are ``""`` when it declares nothing the render model reads (it is then
+    left out). ``semicolons``: those that separate (None: all)."""
     prelude, body, close = block
     selector = text[prelude : body - 1]
     if not selector.isascii() or '"' in selector or "'" in selector or "/" in selector:
         return None  # (a "/" starts a comment)
     declarations = []
-    for begin, stop, name in _parts(lowered, body, close, semicolons):
-        if name is None:
+    sizes = hints.sizes
+    for begin, stop, declared in _parts(lowered, body, close, semicolons):
+        if declared is None:
             if text[begin:stop].strip(" \t\n\r\f"):
                 return None
-        elif _renders(name, hints.sizes):
+        elif _kept(declared, sizes):
             declarations.append(text[begin:stop].strip(" \t\n\r\f"))
     if not declarations:
-        return None
+        return selector, ""
     return _WHITESPACE.sub(" ", selector).strip(" "), ";".join(declarations)
 
 
@@ -446,15 +450,11 @@ class _Hints:
         self.sizes = keep_rules and uses_container_queries(lowered)
         """Size declarations are kept too (:data:`SIZE_PROPERTIES`)."""
         self.references = [match.start() for match in _REFERENCE_HINT.finditer(lowered)]
-        self.fonts = (
-            sorted(
-                match.start()
-                for hint in (*_RENDER_HINTS, *((_SIZE_HINT,) if self.sizes else ()))
-                for match in hint.finditer(lowered)
-            )
-            if keep_rules
-            else []
-        )
+        self.fonts: list[int] = []
+        if keep_rules:
+            for hint in (*_RENDER_HINTS, *((_SIZE_HINT,) if self.sizes else ())):
+                self.fonts += [match.start() for match in hint.finditer(lowered)]
+            self.fonts.sort()  # sorted runs: one merge each
 
     def reference(self, begin: int, end: int) -> bool:
         """A reference may start in ``[begin, end)``."""
@@ -479,20 +479,67 @@ def _lines(text: str, begin: int, end: int) -> str:
 
 def _parts(
     lowered: str, body: int, close: int, semicolons: list[int] | None
-) -> Iterator[tuple[int, int, str | None]]:
+) -> list[tuple[int, int, _Name | None]]:
     """The parts of the block body ``[body, close)`` between separating semicolons (sorted
-    ``semicolons``; ``None``: every semicolon separates): start, end, and the declared
-    property's name, or None for a part that does not start like a declaration."""
+    ``semicolons``; ``None``: every semicolon separates): start, end, and what the part
+    declares (:func:`_declared`), or None for a part that does not start like a declaration."""
     if semicolons is None:
-        stops = _all_semicolons(lowered, body, close)
+        stops = []
+        begin = body
+        for piece in lowered[body:close].split(";"):
+            begin += len(piece)
+            stops.append(begin)
+            begin += 1
+        stops[-1] = close
     else:
         first = bisect.bisect_left(semicolons, body)
         stops = semicolons[first : bisect.bisect_left(semicolons, close, first)]
+        stops.append(close)
+    parts = []
     begin = body
-    for stop in (*stops, close):
-        name = _DECLARATION_NAME.match(lowered, begin, stop)
-        yield begin, stop, None if name is None else name.group(1)
+    for stop in stops:
+        parts.append((begin, stop, _declared(lowered, begin, stop)))
         begin = stop + 1
+    return parts
+
+
+_Name = tuple[str, bool, bool]
+"""A declared property: its name, whether the render model reads it (:func:`_renders`
+without sizes), and whether it is one of :data:`SIZE_PROPERTIES`."""
+
+
+def _declared(lowered: str, begin: int, stop: int) -> _Name | None:
+    """What the part ``[begin, stop)`` declares (``name:``), or None when it does not start
+    like a declaration. Names repeat across rules: each text before a colon is checked once
+    (:data:`_NAMES`)."""
+    colon = lowered.find(":", begin, stop)
+    if colon < 0:
+        return None
+    before = lowered[begin:colon]
+    try:
+        return _NAMES[before]
+    except KeyError:
+        pass
+    if len(_NAMES) >= _NAMES_SIZE:
+        _NAMES.clear()
+    match = _DECLARATION_NAME.fullmatch(before)
+    if match is None:
+        declared = None
+    else:
+        name = match.group(1)
+        declared = (name, _renders(name, False), name in SIZE_PROPERTIES)
+    _NAMES[before] = declared
+    return declared
+
+
+_NAMES: Final[dict[str, _Name | None]] = {}
+"""What precedes a declaration's colon → what it declares, or None (not a declaration)."""
+_NAMES_SIZE: Final = 4096
+
+
+def _kept(declared: _Name, sizes: bool) -> bool:
+    """The render model reads the declared property (with ``sizes``, size properties too)."""
+    return declared[1] or (sizes and declared[2])
 
 
 def _declarations(
@@ -505,27 +552,21 @@ def _declarations(
 ) -> str:
     """The body ``[body, close)`` without the declarations that hold nothing to scan (their
     line breaks stay). A part that does not start like a declaration is kept."""
-    parts: list[str] = []
-    for begin, stop, name in _parts(lowered, body, close, semicolons):
-        separator = ";" if stop < close else ""
+    references = hints.references
+    first = bisect.bisect_left(references, body)
+    inside = references[first : bisect.bisect_left(references, close, first)]
+    keep_rules, sizes = hints.keep_rules, hints.sizes
+    out: list[str] = []
+    for begin, stop, declared in _parts(lowered, body, close, semicolons):
         if (
-            name is None
-            or hints.reference(begin, stop)
-            or (hints.keep_rules and _renders(name, hints.sizes))
+            declared is None
+            or (keep_rules and _kept(declared, sizes))
+            or (inside and any(begin <= at < stop for at in inside))
         ):
-            parts.append(text[begin:stop] + separator)
+            out.append(text[begin:stop] + (";" if stop < close else ""))
         else:
-            parts.append(_lines(text, begin, stop))
-    return "".join(parts)
-
-
-def _all_semicolons(lowered: str, begin: int, end: int) -> list[int]:
-    found = []
-    position = lowered.find(";", begin, end)
-    while position >= 0:
-        found.append(position)
-        position = lowered.find(";", position + 1, end)
-    return found
+            out.append("\n" * text.count("\n", begin, stop))
+    return "".join(out)
 
 
 def _renders(name: str, sizes: bool) -> bool:
