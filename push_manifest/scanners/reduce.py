@@ -207,8 +207,6 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
     for index, (begin, end, blocks, semicolons) in enumerate(chunks):
         if index <= last_import:
             out.append(text[begin:end])
-        elif not hints.relevant(begin, end):
-            out.append(_lines(text, begin, end))
         elif (
             extract
             and semicolons is None
@@ -217,6 +215,8 @@ def _reduce(text: str, *, keep_rules: bool, extract: bool) -> tuple[str, list[Pl
         ):
             if rule[1]:  # else it declares nothing the render model reads: gone
                 written.plain(rule)
+            out.append(_lines(text, begin, end))
+        elif not hints.relevant(begin, end):
             out.append(_lines(text, begin, end))
         else:
             written.end_run()
@@ -303,16 +303,11 @@ def _extract_in_group(
     for block in blocks:
         prelude, body, close = block
         rule = None
-        if not hints.relevant(prelude, close):
-            out.append(text[cursor:prelude])
-            out.append(_lines(text, prelude, close + 1))
-            cursor = close + 1
-            continue
         if not hints.reference(prelude, close):
             rule = _plain_rule(text, lowered, block, hints, semicolons)
-        if rule is not None:
+        if rule is not None or not hints.relevant(prelude, close):
             out.append(text[cursor:prelude])
-            if rule[1]:
+            if rule is not None and rule[1]:
                 written.plain(rule)
             out.append(_lines(text, prelude, close + 1))
         else:
@@ -338,11 +333,10 @@ def _plain_rule(
     declarations = []
     sizes = hints.sizes
     for begin, stop, declared in _parts(lowered, body, close, semicolons):
-        if declared is None:
-            if text[begin:stop].strip(" \t\n\r\f"):
-                return None
-        elif _kept(declared, sizes):
+        if declared == _RENDERS or (sizes and declared == _SIZES):
             declarations.append(text[begin:stop].strip(" \t\n\r\f"))
+        elif declared == _NOT_DECLARED and text[begin:stop].strip(" \t\n\r\f"):
+            return None
     if not declarations:
         return selector, ""
     return _WHITESPACE.sub(" ", selector).strip(" "), ";".join(declarations)
@@ -442,19 +436,16 @@ def _closed(token: str) -> bool:
 
 
 class _Hints:
-    """Where references (and, with ``keep_rules``, font declarations) may start in a
-    stylesheet, for range queries."""
+    """Where references may start in a stylesheet, for range queries; and whether a range
+    may hold what the render model reads (with ``keep_rules``)."""
 
     def __init__(self, lowered: str, keep_rules: bool) -> None:
+        self.lowered = lowered
         self.keep_rules = keep_rules
         self.sizes = keep_rules and uses_container_queries(lowered)
         """Size declarations are kept too (:data:`SIZE_PROPERTIES`)."""
         self.references = [match.start() for match in _REFERENCE_HINT.finditer(lowered)]
-        self.fonts: list[int] = []
-        if keep_rules:
-            for hint in (*_RENDER_HINTS, *((_SIZE_HINT,) if self.sizes else ())):
-                self.fonts += [match.start() for match in hint.finditer(lowered)]
-            self.fonts.sort()  # sorted runs: one merge each
+        self.render_hints = (*_RENDER_HINTS, _SIZE_HINT) if self.sizes else _RENDER_HINTS
 
     def reference(self, begin: int, end: int) -> bool:
         """A reference may start in ``[begin, end)``."""
@@ -462,8 +453,14 @@ class _Hints:
 
     def relevant(self, begin: int, end: int) -> bool:
         """A reference, or with ``keep_rules`` a render declaration, may start in
-        ``[begin, end)``."""
-        return self.reference(begin, end) or _any_within(self.fonts, begin, end)
+        ``[begin, end)``. (Searched on demand: most rules are plain, and those are read
+        declaration by declaration instead.)"""
+        if self.reference(begin, end):
+            return True
+        lowered = self.lowered
+        return self.keep_rules and any(
+            hint.search(lowered, begin, end) for hint in self.render_hints
+        )
 
 
 def _any_within(positions: list[int], begin: int, end: int) -> bool:
@@ -479,67 +476,55 @@ def _lines(text: str, begin: int, end: int) -> str:
 
 def _parts(
     lowered: str, body: int, close: int, semicolons: list[int] | None
-) -> list[tuple[int, int, _Name | None]]:
+) -> list[tuple[int, int, int]]:
     """The parts of the block body ``[body, close)`` between separating semicolons (sorted
     ``semicolons``; ``None``: every semicolon separates): start, end, and what the part
-    declares (:func:`_declared`), or None for a part that does not start like a declaration."""
-    if semicolons is None:
-        stops = []
-        begin = body
-        for piece in lowered[body:close].split(";"):
-            begin += len(piece)
-            stops.append(begin)
-            begin += 1
-        stops[-1] = close
-    else:
-        first = bisect.bisect_left(semicolons, body)
-        stops = semicolons[first : bisect.bisect_left(semicolons, close, first)]
-        stops.append(close)
+    declares (:func:`_declared`)."""
     parts = []
     begin = body
-    for stop in stops:
-        parts.append((begin, stop, _declared(lowered, begin, stop)))
+    if semicolons is None:
+        for piece in lowered[body:close].split(";"):
+            stop = begin + len(piece)
+            colon = piece.find(":")
+            parts.append((begin, stop, _declared(piece[:colon]) if colon >= 0 else _NOT_DECLARED))
+            begin = stop + 1
+        return parts
+    first = bisect.bisect_left(semicolons, body)
+    for stop in (*semicolons[first : bisect.bisect_left(semicolons, close, first)], close):
+        colon = lowered.find(":", begin, stop)
+        declared = _declared(lowered[begin:colon]) if colon >= 0 else _NOT_DECLARED
+        parts.append((begin, stop, declared))
         begin = stop + 1
     return parts
 
 
-_Name = tuple[str, bool, bool]
-"""A declared property: its name, whether the render model reads it (:func:`_renders`
-without sizes), and whether it is one of :data:`SIZE_PROPERTIES`."""
+_NOT_DECLARED, _DECLARED, _RENDERS, _SIZES = range(4)
+"""What a part declares: nothing (it does not start like ``name:``), a property the render
+model does not read, one it reads (:func:`_renders` without sizes), a size property."""
 
 
-def _declared(lowered: str, begin: int, stop: int) -> _Name | None:
-    """What the part ``[begin, stop)`` declares (``name:``), or None when it does not start
-    like a declaration. Names repeat across rules: each text before a colon is checked once
-    (:data:`_NAMES`)."""
-    colon = lowered.find(":", begin, stop)
-    if colon < 0:
-        return None
-    before = lowered[begin:colon]
-    try:
-        return _NAMES[before]
-    except KeyError:
-        pass
-    if len(_NAMES) >= _NAMES_SIZE:
-        _NAMES.clear()
-    match = _DECLARATION_NAME.fullmatch(before)
-    if match is None:
-        declared = None
-    else:
-        name = match.group(1)
-        declared = (name, _renders(name, False), name in SIZE_PROPERTIES)
-    _NAMES[before] = declared
+def _declared(before: str) -> int:
+    """What a part whose text before its first colon is ``before`` declares. Names repeat
+    across rules: each such text is checked once (:data:`_NAMES`)."""
+    declared = _NAMES.get(before)
+    if declared is None:
+        if len(_NAMES) >= _NAMES_SIZE:
+            _NAMES.clear()
+        match = _DECLARATION_NAME.fullmatch(before)
+        if match is None:
+            declared = _NOT_DECLARED
+        else:
+            name = match.group(1)
+            declared = _RENDERS if _renders(name, False) else _DECLARED
+            if name in SIZE_PROPERTIES:
+                declared = _SIZES
+        _NAMES[before] = declared
     return declared
 
 
-_NAMES: Final[dict[str, _Name | None]] = {}
-"""What precedes a declaration's colon → what it declares, or None (not a declaration)."""
+_NAMES: Final[dict[str, int]] = {}
+"""What precedes a part's first colon → what the part declares."""
 _NAMES_SIZE: Final = 4096
-
-
-def _kept(declared: _Name, sizes: bool) -> bool:
-    """The render model reads the declared property (with ``sizes``, size properties too)."""
-    return declared[1] or (sizes and declared[2])
 
 
 def _declarations(
@@ -559,8 +544,8 @@ def _declarations(
     out: list[str] = []
     for begin, stop, declared in _parts(lowered, body, close, semicolons):
         if (
-            declared is None
-            or (keep_rules and _kept(declared, sizes))
+            declared == _NOT_DECLARED
+            or (keep_rules and (declared == _RENDERS or (sizes and declared == _SIZES)))
             or (inside and any(begin <= at < stop for at in inside))
         ):
             out.append(text[begin:stop] + (";" if stop < close else ""))
