@@ -125,23 +125,40 @@ def collect(
 ) -> list[Applying]:
     """The rules of ``sheets`` that may apply on ``page`` at ``viewport``, in cascade order
     (their ``@media`` holds, their selector needs no class or id the page lacks); every
-    layer they name is registered in ``layers``, in order of appearance."""
+    layer they name is registered in ``layers``, in order of appearance, whether its rules
+    match or not."""
     applying: list[Applying] = []
     for number, sheet in enumerate(sheets):
         if sheet.media and not all(media_matches(query, viewport) for query in sheet.media):
             continue
-        for prepared in prepared_rules(sheet.rules).candidates(page, sheet.layer is None):
+        rules = prepared_rules(sheet.rules)
+        paths = _register_layers(rules, sheet, number, viewport, layers)
+        for prepared in rules.candidates(page):
             if prepared.media and not prepared.applies(viewport):
                 continue
-            path = None
-            if sheet.layer is not None or prepared.rule.layer is not None:
-                path = _layer_path(sheet.layer, prepared.rule.layer, number)
-                layers.register(path)
             if prepared.rule.selector is not None and page.may_match(prepared.hints):
                 decls = prepared.decls
                 if decls:
+                    path = paths.get(prepared.rule.layer) if paths else None
                     applying.append((prepared, decls, sheet, path))
     return applying
+
+
+def _register_layers(
+    rules: _SheetRules, sheet: Sheet, number: int, viewport: Viewport, layers: Layers
+) -> dict[tuple[str, ...] | None, tuple[str, ...]]:
+    """Register the layers of the ``number``-th sheet that appear in rules whose ``@media``
+    holds, in order of appearance; their full paths by the rules' own layer."""
+    paths: dict[tuple[str, ...] | None, tuple[str, ...]] = {}
+    for prepared in rules.layer_uses:
+        layer = prepared.rule.layer
+        if (sheet.layer is None and layer is None) or layer in paths:
+            continue
+        if prepared.media and not prepared.applies(viewport):
+            continue
+        path = paths[layer] = _layer_path(sheet.layer, layer, number)
+        layers.register(path)
+    return paths
 
 
 class Prepared:
@@ -202,23 +219,23 @@ class _SheetRules:
     selector), the rest apart. A page then looks only at the rules under its own classes
     and ids, not at every rule."""
 
-    __slots__ = ("_index", "layered", "rules", "sizes")
+    __slots__ = ("_index", "layer_uses", "rules", "sizes")
 
     def __init__(self, rules: tuple[StyleRule, ...]) -> None:
         self.rules = [Prepared(rule) for rule in rules]
-        self.layered = any(rule.layer is not None for rule in rules)
+        uses: dict[tuple[Any, ...], Prepared] = {}
+        for prepared in self.rules:
+            uses.setdefault((prepared.rule.layer, prepared.media), prepared)
+        self.layer_uses = list(uses.values())
+        """The first rule of each (layer, ``@media``) pair, in order: the order in which
+        layers appear, whatever matches (a later rule of the same pair adds nothing)."""
         self.sizes = bool(rules) and all(rule.sizes for rule in rules)
         """The sheet's rules carry what sizes query containers (its text has ``@container``;
         an empty sheet may have left sizes out)."""
         self._index: dict[bool, tuple[list[int], dict[str, list[int]]]] = {}
 
-    def candidates(self, page: PageIndex, unlayered: bool) -> Iterator[Prepared]:
-        """The rules that may match on ``page``, in order; every rule where layers are
-        involved (``unlayered`` False, or a rule in a layer: their order is registered by
-        every rule, matching or not)."""
-        if self.layered or not unlayered:
-            yield from self.rules
-            return
+    def candidates(self, page: PageIndex) -> Iterator[Prepared]:
+        """The rules that may match on ``page``, in order."""
         index = self._index.get(page.quirks)
         if index is None:
             index = self._index[page.quirks] = self._build(page.quirks)
