@@ -34,7 +34,7 @@ from typing import Any
 
 from push_manifest.model import pickled_as_values
 
-_SCHEMA = 3
+_SCHEMA = 4
 _SIGNATURE = 32
 
 

@@ -378,7 +378,15 @@ class Crawler:
             return None
         walk.contexts.setdefault(base, context)
         node = _SheetNode(
-            Sheet(doc.rules, base, encoding, context.media, context.layer, _doc_name(base))
+            Sheet(
+                doc.rules,
+                base,
+                encoding,
+                context.media,
+                context.layer,
+                _doc_name(base),
+                doc.properties,
+            )
         )
         (context.sheets if context.sheets is not None else walk.sheets).append(node)
         return node.imports

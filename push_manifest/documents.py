@@ -27,6 +27,7 @@ from push_manifest.model import (
     HtmlItem,
     InlineKind,
     InlineText,
+    PropertyRule,
     Reference,
     StyleRule,
     Viewport,
@@ -69,6 +70,8 @@ class Document:
     warnings: tuple[CrawlWarning, ...] = ()
     rules: tuple[StyleRule, ...] = ()
     """CSS only, when pruning: its style rules, for the render model."""
+    properties: tuple[PropertyRule, ...] = ()
+    """CSS only, when pruning: its valid ``@property`` rules, for the render model."""
     unread: bool = False
     """Not read (over the size limit)."""
     viewport: Viewport | None = None
@@ -215,9 +218,10 @@ class Documents:
 
     def _scan_css(self, data: bytes, name: str, fallback: str) -> _Scanned:
         parsed = parse_stylesheet_bytes(data, fallback_encoding=fallback, keep_rules=self.prune)
-        refs, rules = self._scan_stylesheet(parsed)
+        refs, rules, properties = self._scan_stylesheet(parsed)
         warnings = _decode_warnings(data, parsed.encoding, name, stylesheet=True)
-        return Document(refs, parsed.encoding, warnings + _css_warnings(parsed, name), rules), None
+        warnings += _css_warnings(parsed, name)
+        return Document(refs, parsed.encoding, warnings, rules, properties=properties), None
 
     def _scan_js(self, data: bytes, name: str, fallback: str) -> _Scanned:
         return Document(tuple(scan_js(data)), "utf-8", _js_warnings(data, name)), None
@@ -229,16 +233,18 @@ class Documents:
             parsed = parse_style_attribute(item.text)
         else:
             parsed = parse_stylesheet(item.text, keep_rules=self.prune)
-        refs, rules = self._scan_stylesheet(parsed)
-        return Document(refs, warnings=_css_warnings(parsed, ""), rules=rules)
+        refs, rules, properties = self._scan_stylesheet(parsed)
+        warnings = _css_warnings(parsed, "")
+        return Document(refs, warnings=warnings, rules=rules, properties=properties)
 
     def _scan_stylesheet(
         self, parsed: ParsedCss
-    ) -> tuple[tuple[Reference, ...], tuple[StyleRule, ...]]:
-        """A stylesheet's references, and when pruning its style rules (one walk)."""
+    ) -> tuple[tuple[Reference, ...], tuple[StyleRule, ...], tuple[PropertyRule, ...]]:
+        """A stylesheet's references, and when pruning its style rules and ``@property``
+        rules (one walk)."""
         if self.prune:
             return scan_stylesheet(parsed, self.viewport)
-        return tuple(scan_css(parsed, self.viewport)), ()
+        return tuple(scan_css(parsed, self.viewport)), (), ()
 
 
 def _unread(name: str, size: int, limit: int, stat: os.stat_result) -> Loaded:

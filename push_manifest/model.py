@@ -151,6 +151,26 @@ class StyleRule:
 
 @pickled_as_values
 @dataclass(frozen=True, slots=True)
+class PropertyRule:
+    """A valid ``@property`` rule (CSS Properties and Values API 1 §3): the custom property
+    it registers and the ``syntax`` its values must match. It matters to the render model
+    where the syntax takes URLs: such a value computes to an absolute URL where it is
+    declared (§2.4, ``<url>``), not where a ``var()`` uses it."""
+
+    name: str
+    syntax: str
+
+    @property
+    def takes_urls(self) -> bool:
+        """Whether some component of the syntax is ``<url>`` or ``<image>`` (with or
+        without a multiplier)."""
+        return any(
+            part.strip().rstrip("+#") in ("<url>", "<image>") for part in self.syntax.split("|")
+        )
+
+
+@pickled_as_values
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A URL as written in a document, and where it was written.
 

@@ -107,6 +107,14 @@ class Rendered:
     through ``var()`` resolves against the sheet using it, not the one declaring it)."""
 
 
+def _registered(sheets: Sequence[Sheet]) -> dict[str, bool]:
+    """The custom properties registered with a syntax other than ``*`` (a ``*`` one behaves as
+    if unregistered), and whether that syntax takes URLs. Of several ``@property`` rules for
+    one name, the last in document order counts (CSS Properties and Values API 1 §3)."""
+    last = {rule.name: rule for sheet in sheets for rule in sheet.properties}
+    return {name: rule.takes_urls for name, rule in last.items() if rule.syntax.strip() != "*"}
+
+
 def render(
     page: PageIndex,
     sheets: Sequence[Sheet],
@@ -135,7 +143,8 @@ def render(
             key = (decl.important, 1, layers.key(None, decl.important), (0, 0, 0), 0)
             table.add(element, None, key, decl, source)
     active = relevant.active
-    walker = Walker(page, table, viewport, active, fonts, sized=sized)
+    walker = Walker(page, table, viewport, active, fonts, sized=sized,
+                    registered=_registered(sheets))  # fmt: skip
     walker.run()
     walker.add_doubtful()
     return Rendered(walker.images, walker.text_runs(), walker.fonts_unknown, walker.written)

@@ -12,7 +12,7 @@ from typing import Any, Final, cast
 from lxml import etree
 
 from push_manifest.media import media_matches
-from push_manifest.model import StyleRule, Viewport
+from push_manifest.model import PropertyRule, StyleRule, Viewport
 from push_manifest.render.declarations import (
     CONTAINER_SLOTS,
     FONT_SLOTS,
@@ -83,6 +83,8 @@ class Sheet:
     layer: tuple[str, ...] | None = None
     name: str = ""
     """How explanations name it (its root-relative path)."""
+    properties: tuple[PropertyRule, ...] = ()
+    """Its valid ``@property`` rules, in order."""
 
 
 class Layers:

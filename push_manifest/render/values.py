@@ -9,6 +9,7 @@ from typing import Any, Final
 __all__ = [
     "GENERIC_FAMILIES",
     "SYSTEM",
+    "absolute_urls",
     "font_families",
     "font_shorthand",
     "font_style",
@@ -17,7 +18,8 @@ __all__ = [
     "var_names",
 ]
 
-from tinycss2.ast import FunctionBlock
+from tinycss2.ast import FunctionBlock, StringToken, URLToken
+from tinycss2.serializer import serialize_string_value, serialize_url
 
 from push_manifest.scanners.css import CSS_WIDE_KEYWORDS as _CSS_WIDE_KEYWORDS
 from push_manifest.syntax import significant as _significant
@@ -67,6 +69,47 @@ def substitute(
         else:
             out.append(token)
     return out
+
+
+def absolute_urls(
+    tokens: Sequence[Node], resolve: Callable[[str], str | None], depth: int = 0
+) -> list[Node]:
+    """``tokens`` with the URL of each ``url()``, ``src()`` and ``image-set()`` candidate
+    replaced by ``resolve(url)`` (kept as written where that is None): the computed value of
+    a custom property registered with a ``<url>`` or ``<image>`` syntax, whose relative URLs
+    resolve where it is declared (CSS Properties and Values API 1 §2.4)."""
+    out: list[Node] = []
+    for token in tokens:
+        if token.type == "url":
+            url = resolve(token.value)
+            if url is not None:
+                token = URLToken(token.source_line, token.source_column, url,
+                                 f"url({serialize_url(url)})")  # fmt: skip
+        elif token.type == "function" and depth < MAX_SUBSTITUTION_DEPTH:
+            name = token.lower_name
+            if name in _URL_STRING_FUNCTIONS:
+                arguments = [_absolute_string(arg, resolve) for arg in token.arguments]
+            else:
+                arguments = absolute_urls(token.arguments, resolve, depth + 1)
+            token = FunctionBlock(token.source_line, token.source_column, token.name, arguments)
+        out.append(token)
+    return out
+
+
+_URL_STRING_FUNCTIONS: Final = frozenset({"url", "src", "image-set", "-webkit-image-set"})
+"""Functions whose string arguments are URLs."""
+
+
+def _absolute_string(token: Node, resolve: Callable[[str], str | None]) -> Node:
+    if token.type == "string":
+        url = resolve(token.value)
+        if url is not None:
+            return StringToken(token.source_line, token.source_column, url,
+                               f'"{serialize_string_value(url)}"')  # fmt: skip
+        return token
+    if token.type == "url" or token.type == "function":
+        return absolute_urls([token], resolve, MAX_SUBSTITUTION_DEPTH - 1)[0]
+    return token
 
 
 def var_names(tokens: Iterable[Node]) -> set[str]:

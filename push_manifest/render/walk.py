@@ -5,8 +5,9 @@ containers), the CSS images fetched and the text each font renders. See
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 
 from push_manifest.model import Viewport
@@ -38,13 +39,14 @@ from push_manifest.render.selectors import (
 )
 from push_manifest.render.values import (
     SYSTEM,
+    absolute_urls,
     font_families,
     font_shorthand,
     font_style,
     font_weight,
     substitute,
 )
-from push_manifest.scanners.css import value_urls
+from push_manifest.scanners.css import ANY_VIEWPORT, value_urls
 from push_manifest.syntax import text
 from push_manifest.urls import resolve
 
@@ -134,9 +136,13 @@ class Walker:
         fonts: bool,
         *,
         sized: bool = False,
+        registered: Mapping[str, bool] | None = None,
     ) -> None:
         self.page = page
         self.sized = sized
+        self.registered: Mapping[str, bool] = registered or {}
+        """Custom properties registered (``@property``) with a syntax other than ``*``: whether
+        it takes URLs."""
         """Every sheet of the page carries what sizes query containers."""
         self.table = table
         self.viewport = viewport
@@ -247,7 +253,7 @@ class Walker:
                 slot: candidates for slot, candidates in own.items() if slot.startswith("--")
             }
             if changed:
-                custom = _custom_properties(parent.custom, changed)
+                custom = _custom_properties(parent.custom, changed, self.registered)
         families, weight, style = parent.families, parent.weight, parent.style
         if self.fonts:
             families, weight, style = self._font(own, parent, custom, tag)
@@ -459,8 +465,9 @@ class Walker:
 class _Value:
     """A fetching property's computed value (``var()`` substituted) and where the declaration
     was written: a ``url()`` that came through a custom property resolves there, against the
-    sheet that uses the ``var()`` (observed in Chromium 156; an ``@property``-registered
-    ``<url>`` would resolve where declared, which is not modelled)."""
+    sheet that uses the ``var()`` (observed in Chromium 156), unless the custom property is
+    registered with a ``<url>`` syntax: its value is absolute by then
+    (:func:`_custom_properties`)."""
 
     tokens: tuple[Node, ...]
     source: Source
@@ -475,10 +482,14 @@ _INVALID: Final = object()
 def _custom_properties(
     inherited: dict[str, tuple[tuple[Node, ...] | None, Source]],
     declared: dict[str, list[Candidate]],
+    registered: Mapping[str, bool] | None = None,
 ) -> dict[str, tuple[tuple[Node, ...] | None, Source]]:
     """An element's computed custom properties (CSS Variables 1 §2): the inherited ones, with
     the winners of its own declarations, ``var()`` in them substituted from the element's own
-    values (cycles are invalid: cut by the substitution depth)."""
+    values (cycles are invalid: cut by the substitution depth). A ``registered`` one (CSS
+    Properties and Values API 1) whose syntax takes URLs computes to absolute URLs, resolved
+    against the sheet that declares it; one whose syntax takes none is invalid at computed
+    value time when its value holds a URL (its initial value, which holds none, applies)."""
     custom = dict(inherited)
     pending = []
     for name, candidates in declared.items():
@@ -493,7 +504,23 @@ def _custom_properties(
     for name, decl, source in pending:
         substituted = substitute(decl.tokens, _lookup(raw))
         custom[name] = (None if substituted is None else tuple(substituted), source)
+    registered = registered or {}
+    for name in registered.keys() & declared.keys():
+        tokens, source = custom.get(name, (None, _NOWHERE))
+        if tokens is None:
+            continue
+        if registered[name]:
+            custom[name] = (tuple(absolute_urls(tokens, partial(_resolve_at, source))), source)
+        elif next(value_urls(tokens, ANY_VIEWPORT), None) is not None:
+            custom[name] = (None, source)
     return custom
+
+
+_NOWHERE: Final = Source("", "")
+
+
+def _resolve_at(source: Source, url: str) -> str | None:
+    return resolve(url, source.base, source.encoding)
 
 
 def _font_value(slot: str, name: str, tokens: Sequence[Node], parent: _Computed) -> Any:

@@ -36,7 +36,7 @@ import tinycss2
 import webencodings
 from tinycss2.bytes import decode_stylesheet_bytes
 
-from push_manifest.model import Attrs, Kind, Reference, StyleRule, Viewport, attrs
+from push_manifest.model import Attrs, Kind, PropertyRule, Reference, StyleRule, Viewport, attrs
 from push_manifest.scanners.reduce import (
     PLAIN_RULE_MARKER,
     RENDER_PROPERTIES,
@@ -256,16 +256,20 @@ def scan_css(
 
 def scan_stylesheet(
     parsed: ParsedCss, viewport: Viewport, media: tuple[str, ...] = ()
-) -> tuple[tuple[Reference, ...], tuple[StyleRule, ...]]:
-    """What :func:`scan_css` and :func:`scan_style_rules` give, from one walk."""
+) -> tuple[tuple[Reference, ...], tuple[StyleRule, ...], tuple[PropertyRule, ...]]:
+    """What :func:`scan_css` and :func:`scan_style_rules` give, and the valid ``@property``
+    rules, from one walk."""
     references: list[Reference] = []
     rules: list[StyleRule] = []
+    properties: list[PropertyRule] = []
     for item in _walk(parsed, viewport, media, rules=True):
         if isinstance(item, Reference):
             references.append(item)
-        else:
+        elif isinstance(item, StyleRule):
             rules.append(item)
-    return tuple(references), tuple(rules)
+        else:
+            properties.append(item)
+    return tuple(references), tuple(rules), tuple(properties)
 
 
 def _chain(values: Iterable[Any]) -> _Link | None:
@@ -277,7 +281,7 @@ def _chain(values: Iterable[Any]) -> _Link | None:
 
 def _walk(
     parsed: ParsedCss, viewport: Viewport, media: tuple[str, ...], *, rules: bool
-) -> Iterator[Reference | StyleRule]:
+) -> Iterator[Reference | StyleRule | PropertyRule]:
     """The one walk over a stylesheet's rules and declarations, depth-first with a stack, not
     recursion, so depth is unbounded: the references in source order, and with ``rules`` the
     :class:`StyleRule` records too, in source order."""
@@ -322,7 +326,7 @@ class _Walk:
 
     def qualified_rule(
         self, node: Node, context: _Context, top: bool
-    ) -> Iterator[Reference | StyleRule]:
+    ) -> Iterator[Reference | StyleRule | PropertyRule]:
         if top and any(token.type != "whitespace" for token in node.prelude):
             self.imports_allowed = False
         inner = _rule_context(node, context)
@@ -335,7 +339,9 @@ class _Walk:
         elif _may_reference(node.content):
             self.stack.append((iter(_block(node.content)), inner))
 
-    def at_rule(self, node: Node, context: _Context, top: bool) -> Iterator[Reference | StyleRule]:
+    def at_rule(
+        self, node: Node, context: _Context, top: bool
+    ) -> Iterator[Reference | StyleRule | PropertyRule]:
         name = node.lower_at_keyword
         if name == PLAIN_RULE_MARKER and self.rules and context.rules and not context.style_rule:
             yield from _plain_rules(self.parsed, node, context)
@@ -358,6 +364,10 @@ class _Walk:
         elif not context.style_rule:
             if name == "font-face":
                 yield from _font_face(node, context)
+            elif name == "property" and self.rules:
+                registered = _property_rule(node)
+                if registered is not None:
+                    yield registered
             elif name in _KEYFRAMES:
                 inner = replace(context, keyframes=text(node.prelude))
                 self.stack.append((iter(_block(node.content)), inner))
@@ -686,6 +696,31 @@ _FONT_FORMAT_KEYWORDS: Final = frozenset(
 _CSS_WIDE_KEYWORDS: Final = frozenset(
     {"inherit", "initial", "unset", "default", "revert", "revert-layer"}
 )
+
+
+def _property_rule(rule: Node) -> PropertyRule | None:
+    """The ``@property`` rule's registration, or None when it is invalid (CSS Properties and
+    Values API 1 §3): the prelude one custom property name; ``syntax`` a string and
+    ``inherits`` ``true`` or ``false``, both required; ``initial-value`` required unless the
+    syntax is ``*``. The last of a repeated descriptor counts."""
+    prelude = [token for token in rule.prelude if token.type not in ("whitespace", "comment")]
+    if len(prelude) != 1 or prelude[0].type != "ident" or not prelude[0].value.startswith("--"):
+        return None
+    found: dict[str, list[Node]] = {}
+    for declaration in _block(rule.content):
+        if declaration.type == "declaration":
+            value = [t for t in declaration.value if t.type not in ("whitespace", "comment")]
+            found[declaration.lower_name] = value
+    syntax, inherits = found.get("syntax"), found.get("inherits")
+    if not syntax or len(syntax) != 1 or syntax[0].type != "string":
+        return None
+    if not inherits or len(inherits) != 1 or inherits[0].type != "ident":
+        return None
+    if inherits[0].lower_value not in ("true", "false"):
+        return None
+    if syntax[0].value.strip() != "*" and not found.get("initial-value"):
+        return None
+    return PropertyRule(prelude[0].value, syntax[0].value)
 
 
 def _font_face(rule: Node, context: _Context) -> Iterator[Reference]:

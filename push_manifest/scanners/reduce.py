@@ -121,6 +121,7 @@ _RENDER_HINTS: Final = (
     re.compile(r"font(?:-family|-weight|-style)?(?![\w-])"),
     re.compile("--"),
     re.compile("@layer"),
+    re.compile("@property"),
     re.compile(r"all[ \t\n\r\f]*:"),
     re.compile(
         r"(?:background|border-image|list-style|mask|display|content|cursor|shape-outside"

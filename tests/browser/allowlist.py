@@ -37,10 +37,6 @@ _CONTAINER = (
     "@container queries depend on layout, which the render model does not compute: what "
     "their rules fetch is listed and overrides nothing (issue 17 follow-up)"
 )
-_REGISTERED = (
-    "an @property-registered <url> custom property resolves against the sheet that declares "
-    "it; the render model resolves every var() url() where it is used (unregistered rule)"
-)
 
 ALLOW: dict[tuple[str, str, str], str] = {
     ("browser-render-fonts", "fallback-glyph-missing.html", "/fonts/web-b.woff2"): _GLYPHS,
@@ -55,9 +51,6 @@ ALLOW: dict[tuple[str, str, str], str] = {
     ("browser-render-state", "scrollbar-element.html", "/img/scrollbar-no-overflow.png"): (
         _SCROLLBARS
     ),
-    ("browser-render-custom", "nested/registered.html", "/css/sub/registered.png"): _REGISTERED,
-    ("browser-render-custom", "nested/registered.html", "/css/registered.png"): _REGISTERED,
-    ("browser-render-custom", "nested/registered.html", "/nested/registered.png"): _REGISTERED,
     ("browser-tree", "late-charset-body.html", "/img/body-%C3%A8.png"): _FALLBACK,
     ("browser-tree", "late-charset-body.html", "/img/body-%EF%BF%BD.png"): _FALLBACK,
     ("browser-html", "index.html", "/css/alternate.css"): (

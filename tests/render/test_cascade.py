@@ -20,7 +20,7 @@ from push_manifest.model import Kind, Reference, Viewport, attrs
 from push_manifest.render import RenderedPage, Sheet, render_page
 from push_manifest.render import rules as rule_index
 from push_manifest.render.selectors import PageIndex
-from push_manifest.scanners.css import parse_stylesheet, scan_style_rules
+from push_manifest.scanners.css import parse_stylesheet, scan_style_rules, scan_stylesheet
 from push_manifest.scanners.html import parse_html
 from push_manifest.site import ORIGIN
 
@@ -34,8 +34,8 @@ Face = Mapping[str, str]
 
 
 def sheet(css: str, base: str = SHEET_BASE, name: str = "a.css") -> Sheet:
-    rules = tuple(scan_style_rules(parse_stylesheet(css, keep_rules=True)))
-    return Sheet(rules, base=base, name=name)
+    _, rules, properties = scan_stylesheet(parse_stylesheet(css, keep_rules=True), Viewport())
+    return Sheet(rules, base=base, name=name, properties=properties)
 
 
 def render(
@@ -371,6 +371,46 @@ def test_a_custom_property_url_resolves_against_the_sheet_that_uses_it() -> None
     first = sheet(":root { --bg: url(img/v.png) }", f"{ORIGIN}/theme/vars.css", "vars.css")
     second = sheet(".a { background-image: var(--bg) }", f"{ORIGIN}/css/a.css")
     assert images(ONE, [first, second]) == {"/css/img/v.png"}
+
+
+REGISTERED_URL = '@property --bg { syntax: "<url> | none"; inherits: true; initial-value: none }'
+
+
+@pytest.mark.parametrize(
+    ("registration", "expected"),
+    [
+        # Registered with a syntax that takes URLs: the value is an absolute URL where declared.
+        (REGISTERED_URL, "/theme/img/v.png"),
+        (REGISTERED_URL.replace("<url> | none", "<image>#"), "/theme/img/v.png"),
+        # Not registered, or registered with a syntax that takes no URL, or invalid (no
+        # initial-value for a syntax other than "*"): a token stream, resolved where used.
+        ("", "/css/img/v.png"),
+        ('@property --bg { syntax: "*"; inherits: true }', "/css/img/v.png"),
+        (REGISTERED_URL.replace("; initial-value: none", ""), "/css/img/v.png"),
+        ('@property --other { syntax: "<url>"; inherits: true; initial-value: none }',
+         "/css/img/v.png"),
+    ],
+)  # fmt: skip
+def test_a_registered_url_property_resolves_where_it_is_declared(
+    registration: str, expected: str
+) -> None:
+    # Chromium 156 (fixtures/browser-render-custom/nested/registered.html).
+    first = sheet(
+        registration + " :root { --bg: url(img/v.png) }", f"{ORIGIN}/theme/vars.css", "vars.css"
+    )
+    second = sheet(".a { background-image: var(--bg) }", f"{ORIGIN}/css/a.css")
+    assert images(ONE, [first, second]) == {expected}
+
+
+def test_the_last_registration_of_a_name_counts() -> None:
+    # A <color> property cannot hold a url(): invalid at computed-value time, initial: red.
+    later = '@property --bg { syntax: "<color>"; inherits: true; initial-value: red }'
+    first = sheet(
+        REGISTERED_URL + " :root { --bg: url(img/v.png) }", f"{ORIGIN}/theme/vars.css", "v.css"
+    )
+    second = sheet(later + " .a { background-image: var(--bg) }", f"{ORIGIN}/css/a.css")
+    assert images(ONE, [first, second]) == set()
+    assert images(ONE, [second, first]) == {"/theme/img/v.png"}
 
 
 def test_inherit_takes_the_parents_value() -> None:

@@ -1364,7 +1364,7 @@ def test_a_false_import_does_not_end_the_import_prelude() -> None:
 def test_one_walk_gives_both_references_and_style_rules(css: str) -> None:
     parsed = parse_stylesheet(css, keep_rules=True)
     viewport = Viewport(width=390, dpr=3)
-    references, rules = scan_stylesheet(parsed, viewport, ("screen",))
+    references, rules, _ = scan_stylesheet(parsed, viewport, ("screen",))
     assert references == tuple(scan_css(parsed, viewport, ("screen",)))
     assert rules == tuple(scan_style_rules(parsed, ("screen",)))
 
