@@ -28,7 +28,7 @@ from push_manifest.errors import OutputError, PushManifestError
 from push_manifest.filters import UNTYPED, Cut, FilterOptions
 from push_manifest.headers import Routes
 from push_manifest.model import Destination, Manifest
-from push_manifest.output import guard_target, input_paths, stale_diff, write_file
+from push_manifest.output import guard_target, stale_diff, write_file
 from push_manifest.progress import progress_bar
 from push_manifest.version import __version__
 from push_manifest.writers import WriterOptions
@@ -185,7 +185,7 @@ def cli(
         stale = _check(manifest, result.text) if check else False
         if not check and not failed:
             if manifest != "-":
-                guard_target(manifest, result.crawled.root, input_paths(result.crawled))
+                guard_target(manifest, result.crawled)
             changed = _write(manifest, result.text)
             if not quiet:
                 where = "the manifest to standard output" if manifest == "-" else manifest

@@ -13,46 +13,62 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from push_manifest.errors import OutputError
 from push_manifest.model import Manifest
 
-__all__ = ["guard_target", "input_paths", "stale_diff", "write_file", "written_by_this_tool"]
+__all__ = ["guard_target", "stale_diff", "write_file", "written_by_this_tool"]
 
 _LINK_VALUE = re.compile(r"<[^>]*>;[ \t]*rel=")
 _HEADER_MARK = "by http2-push-manifest"
 """Every header-format writer (apache, nginx, netlify) says this in its first comment line."""
 
 
-def input_paths(manifest: Manifest) -> frozenset[str]:
-    """The real paths of the pages of ``manifest`` and of the local files they list."""
+def _input_files(manifest: Manifest) -> Iterator[str]:
+    """The paths of the pages of ``manifest`` and of the local files they list, once each."""
     urls = {page.key for page in manifest.pages}
     for page in manifest.pages:
         urls.update(resource.url for resource in page.resources)
-    return frozenset(_under(manifest.root, url) for url in urls)
+    for url in urls:
+        path = os.fsdecode(unquote_to_bytes(url.partition("?")[0].partition("#")[0]))
+        yield os.path.join(manifest.root, path.lstrip("/"))
 
 
-def _under(root: str, url_path: str) -> str:
-    path = os.fsdecode(unquote_to_bytes(url_path.partition("?")[0].partition("#")[0]))
-    return os.path.realpath(os.path.join(root, path.lstrip("/")))
+def _is_input(target: os.stat_result, manifest: Manifest) -> bool:
+    """Whether the file ``target`` (its ``stat``) is a page of ``manifest`` or a file that the
+    pages load (the same file: device and inode, links followed)."""
+    for path in _input_files(manifest):
+        try:
+            found = os.stat(path)
+        except OSError:
+            continue
+        if (found.st_dev, found.st_ino) == (target.st_dev, target.st_ino):
+            return True
+    return False
 
 
-def guard_target(target: str, root: str, inputs: Collection[str]) -> None:
+def guard_target(target: str, manifest: Manifest) -> None:
     """Refuse (:class:`OutputError`) to overwrite an input of the run.
 
-    ``inputs``: the real paths of the pages and of every file the manifest lists. A target
-    under ``root`` that exists must be a manifest this tool wrote (:func:`written_by_this_tool`):
-    a page, a stylesheet or any other file of the site is never turned into a manifest.
+    An existing ``target`` must not be a page of ``manifest`` or a file its pages load (the
+    same file, whatever the path). One under the manifest's root must be a manifest this tool
+    wrote (:func:`written_by_this_tool`): a page, a stylesheet or any other file of the site
+    is never turned into a manifest.
     """
     real = os.path.realpath(target)
-    if real in inputs:
+    try:
+        status = os.stat(real)
+    except OSError:
+        return  # nothing there to overwrite
+    if _is_input(status, manifest):
         raise OutputError(
             f"refusing to write the manifest to {target!r}: it is a page or a file that the "
             "pages load; give -m another file name"
         )
+    root = manifest.root
     inside = real == root or real.startswith(root.rstrip(os.sep) + os.sep)
     if not inside or not os.path.isfile(real):
         return
