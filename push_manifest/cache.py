@@ -34,7 +34,7 @@ from typing import Any
 
 from push_manifest.model import pickled_as_values
 
-_SCHEMA = 4
+_SCHEMA = 5
 _SIGNATURE = 32
 
 
@@ -93,10 +93,11 @@ def _user_key() -> bytes:
 
 
 _TABLES = (
-    "DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS docs;"
+    "DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS runs;"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE pages (path BLOB PRIMARY KEY, deps BLOB, result BLOB);"
     "CREATE TABLE docs (digest BLOB PRIMARY KEY, data BLOB);"
+    "CREATE TABLE runs (key BLOB PRIMARY KEY, deps BLOB, result BLOB);"
 )
 
 
@@ -276,14 +277,36 @@ class Cache:
             return Snapshot("other")
         return Snapshot("file", st.st_size, st.st_mtime_ns, content_digest(data))
 
-    def page(self, path: str) -> Any | None:
-        """The cached result for page ``path`` if none of its dependencies changed, else None."""
+    def page(self, path: str, seen: dict[tuple[str, bool], Snapshot] | None = None) -> Any | None:
+        """The cached result for page ``path`` if none of its dependencies changed, else None.
+        On a hit, its dependencies are added to ``seen`` (by path and whether hashed)."""
+        return self._entry("SELECT deps, result FROM pages WHERE path=?", os.fsencode(path), seen)
+
+    def run(self, key: bytes) -> Any | None:
+        """What a whole run with this ``key`` returned, if none of the files any of its pages
+        depends on changed (:meth:`store_run`), else None: a re-run with nothing changed
+        checks each file once and unpacks one entry, not one per page."""
+        return self._entry("SELECT deps, result FROM runs WHERE key=?", key, None)
+
+    def store_run(self, key: bytes, deps: Mapping[tuple[str, bool], Snapshot], result: Any) -> None:
+        """Record what a whole run returned, with every file its pages depend on (a file both
+        hashed and only looked at is checked by its hash), in place of the run recorded
+        before."""
+        files: dict[str, Snapshot] = {}
+        for (path, hashed), snapshot in deps.items():
+            if hashed or path not in files:
+                files[path] = snapshot
+        self._write("DELETE FROM runs", [()])
+        sealed = (key, _seal(self._key, files), _seal(self._key, result))
+        self._write("INSERT INTO runs VALUES (?, ?, ?)", [sealed])
+
+    def _entry(
+        self, sql: str, key: bytes, seen: dict[tuple[str, bool], Snapshot] | None
+    ) -> Any | None:
         if self._db is None:
             return None
         try:
-            row = self._db.execute(
-                "SELECT deps, result FROM pages WHERE path=?", (os.fsencode(path),)
-            ).fetchone()
+            row = self._db.execute(sql, (key,)).fetchone()
             if row is None:
                 return None
             deps = _open(self._key, row[0])
@@ -295,7 +318,10 @@ class Cache:
                 current = self.state(dep, recorded)
                 if current.kind != recorded.kind or current.digest != recorded.digest:
                     return None
-            return _open(self._key, row[1])
+            result = _open(self._key, row[1])
+            if seen is not None:
+                seen.update(((dep, bool(snap.digest)), snap) for dep, snap in deps.items())
+            return result
         except Exception:
             return None
 

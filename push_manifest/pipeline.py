@@ -62,6 +62,12 @@ def crawl_pages(
     fingerprint = f"{_code_digest()}|{site.root}|{cache_key(options)!r}"
     cache = _cache(cache_dir, fingerprint, site)
     paths = [str(site.real_path(page)) for page in pages] if cache is not None else []
+    key = _run_key(paths, options.explain)
+    if cache is not None and (done := _reused_run(cache, key)) is not None:
+        cache.close()
+        if progress is not None:
+            progress(len(pages), len(pages))
+        return done
     run = _Run(pages, _Store(cache, paths, options.explain), progress)
     stale = run.reuse(cache, options.explain)
     workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
@@ -70,12 +76,39 @@ def crawl_pages(
         _crawl_here(run, stale, Crawler(site, options, documents), documents)
     else:
         _crawl_in_workers(run, stale, workers, (site.root, options, cache_dir, fingerprint))
-    run.store.close()
     final = run.finished()
-    warnings = _merge_warnings(final)
+    manifests, warnings = tuple(r.manifest for r in final), _merge_warnings(final)
+    if cache is not None and cache.problem is None:
+        run.store.flush()
+        cache.store_run(key, run.dependencies, (manifests, warnings))
+    run.store.close()
     if cache is not None and cache.problem is not None:
         warnings += (_cache_warning(cache),)
-    return tuple(r.manifest for r in final), warnings
+    return manifests, warnings
+
+
+def _run_key(paths: Sequence[str], explain: bool) -> bytes:
+    """What identifies a run within one cache (whose fingerprint holds the options): its
+    pages, in order, and whether it explains."""
+    digest = hashlib.blake2b(b"explain" if explain else b"lean", digest_size=16)
+    for path in paths:
+        digest.update(os.fsencode(path) + b"\0")
+    return digest.digest()
+
+
+def _reused_run(
+    cache: Cache, key: bytes
+) -> tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]] | None:
+    """The recorded result of the same run, when no file it depends on changed."""
+    found = cache.run(key)
+    if (
+        isinstance(found, tuple)
+        and len(found) == 2
+        and all(isinstance(each, PageManifest) for each in found[0])
+        and all(isinstance(each, CrawlWarning) for each in found[1])
+    ):
+        return found[0], found[1]
+    return None
 
 
 class _Run:
@@ -88,13 +121,20 @@ class _Run:
         self.progress = progress
         self.results: list[PageResult | None] = [None] * len(pages)
         self.done = 0
+        self.dependencies: dict[tuple[str, bool], Snapshot] = {}
+        """Every file some page depends on (by path and whether hashed): what the run's own
+        record (:meth:`Cache.store_run`) is checked against."""
 
     def reuse(self, cache: Cache | None, explain: bool) -> list[int]:
         """Take every page's result the cache holds (one stored without the pruned list does
         not do when ``explain``); return the indexes of the pages left to crawl."""
         stale: list[int] = []
         for index in range(len(self.pages)):
-            hit = cache.page(self.store.paths[index]) if cache is not None else None
+            hit = (
+                cache.page(self.store.paths[index], self.dependencies)
+                if cache is not None
+                else None
+            )
             if isinstance(hit, PageResult) and (hit.explained or not explain):
                 self.results[index] = self.store.compact(hit)
             else:
@@ -105,6 +145,11 @@ class _Run:
 
     def crawled(self, index: int, result: PageResult, packed: Packed | None = None) -> None:
         """A fresh ``result`` for page ``index`` (``packed``: the same, as a worker sent it)."""
+        if self.store.cache is not None:
+            self.dependencies.update(
+                ((path, bool(snapshot.digest)), snapshot)
+                for path, snapshot in result.dependencies
+            )
         self.results[index] = self.store.page(index, result, packed)
         self.done += 1
 
@@ -195,7 +240,7 @@ class _Store:
             stored = result if packed is None else packed
             self._rows.append((path, dict(result.dependencies), stored))
             if len(self._rows) >= 256:
-                self._flush()
+                self.flush()
         return self.compact(result)
 
     def compact(self, result: PageResult) -> PageResult:
@@ -215,13 +260,14 @@ class _Store:
         if self.cache is not None and documents:
             self.cache.store_documents(documents)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Write the results not written yet."""
         if self.cache is not None and self._rows:
             self.cache.store_pages(self._rows)
         self._rows = []
 
     def close(self) -> None:
-        self._flush()
+        self.flush()
         if self.cache is not None:
             self.cache.close()
 

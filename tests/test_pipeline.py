@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from push_manifest import build_manifest, render
+from push_manifest.cache import Cache
 from push_manifest.documents import Documents
 
 REPO = Path(__file__).resolve().parents[1]
@@ -162,4 +163,62 @@ def test_one_stylesheet_reached_at_two_urls_resolves_against_each(make_site) -> 
     assert urls == [
         {"/a/theme/site.css", "/a/theme/bg.png"},
         {"/b/theme/site.css", "/b/theme/bg.png"},
+    ]
+
+
+def _pages_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every page entry the cache is asked for, from now on."""
+    asked: list[str] = []
+    original = Cache.page
+
+    def spy(self: Cache, path: str, seen=None):  # type: ignore[no-untyped-def]
+        asked.append(path)
+        return original(self, path, seen)
+
+    monkeypatch.setattr(Cache, "page", spy)
+    return asked
+
+
+def test_a_run_with_nothing_changed_is_answered_from_one_record(
+    make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({
+        "index.html": '<link rel="stylesheet" href="a.css"><img src="b.png">',
+        "two.html": '<link rel="stylesheet" href="a.css">',
+        "a.css": ".x { background: url(c.png) }", "b.png": "b", "c.png": "c",
+    })  # fmt: skip
+    cache = tmp_path / "cache"
+    pages = [f"{root}/*.html"]
+    cold = render(build_manifest(pages, root=root, cache_dir=cache, prune=False))
+    asked = _pages_read(monkeypatch)
+    assert render(build_manifest(pages, root=root, cache_dir=cache, prune=False)) == cold
+    assert asked == [], "no page entry is read when no file changed"
+
+    # A file some page depends on changed: the pages' own entries are checked again.
+    (root / "a.css").write_text(".x { background: url(d.png) }")
+    (root / "d.png").write_text("d")
+    edited = render(build_manifest(pages, root=root, cache_dir=cache, prune=False))
+    assert len(asked) == 2
+    assert edited == render(build_manifest(pages, root=root, prune=False))
+    assert "/d.png" in edited and "/c.png" not in edited
+
+    # A file that was missing now exists: its warning goes.
+    (root / "index.html").write_text('<img src="e.png">')
+    assert [w.reference for w in build_manifest(pages, root=root, cache_dir=cache).warnings] == [
+        "e.png"
+    ]
+    (root / "e.png").write_text("e")
+    assert not build_manifest(pages, root=root, cache_dir=cache).warnings
+
+    # Another set of pages, or an explaining run, is another run.
+    asked.clear()
+    one = build_manifest([root / "two.html"], root=root, cache_dir=cache, prune=False)
+    assert [page.key for page in one.pages] == ["two.html"] and len(asked) == 1
+    (root / "two.html").write_text('<link rel="stylesheet" href="a.css"><p class="y">t</p>')
+    lean = build_manifest(pages, root=root, cache_dir=cache, explain=False)
+    assert not any(page.pruned for page in lean.pages)  # a lean run keeps no reasons
+    explained = build_manifest(pages, root=root, cache_dir=cache, explain=True)
+    assert render(explained) == render(lean)
+    assert [(p.key, [url for url, _ in p.pruned]) for p in explained.pages if p.pruned] == [
+        ("two.html", ["/d.png"])  # no element has class x
     ]
