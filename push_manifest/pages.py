@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from push_manifest.errors import InputError
+from push_manifest.site import RealPaths
 
 _GLOB_MAGIC = frozenset("*?[")
 
@@ -25,6 +26,7 @@ def expand_pages(specs: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """
     pages: list[Path] = []
     seen: set[str] = set()
+    real_path = RealPaths()
     for spec in specs:
         text = os.fspath(spec)
         if is_pattern(text):
@@ -45,7 +47,7 @@ def expand_pages(specs: Sequence[str | os.PathLike[str]]) -> list[Path]:
                 raise InputError(f"page {str(path)!r} does not exist; check the -f argument")
             found = [path]
         for path in found:
-            real = os.path.realpath(path)
+            real = real_path(path)
             if real not in seen:
                 seen.add(real)
                 pages.append(path)
@@ -89,4 +91,5 @@ def default_root(pages: Sequence[Path]) -> Path:
     """The deepest directory that contains every page (a single page's own directory)."""
     if not pages:
         raise InputError("no pages given; pass -f PAGE")
-    return Path(os.path.commonpath([os.path.realpath(p.parent) for p in pages]))
+    real_paths = RealPaths()
+    return Path(os.path.commonpath([real_paths.directory(p.parent) for p in pages]))

@@ -147,8 +147,7 @@ class _Run:
         """A fresh ``result`` for page ``index`` (``packed``: the same, as a worker sent it)."""
         if self.store.cache is not None:
             self.dependencies.update(
-                ((path, bool(snapshot.digest)), snapshot)
-                for path, snapshot in result.dependencies
+                ((path, bool(snapshot.digest)), snapshot) for path, snapshot in result.dependencies
             )
         self.results[index] = self.store.page(index, result, packed)
         self.done += 1

@@ -47,6 +47,42 @@ class Located:
     ``None`` for :attr:`FileState.OUTSIDE`."""
 
 
+class RealPaths:
+    """:func:`os.path.realpath` for many files in few directories: each directory is resolved
+    once per instance (one run: a directory that becomes a symlink later is not seen), the
+    file name only when it is a symlink itself. A path that holds ``..`` is resolved in
+    full, as ``realpath`` does (``..`` after a symlink is not lexical)."""
+
+    def __init__(self) -> None:
+        self._directories: dict[str, str] = {}
+
+    def __call__(self, path: str | os.PathLike[str]) -> str:
+        text = os.fspath(path)
+        if ".." in text.split(os.sep):
+            return os.path.realpath(text)
+        text = os.path.abspath(text)  # lexical: "." and "//" only, with no ".."
+        directory, name = os.path.split(text)
+        if name in ("", "."):
+            return os.path.realpath(text)
+        try:
+            if stat.S_ISLNK(os.lstat(text).st_mode):
+                return os.path.realpath(text)
+        except OSError:
+            pass  # missing: realpath keeps the name as it is too
+        real = self._directories.get(directory)
+        if real is None:
+            real = self._directories[directory] = os.path.realpath(directory)
+        return os.path.join(real, name)
+
+    def directory(self, path: str | os.PathLike[str]) -> str:
+        """The real path of a directory (resolved once per instance)."""
+        text = os.path.abspath(os.fspath(path))
+        real = self._directories.get(text)
+        if real is None:
+            real = self._directories[text] = os.path.realpath(text)
+        return real
+
+
 class Site:
     """A static site rooted at a directory.
 
@@ -60,6 +96,7 @@ class Site:
         if not given.is_dir():
             raise InputError(f"root {str(given)!r} is not a directory; pass --root DIR")
         self.root = Path(os.path.realpath(given))
+        self._real = RealPaths()
         self._prefix = str(self.root).rstrip(os.sep) + os.sep
         self._given = os.path.abspath(given)
         # URL paths that spell the site's location on disk are file paths, not URLs.
@@ -69,7 +106,7 @@ class Site:
 
     def contains(self, path: str | os.PathLike[str]) -> bool:
         """True when ``path``, once symlinks are resolved, lies inside the root."""
-        real = os.path.realpath(path)
+        real = self._real(path)
         return real == str(self.root) or real.startswith(self._prefix)
 
     def relative_key(self, path: Path) -> str:
@@ -93,7 +130,7 @@ class Site:
         return "/" + quote(os.fsencode(self._relative(path)), safe=_PATH_SAFE)
 
     def _relative(self, path: Path) -> str:
-        return Path(os.path.realpath(path)).relative_to(self.root).as_posix()
+        return Path(self._real(path)).relative_to(self.root).as_posix()
 
     def locate(self, url: str) -> Located:
         """Map an absolute same-origin URL to the file it names.
@@ -214,7 +251,7 @@ class Site:
 
     def real_path(self, path: str | os.PathLike[str]) -> Path:
         """``path`` with every symbolic link resolved (a page given by the user)."""
-        return Path(os.path.realpath(path))
+        return Path(self._real(path))
 
     def _open_parent(self, path: str | os.PathLike[str]) -> tuple[str, int]:
         """The last component of ``path`` and an open descriptor of its directory (the

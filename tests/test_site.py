@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from push_manifest.site import FileState, Site
+from push_manifest.site import FileState, RealPaths, Site
 
 MakeSite = Callable[[dict[str, str | bytes]], Path]
 
@@ -76,3 +76,28 @@ def test_locate_tells_what_a_url_names(make_site: MakeSite, name: str, state: Fi
     root = make_site({"a.css": "", "dir/index.html": ""})
     os.mkfifo(root / "fifo")
     assert Site(root).locate(f"http://site.invalid/{name}").state is state
+
+
+def test_real_paths_agree_with_realpath(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each directory resolved once, the name only when a link: the same answers as
+    ``os.path.realpath`` for links to directories and files, relative links, ``..`` after a
+    link (not lexical), dangling links, missing files and relative spellings."""
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "a" / "b" / "x.html").write_text("x")
+    (tmp_path / "c" / "y.html").write_text("y")
+    (tmp_path / "link").symlink_to(tmp_path / "a" / "b")
+    (tmp_path / "a" / "ylink.html").symlink_to(tmp_path / "c" / "y.html")
+    (tmp_path / "a" / "rel").symlink_to("../c")
+    (tmp_path / "dangling.html").symlink_to("nowhere")
+    monkeypatch.chdir(tmp_path)
+    base = str(tmp_path)
+    cases = [
+        "a/b/x.html", f"{base}/link/x.html", "link/x.html", f"{base}/a/ylink.html",
+        "a/rel/y.html", f"{base}/link/../c/y.html", "./a//b/x.html", f"{base}/missing.html",
+        "dangling.html", f"{base}/a/rel/../b/x.html", base, base + "/", ".",
+    ]  # fmt: skip
+    real_paths = RealPaths()
+    for case in cases * 2:  # the second time from the directory cache
+        assert real_paths(case) == os.path.realpath(case), case
+    assert real_paths.directory("link") == os.path.realpath("link")
