@@ -386,6 +386,7 @@ class Crawler:
                 context.layer,
                 _doc_name(base),
                 doc.properties,
+                doc,
             )
         )
         (context.sheets if context.sheets is not None else walk.sheets).append(node)

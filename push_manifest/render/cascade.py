@@ -135,7 +135,7 @@ def render(
               if (decls := parsed_declarations(style))]  # fmt: skip
     relevant = Relevance(page, applying, [decls for _, decls in styled], images=images,
                          fonts=fonts)  # fmt: skip
-    sized = relevant.queried and all(prepared_rules(sheet.rules).sizes for sheet in sheets)
+    sized = relevant.queried and all(prepared_rules(sheet).sizes for sheet in sheets)
     _place(table, page, applying, relevant, layers)
     source = Source(page_base, "utf-8", None, "a style attribute")
     for element, decls in styled:

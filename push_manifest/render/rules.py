@@ -5,8 +5,9 @@ rules that may apply on a page collected in cascade order with their layers (CSS
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 from lxml import etree
@@ -85,6 +86,10 @@ class Sheet:
     """How explanations name it (its root-relative path)."""
     properties: tuple[PropertyRule, ...] = ()
     """Its valid ``@property`` rules, in order."""
+    owner: object = field(default=None, compare=False, repr=False)
+    """What holds ``rules`` for as long as other pages may use them (the scanned document, in
+    the crawl's memo): the rules stay prepared while it lives (:func:`prepared_rules`).
+    ``None``: prepared afresh for each use."""
 
 
 class Layers:
@@ -133,7 +138,7 @@ def collect(
     for number, sheet in enumerate(sheets):
         if sheet.media and not all(media_matches(query, viewport) for query in sheet.media):
             continue
-        rules = prepared_rules(sheet.rules)
+        rules = prepared_rules(sheet)
         paths = _register_layers(rules, sheet, number, viewport, layers)
         for prepared in rules.candidates(page):
             if prepared.media and not prepared.applies(viewport):
@@ -175,8 +180,9 @@ class Prepared:
         self.media = rule.media
         self.hints = None if rule.selector is None else selector_hints(rule.selector)
         self._decls: tuple[Decl, ...] | None = None if rule.selector is not None else ()
-        self.compiled: dict[bool, tuple[Any, ...]] = {}
-        self._applies: dict[Viewport, bool] = {}
+        self.compiled: dict[bool, tuple[Any, ...]] | None = None
+        self._applies: dict[Viewport, bool] | None = None
+        # (Both made on first use: a sheet's rules are prepared whole, most never match.)
 
     @property
     def decls(self) -> tuple[Decl, ...]:
@@ -194,6 +200,8 @@ class Prepared:
         return "marker" in (self.rule.selector or "")
 
     def complexes(self, quirks: bool) -> tuple[Any, ...]:
+        if self.compiled is None:
+            self.compiled = {}
         found = self.compiled.get(quirks)
         if found is None:
             found = self.compiled[quirks] = _MATCHER.compile(
@@ -203,6 +211,8 @@ class Prepared:
 
     def applies(self, viewport: Viewport) -> bool:
         """Whether the rule's ``@media`` conditions hold at ``viewport``."""
+        if self._applies is None:
+            self._applies = {}
         found = self._applies.get(viewport)
         if found is None:
             found = self._applies[viewport] = all(
@@ -279,22 +289,29 @@ def _index_keys(hints: Hints | None, quirks: bool) -> set[str] | None:
     return keys
 
 
-_PREPARED: Final[dict[int, tuple[tuple[StyleRule, ...], _SheetRules]]] = {}
+_PREPARED: Final[dict[int, tuple[weakref.ref[object], _SheetRules]]] = {}
+"""``id`` of a sheet's owner → a weak reference to that owner and its prepared rules."""
 
 
-_MAX_PREPARED: Final = 4096
-
-
-def prepared_rules(rules: tuple[StyleRule, ...]) -> _SheetRules:
-    """A sheet's rules prepared and indexed (:class:`_SheetRules`), once per process while
-    the sheet is in use (most pages share their stylesheets)."""
-    known = _PREPARED.get(id(rules))
-    if known is not None and known[0] is rules:
+def prepared_rules(sheet: Sheet) -> _SheetRules:
+    """A sheet's rules prepared and indexed (:class:`_SheetRules`), kept exactly as long as
+    its :attr:`~Sheet.owner` lives: most pages share their stylesheets, and what the crawl's
+    memo of documents lets go of (a page's own stylesheet, used once) is not kept here
+    either."""
+    owner = sheet.owner
+    if owner is None:
+        return _SheetRules(sheet.rules)
+    key = id(owner)
+    known = _PREPARED.get(key)
+    if known is not None and known[0]() is owner:
         return known[1]
-    prepared = _SheetRules(rules)
-    if len(_PREPARED) >= _MAX_PREPARED:
-        del _PREPARED[next(iter(_PREPARED))]
-    _PREPARED[id(rules)] = (rules, prepared)  # the tuple is held: its id is not reused
+    prepared = _SheetRules(sheet.rules)
+
+    def forget(ref: weakref.ref[object]) -> None:
+        if _PREPARED.get(key, (None,))[0] is ref:
+            del _PREPARED[key]
+
+    _PREPARED[key] = (weakref.ref(owner, forget), prepared)
     return prepared
 
 

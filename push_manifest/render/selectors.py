@@ -12,6 +12,7 @@ Never narrows on doubt:
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Final, cast
@@ -135,12 +136,13 @@ class PageIndex:
         requires (:func:`selector_hints`): the list matches nothing here."""
         if hints is None:
             return True
-        classes_here, ids_here = self.by_class.keys(), self.by_id.keys()
         for classes, ids in hints:
             if self.quirks:
-                classes = frozenset(name.lower() for name in classes)
-                ids = frozenset(name.lower() for name in ids)
-            if classes_here >= classes and ids_here >= ids:
+                classes = tuple(name.lower() for name in classes)
+                ids = tuple(name.lower() for name in ids)
+            if all(name in self.by_class for name in classes) and all(
+                name in self.by_id for name in ids
+            ):
                 return True
         return False
 
@@ -156,10 +158,12 @@ class PageIndex:
         return element in self._below_cut
 
 
-Hints = tuple[tuple[frozenset[str], frozenset[str]], ...]
-"""Per complex selector of a list: the classes and the ids it requires."""
+Hints = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+"""Per complex selector of a list: the classes and the ids it requires, each without repeats
+(tuples of interned names: a sheet's prepared rules hold one per selector)."""
 
 
+@lru_cache(maxsize=8192)
 def selector_hints(selector_list: str) -> Hints | None:
     """The classes and ids each complex selector of ``selector_list`` requires, read from the
     text alone, or None where the text is not that simple (functional pseudo-classes,
@@ -174,8 +178,8 @@ def selector_hints(selector_list: str) -> Hints | None:
         found = _CLASS_OR_ID.findall(complex_)
         if len(found) != complex_.count(".") + complex_.count("#"):
             return None
-        classes = frozenset(name for mark, name in found if mark == ".")
-        ids = frozenset(name for mark, name in found if mark == "#")
+        classes = tuple(dict.fromkeys(sys.intern(name) for mark, name in found if mark == "."))
+        ids = tuple(dict.fromkeys(sys.intern(name) for mark, name in found if mark == "#"))
         hints.append((classes, ids))
     return tuple(hints)
 

@@ -851,6 +851,24 @@ def test_the_rule_index_agrees_with_matching_every_rule(
         assert images(html, css) == indexed
 
 
+class _Owner:
+    """Stands for the scanned document that holds a sheet's rules."""
+
+
+def test_prepared_rules_live_as_long_as_the_document_that_holds_them() -> None:
+    """A page's own stylesheet, dropped by the crawl's memo of documents once used, takes
+    what was prepared from its rules with it; a shared one keeps it for every page."""
+    rules = sheet(".a { background: url(a.png) }").rules
+    owner = _Owner()
+    shared = Sheet(rules, base=SHEET_BASE, owner=owner)
+    prepared = rule_index.prepared_rules(shared)
+    assert rule_index.prepared_rules(Sheet(rules, base="/other/", owner=owner)) is prepared
+    assert rule_index.prepared_rules(Sheet(rules, base=SHEET_BASE)) is not prepared  # no owner
+    kept = len(rule_index._PREPARED)
+    del owner, shared
+    assert len(rule_index._PREPARED) == kept - 1
+
+
 # --- @container size queries ----------------------------------------------------------------
 
 _CARD = ".card { container-type: inline-size; width: 500px }\n"
