@@ -34,7 +34,7 @@ from typing import Any
 
 from push_manifest.model import pickled_as_values
 
-_SCHEMA = 5
+_SCHEMA = 6
 _SIGNATURE = 32
 
 
@@ -94,10 +94,12 @@ def _user_key() -> bytes:
 
 _TABLES = (
     "DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS runs;"
+    "DROP TABLE IF EXISTS attachments;"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE pages (path BLOB PRIMARY KEY, deps BLOB, result BLOB);"
     "CREATE TABLE docs (digest BLOB PRIMARY KEY, data BLOB);"
     "CREATE TABLE runs (key BLOB PRIMARY KEY, deps BLOB, result BLOB);"
+    "CREATE TABLE attachments (run BLOB, name BLOB, value BLOB, PRIMARY KEY (run, name));"
 )
 
 
@@ -202,6 +204,8 @@ class Cache:
         self._inside = inside.rstrip(os.sep) + os.sep if inside else ""
         self._db: sqlite3.Connection | None = None
         self._states: dict[tuple[str, bool], Snapshot] = {}
+        self._unchanged_runs: set[bytes] = set()
+        """Runs whose record this process found, or wrote, up to date."""
         try:
             directory.mkdir(parents=True, exist_ok=True)
             if not os.access(directory, os.W_OK | os.X_OK):
@@ -286,19 +290,72 @@ class Cache:
         """What a whole run with this ``key`` returned, if none of the files any of its pages
         depends on changed (:meth:`store_run`), else None: a re-run with nothing changed
         checks each file once and unpacks one entry, not one per page."""
-        return self._entry("SELECT deps, result FROM runs WHERE key=?", key, None)
+        load = self.run_loader(key)
+        try:
+            return None if load is None else load()
+        except Exception:
+            return None
+
+    def run_loader(self, key: bytes) -> Callable[[], Any] | None:
+        """As :meth:`run`, but the entry is only read now: the function returned unpacks it
+        (and raises ``ValueError`` for an entry this user did not sign)."""
+        if key not in self._unchanged_runs:
+            deps = self._value("SELECT deps FROM runs WHERE key=?", (key,))
+            if deps is None or not self._files_unchanged(deps):
+                return None
+            self._unchanged_runs.add(key)
+        blob = self._value("SELECT result FROM runs WHERE key=?", (key,))
+        if blob is None:
+            return None
+        return lambda: _open(self._key, blob)
+
+    def attachment(self, key: bytes, name: bytes) -> Any | None:
+        """The value attached under ``name`` to the run ``key`` (:meth:`attach`), if that run's
+        files are unchanged."""
+        if self.run_loader(key) is None:
+            return None
+        blob = self._value("SELECT value FROM attachments WHERE run=? AND name=?", (key, name))
+        try:
+            return None if blob is None else _open(self._key, blob)
+        except Exception:
+            return None
+
+    def attach(self, key: bytes, name: bytes, value: Any) -> None:
+        """Keep ``value`` under ``name`` with the run ``key`` for as long as its record stands:
+        what the caller derived from the run's result alone (its text in one format)."""
+        sealed = (key, name, _seal(self._key, value))
+        self._write("INSERT OR REPLACE INTO attachments VALUES (?, ?, ?)", [sealed])
 
     def store_run(self, key: bytes, deps: Mapping[tuple[str, bool], Snapshot], result: Any) -> None:
         """Record what a whole run returned, with every file its pages depend on (a file both
         hashed and only looked at is checked by its hash), in place of the run recorded
-        before."""
+        before (and what was attached to it)."""
         files: dict[str, Snapshot] = {}
         for (path, hashed), snapshot in deps.items():
             if hashed or path not in files:
                 files[path] = snapshot
+        columns = (
+            tuple(files),
+            tuple(each.kind for each in files.values()),
+            tuple(each.size for each in files.values()),
+            tuple(each.mtime_ns for each in files.values()),
+            tuple(each.digest for each in files.values()),
+        )
         self._write("DELETE FROM runs", [()])
-        sealed = (key, _seal(self._key, files), _seal(self._key, result))
+        self._write("DELETE FROM attachments", [()])
+        sealed = (key, _seal(self._key, columns), _seal(self._key, result))
         self._write("INSERT INTO runs VALUES (?, ?, ?)", [sealed])
+        self._unchanged_runs.add(key)
+
+    def _value(self, sql: str, parameters: tuple[Any, ...]) -> bytes | None:
+        """The one column of the row ``sql`` selects, or None (none, or a database error)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(sql, parameters).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else bytes(row[0])
 
     def _entry(
         self, sql: str, key: bytes, seen: dict[tuple[str, bool], Snapshot] | None
@@ -307,23 +364,61 @@ class Cache:
             return None
         try:
             row = self._db.execute(sql, (key,)).fetchone()
-            if row is None:
+            if row is None or not self._unchanged(row[0], seen):
                 return None
-            deps = _open(self._key, row[0])
-            if not isinstance(deps, dict):
-                return None
-            for dep, recorded in deps.items():
-                if not isinstance(recorded, Snapshot) or not str(dep).startswith(self._inside):
-                    return None
-                current = self.state(dep, recorded)
-                if current.kind != recorded.kind or current.digest != recorded.digest:
-                    return None
-            result = _open(self._key, row[1])
-            if seen is not None:
-                seen.update(((dep, bool(snap.digest)), snap) for dep, snap in deps.items())
-            return result
+            return _open(self._key, row[1])
         except Exception:
             return None
+
+    def _files_unchanged(self, blob: bytes) -> bool:
+        """Whether no file of a run's signed dependencies ``blob`` changed: :meth:`store_run`'s
+        columns (paths, kinds, sizes, times, digests), checked as :meth:`state` does, one
+        ``lstat`` a file, without a :class:`Snapshot` each for the many unchanged ones."""
+        try:
+            columns: Any = _open(self._key, blob)
+            rows = zip(*columns, strict=True)
+            for path, kind, size, mtime_ns, digest in rows:
+                if not path.startswith(self._inside):
+                    return False
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    if kind != "missing":
+                        return False
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    if digest and (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
+                        continue
+                    if not digest and kind == "file":
+                        continue
+                elif kind == ("dir" if stat.S_ISDIR(st.st_mode) else "other"):
+                    continue
+                recorded = Snapshot(kind, size, mtime_ns, digest)
+                current = self.state(path, recorded)
+                if current.kind != kind or current.digest != digest:
+                    return False
+            return True
+        except Exception:
+            return False
+
+    def _unchanged(self, blob: bytes, seen: dict[tuple[str, bool], Snapshot] | None) -> bool:
+        """Whether no file of the signed dependencies ``blob`` changed; if so, they are added
+        to ``seen`` (by path and whether hashed)."""
+        try:
+            deps = _open(self._key, blob)
+        except Exception:
+            return False
+        if not isinstance(deps, dict):
+            return False
+        for dep, recorded in deps.items():
+            if not isinstance(recorded, Snapshot) or not str(dep).startswith(self._inside):
+                return False
+            current = self.state(dep, recorded)
+            if current.kind != recorded.kind or current.digest != recorded.digest:
+                return False
+        if seen is not None:
+            seen.update(((dep, bool(snap.digest)), snap) for dep, snap in deps.items())
+        return True
 
     def store_pages(self, rows: Iterable[tuple[str, Mapping[str, Snapshot], Any]]) -> None:
         """Record page results with their dependencies."""

@@ -28,7 +28,7 @@ from push_manifest.errors import OutputError, PushManifestError
 from push_manifest.filters import UNTYPED, Cut, FilterOptions
 from push_manifest.headers import Routes
 from push_manifest.model import Destination, Manifest
-from push_manifest.output import guard_target, stale_diff, write_file
+from push_manifest.output import guard_target, holds_text, stale_diff, write_file
 from push_manifest.progress import progress_bar
 from push_manifest.version import __version__
 from push_manifest.writers import WriterOptions
@@ -177,6 +177,7 @@ def cli(
             else project_cache_dir(config.parent),
             cache=not no_cache,
             progress=bar.update if bar is not None else None,
+            written=None if manifest == "-" else manifest,
         )  # fmt: skip
         result = build(options)
         if bar is not None:
@@ -184,14 +185,14 @@ def cli(
         failed = _report(result, quiet=quiet, verbose=verbose, strict=strict)
         stale = _check(manifest, result.text) if check else False
         if not check and not failed:
-            if manifest != "-":
+            if manifest != "-" and not holds_text(manifest, result.text):
                 guard_target(manifest, result.crawled)
             changed = _write(manifest, result.text)
             if not quiet:
                 where = "the manifest to standard output" if manifest == "-" else manifest
-                _summary(result.manifest, f"wrote {where}" if changed else f"{manifest} unchanged")
+                _summary(result, f"wrote {where}" if changed else f"{manifest} unchanged")
         elif check and not stale and not quiet:
-            _summary(result.manifest, f"{manifest} is up to date")
+            _summary(result, f"{manifest} is up to date")
     except PushManifestError as error:
         raise InputProblem(str(error)) from error
     except Exception as error:
@@ -208,14 +209,13 @@ def cli(
         sys.exit(EXIT_STALE)
 
 
-def _summary(manifest: Manifest, outcome: str) -> None:
+def _summary(result: Result, outcome: str) -> None:
     """One line on stderr: what became of the manifest, with its pages and resources."""
-    resources = sum(len(page.resources) for page in manifest.pages)
-    unique = len({resource.url for page in manifest.pages for resource in page.resources})
-    warned = f", {len(manifest.warnings)} warning(s)" if manifest.warnings else ""
+    counts = result.summary
+    warned = f", {len(result.warnings)} warning(s)" if result.warnings else ""
     click.echo(
-        f"{outcome}: {len(manifest.pages)} page(s), {resources} resource entries "
-        f"({unique} distinct){warned}",
+        f"{outcome}: {counts.pages} page(s), {counts.entries} resource entries "
+        f"({counts.distinct} distinct){warned}",
         err=True,
     )
 

@@ -20,7 +20,7 @@ from urllib.parse import unquote_to_bytes
 from push_manifest.errors import OutputError
 from push_manifest.model import Manifest
 
-__all__ = ["guard_target", "stale_diff", "write_file", "written_by_this_tool"]
+__all__ = ["guard_target", "holds_text", "stale_diff", "write_file", "written_by_this_tool"]
 
 _LINK_VALUE = re.compile(r"<[^>]*>;[ \t]*rel=")
 _HEADER_MARK = "by http2-push-manifest"
@@ -160,6 +160,16 @@ def stale_diff(target: str, text: str) -> str | None:
     )
 
 
+def holds_text(target: str, text: str) -> bool:
+    """Whether ``target`` is a regular file that holds ``text`` (UTF-8) already."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if not os.path.isfile(target):
+            return False
+        with open(target, encoding="utf-8", newline="") as handle:
+            return handle.read() == text
+    return False
+
+
 def write_file(target: str, text: str) -> bool:
     """Write ``text`` to ``target`` atomically (a temporary file beside it, flushed and synced,
     then renamed over it); False, and nothing touched, when the file already holds ``text``.
@@ -176,9 +186,8 @@ def write_file(target: str, text: str) -> bool:
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
             return True
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            if path.is_file() and path.read_text(encoding="utf-8") == text:
-                return False
+        if holds_text(target, text):
+            return False
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise OutputError(

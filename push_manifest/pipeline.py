@@ -59,32 +59,87 @@ def crawl_pages(
     ``cache_dir`` when given. Returns the page manifests in input order and the warnings.
     Without :attr:`CrawlOptions.explain`, the manifests' ``pruned`` lists are empty; with it,
     a cached result stored without them is crawled again."""
-    fingerprint = f"{_code_digest()}|{site.root}|{cache_key(options)!r}"
-    cache = _cache(cache_dir, fingerprint, site)
-    paths = [str(site.real_path(page)) for page in pages] if cache is not None else []
-    key = _run_key(paths, options.explain)
-    if cache is not None and (done := _reused_run(cache, key)) is not None:
-        cache.close()
-        if progress is not None:
-            progress(len(pages), len(pages))
-        return done
-    run = _Run(pages, _Store(cache, paths, options.explain), progress)
-    stale = run.reuse(cache, options.explain)
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
-    if workers <= 1:
-        documents = documents_for(site, options, cache)
-        _crawl_here(run, stale, Crawler(site, options, documents), documents)
-    else:
-        _crawl_in_workers(run, stale, workers, (site.root, options, cache_dir, fingerprint))
-    final = run.finished()
-    manifests, warnings = tuple(r.manifest for r in final), _merge_warnings(final)
-    if cache is not None and cache.problem is None:
+    with CrawlSession(site, pages, options, cache_dir) as session:
+        return session.crawl(jobs=jobs, progress=progress)
+
+
+Crawled = tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]]
+"""The page manifests of a run, in input order, and its warnings."""
+
+
+class CrawlSession:
+    """One run's pages and options over the incremental cache (a context manager: the cache
+    is closed on leaving). A run whose record stands (the same pages and options, no file any
+    of them depends on changed) is answered from it, and callers may keep what they derive
+    from its result with it (:meth:`attach`, e.g. the text written): a re-run with nothing
+    changed need not even unpack the manifests."""
+
+    def __init__(
+        self, site: Site, pages: Sequence[Path], options: CrawlOptions, cache_dir: Path | None
+    ) -> None:
+        self.site, self.pages, self.options = site, pages, options
+        fingerprint = f"{_code_digest()}|{site.root}|{cache_key(options)!r}"
+        self._setup = (site.root, options, cache_dir, fingerprint)
+        self.cache = _cache(cache_dir, fingerprint, site)
+        self._paths = [str(site.real_path(page)) for page in pages] if self.cache else []
+        self._key = _run_key(self._paths, options.explain)
+
+    def __enter__(self) -> CrawlSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+    def recorded(self) -> Callable[[], Crawled] | None:
+        """When the run's record stands: a function that unpacks its result (raising
+        ``ValueError`` when the entry is not this user's); else None."""
+        load = self.cache.run_loader(self._key) if self.cache is not None else None
+        if load is None:
+            return None
+
+        def crawled() -> Crawled:
+            found = _crawled(load())
+            if found is None:
+                raise ValueError("the run's record does not hold a run's result")
+            return found
+
+        return crawled
+
+    def attached(self, name: bytes) -> object | None:
+        """What :meth:`attach` kept under ``name`` with the run's record, while it stands."""
+        return self.cache.attachment(self._key, name) if self.cache is not None else None
+
+    def attach(self, name: bytes, value: object) -> None:
+        """Keep ``value`` with the run's record (call after :meth:`crawl`), until a run with
+        other pages or options, or with a file changed, replaces the record."""
+        if self.cache is not None and self.cache.problem is None:
+            self.cache.attach(self._key, name, value)
+
+    def crawl(self, *, jobs: int | None = None, progress: Progress | None = None) -> Crawled:
+        """The run's manifests and warnings (:func:`crawl_pages`), from the record when it
+        stands, otherwise from page entries of the cache and fresh crawls."""
+        cache, pages, options = self.cache, self.pages, self.options
+        if cache is not None and (done := _crawled(cache.run(self._key))) is not None:
+            if progress is not None:
+                progress(len(pages), len(pages))
+            return done
+        run = _Run(pages, _Store(cache, self._paths, options.explain), progress)
+        stale = run.reuse(cache, options.explain)
+        workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
+        if workers <= 1:
+            documents = documents_for(self.site, options, cache)
+            _crawl_here(run, stale, Crawler(self.site, options, documents), documents)
+        else:
+            _crawl_in_workers(run, stale, workers, self._setup)
+        final = run.finished()
+        manifests, warnings = tuple(r.manifest for r in final), _merge_warnings(final)
         run.store.flush()
-        cache.store_run(key, run.dependencies, (manifests, warnings))
-    run.store.close()
-    if cache is not None and cache.problem is not None:
-        warnings += (_cache_warning(cache),)
-    return manifests, warnings
+        if cache is not None and cache.problem is None:
+            cache.store_run(self._key, run.dependencies, (manifests, warnings))
+        if cache is not None and cache.problem is not None:
+            warnings += (_cache_warning(cache),)
+        return manifests, warnings
 
 
 def _run_key(paths: Sequence[str], explain: bool) -> bytes:
@@ -96,11 +151,8 @@ def _run_key(paths: Sequence[str], explain: bool) -> bytes:
     return digest.digest()
 
 
-def _reused_run(
-    cache: Cache, key: bytes
-) -> tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]] | None:
-    """The recorded result of the same run, when no file it depends on changed."""
-    found = cache.run(key)
+def _crawled(found: object) -> Crawled | None:
+    """``found`` when it is a run's result (what :meth:`Cache.run` returned), else None."""
     if (
         isinstance(found, tuple)
         and len(found) == 2
@@ -264,11 +316,6 @@ class _Store:
         if self.cache is not None and self._rows:
             self.cache.store_pages(self._rows)
         self._rows = []
-
-    def close(self) -> None:
-        self.flush()
-        if self.cache is not None:
-            self.cache.close()
 
 
 def _merge_warnings(results: Sequence[PageResult]) -> tuple[CrawlWarning, ...]:

@@ -48,16 +48,24 @@ class Located:
 
 
 class RealPaths:
-    """:func:`os.path.realpath` for many files in few directories: each directory is resolved
-    once per instance (one run: a directory that becomes a symlink later is not seen), the
-    file name only when it is a symlink itself. A path that holds ``..`` is resolved in
-    full, as ``realpath`` does (``..`` after a symlink is not lexical)."""
+    """:func:`os.path.realpath` for many files in few directories, each answered once per
+    instance (one run: a path that becomes a symlink later is not seen): each directory is
+    resolved once, a file name only when it is a symlink itself. A path that holds ``..`` is
+    resolved in full, as ``realpath`` does (``..`` after a symlink is not lexical). One
+    instance serves a run's pages from their expansion to their cache keys."""
 
     def __init__(self) -> None:
         self._directories: dict[str, str] = {}
+        self._files: dict[str, str] = {}
 
     def __call__(self, path: str | os.PathLike[str]) -> str:
         text = os.fspath(path)
+        known = self._files.get(text)
+        if known is None:
+            known = self._files[text] = self._resolve(text)
+        return known
+
+    def _resolve(self, text: str) -> str:
         if ".." in text.split(os.sep):
             return os.path.realpath(text)
         text = os.path.abspath(text)  # lexical: "." and "//" only, with no ".."
@@ -89,14 +97,16 @@ class Site:
     URLs are absolute under :data:`ORIGIN`; a URL's path ``/a/b.css`` is the file ``root/a/b.css``.
     """
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], real_paths: RealPaths | None = None) -> None:
+        """``real_paths``: how the pages' real paths are found (shared with
+        :func:`~push_manifest.pages.expand_pages`, which found them first)."""
         given = Path(root)
         if not given.exists():
             raise InputError(f"root directory {str(given)!r} does not exist; pass --root DIR")
         if not given.is_dir():
             raise InputError(f"root {str(given)!r} is not a directory; pass --root DIR")
         self.root = Path(os.path.realpath(given))
-        self._real = RealPaths()
+        self._real = real_paths or RealPaths()
         self._prefix = str(self.root).rstrip(os.sep) + os.sep
         self._given = os.path.abspath(given)
         # URL paths that spell the site's location on disk are file paths, not URLs.

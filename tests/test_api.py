@@ -4,6 +4,7 @@ the command writes and reports, for every format."""
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,11 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from push_manifest import FORMATS, FilterOptions, Options, WriterOptions, build, build_manifest
+from push_manifest.cache import Cache
 from push_manifest.cli import cli
 from push_manifest.device import device_viewport
 from push_manifest.fingerprint import output_fields
 from push_manifest.headers import Routes
 from push_manifest.model import WarningCode
+from push_manifest.pipeline import CrawlSession
 from push_manifest.writers import render
 
 from .conftest import FIXTURES
@@ -107,9 +110,132 @@ def test_options_that_do_not_change_output_do_not(tmp_path: Path) -> None:
     assert build(other).text == expected  # from the cache
     assert seen and seen[-1] == (2, 2)
     marked = set(Options.__dataclass_fields__) - set(output_fields(base))
-    assert marked == {"explain", "jobs", "cache_dir", "cache", "progress"}
+    assert marked == {"explain", "jobs", "cache_dir", "cache", "progress", "written"}
 
 
 def test_an_unknown_format_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="unknown format 'yaml'"):
         build(Options(pages=(PAGES,), root=DEMO, format="yaml"))
+
+
+# --- a re-run with nothing changed reads its text back from the file it wrote ----------------
+
+
+def _watch_crawls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every crawl (from the run's record or not) and every unpacking of a record."""
+    seen: list[str] = []
+    crawl, loader = CrawlSession.crawl, Cache.run_loader
+
+    def watched_crawl(self: CrawlSession, **kwargs: object) -> object:
+        seen.append("crawl")
+        return crawl(self, **kwargs)  # type: ignore[arg-type]
+
+    def watched_loader(self: Cache, key: bytes) -> object:
+        load = loader(self, key)
+        if load is None:
+            return None
+
+        def unpacked() -> object:
+            seen.append("unpacked")
+            return load()
+
+        return unpacked
+
+    monkeypatch.setattr(CrawlSession, "crawl", watched_crawl)
+    monkeypatch.setattr(Cache, "run_loader", watched_loader)
+    return seen
+
+
+def _copy_demo(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(DEMO, site)
+    return site
+
+
+def _written(options: Options, target: Path) -> Options:
+    """``options`` as the command gives them: writing to ``target``, with its text there."""
+    result = build(options)
+    target.write_text(result.text, encoding="utf-8", newline="")
+    return replace(options, written=target)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("fmt", ["json", "netlify", "cloudflare"])
+def test_an_unchanged_run_reads_its_text_back_and_unpacks_only_when_asked(
+    variant: str, fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _copy_demo(tmp_path)
+    _, options = VARIANTS[variant]
+    options = replace(
+        options,
+        format=fmt,
+        root=site,
+        pages=tuple(str(page).replace(str(DEMO), str(site)) for page in options.pages),
+        cache_dir=tmp_path / "cache",
+    )
+    fresh = build(replace(options, cache=False))
+    options = _written(options, tmp_path / "out")
+    seen = _watch_crawls(monkeypatch)
+    again = build(options)
+    assert seen == []
+    assert again.text == fresh.text
+    assert again.warnings == fresh.warnings and again.summary == fresh.summary
+    # What lies behind the text is the fresh run's, made when first asked for.
+    assert (again.manifest, again.crawled, again.cuts) == (
+        fresh.manifest,
+        fresh.crawled,
+        fresh.cuts,
+    )
+    assert seen == ["unpacked"]
+
+
+def test_the_text_is_made_again_when_the_file_or_an_input_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _copy_demo(tmp_path)
+    target = tmp_path / "out.json"
+    options = _written(
+        Options(pages=(f"{site}/**/*.html",), root=site, cache_dir=tmp_path / "cache"), target
+    )
+    seen = _watch_crawls(monkeypatch)
+    text = target.read_text(encoding="utf-8")
+
+    # Someone edited the written file: it is not the text any more, the record's result is.
+    target.write_text(text.replace('"weight"', '"w"'), encoding="utf-8")
+    assert build(options).text == text
+    assert seen == ["crawl", "unpacked"]  # answered by the run's record, not by the file
+
+    # Another format is another output, kept beside the first.
+    seen.clear()
+    netlify = _written(replace(options, format="netlify"), tmp_path / "_headers")
+    assert build(netlify).text == (tmp_path / "_headers").read_text(encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
+    assert build(options).text == text
+    assert seen == ["crawl", "unpacked"]  # by _written only: both texts were read back
+
+    # A page changed: crawled again, and the new text differs.
+    seen.clear()
+    page = site / "index.html"
+    page.write_text(page.read_text().replace("</body>", '<img src="new.png"></body>'))
+    changed = build(options)
+    assert seen == ["crawl"] and '"/new.png"' in changed.text
+    assert changed.text == build(replace(options, cache=False, written=None)).text
+
+
+def test_a_byte_budget_is_never_answered_from_the_written_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The budget reads the listed files' sizes, which the run's record does not keep."""
+    site = _copy_demo(tmp_path)
+    options = _written(
+        Options(
+            pages=(f"{site}/**/*.html",),
+            root=site,
+            cache_dir=tmp_path / "cache",
+            filters=FilterOptions(budget=10_000_000),
+        ),
+        tmp_path / "out.json",
+    )
+    seen = _watch_crawls(monkeypatch)
+    assert build(options).text == (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert seen == ["crawl", "unpacked"]

@@ -166,6 +166,27 @@ def test_unchanged_manifest_is_not_rewritten(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
 
 
+def test_a_warm_rerun_reads_the_written_manifest_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changed: the text is the file's, so nothing is guarded, crawled or written;
+    the summary's counts are the first run's."""
+    out, cache = tmp_path / "m.json", tmp_path / "cache"
+    args = ("-f", f"{COMPAT}/*.html", "--root", COMPAT, "-m", out, "--cache-dir", cache)
+    first = run(*args)
+    assert first.exit_code == 0 and f"wrote {out}: " in first.stderr and "warning: " in first.stderr
+    guarded: list[str] = []
+    monkeypatch.setattr(
+        "push_manifest.cli.guard_target", lambda target, manifest: guarded.append(target)
+    )
+    monkeypatch.setattr("push_manifest.api.apply_filters", None)  # nothing is filtered again
+    again = run(*args)
+    assert again.exit_code == 0, again.output
+    assert again.stderr == first.stderr.replace(f"wrote {out}", f"{out} unchanged")
+    assert guarded == []
+    assert run("--check", *args).exit_code == 0
+
+
 def test_check_reports_stale_and_fresh(tmp_path: Path) -> None:
     out = tmp_path / "m.json"
     stale = run("--check", "-f", COMPAT / "index.html", "-m", out, "-q")

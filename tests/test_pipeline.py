@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from push_manifest import build_manifest, render
-from push_manifest.cache import Cache
+from push_manifest.cache import Cache, Snapshot, content_digest
 from push_manifest.documents import Documents
 
 REPO = Path(__file__).resolve().parents[1]
@@ -222,3 +222,54 @@ def test_a_run_with_nothing_changed_is_answered_from_one_record(
     assert [(p.key, [url for url, _ in p.pruned]) for p in explained.pages if p.pruned] == [
         ("two.html", ["/d.png"])  # no element has class x
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "stands"),
+    [
+        ("nothing", True),
+        ("touch the hashed file", True),  # its time moved, its bytes did not: hashed again
+        ("edit the hashed file", False),
+        ("a symlink where the looked-at file was", False),
+        ("create the missing file", False),
+        ("a file where the directory was", False),
+        ("delete the looked-at file", False),
+    ],
+)
+def test_a_run_record_stands_exactly_while_its_files_are_unchanged(
+    tmp_path: Path, change: str, stands: bool
+) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    hashed, seen, missing, folder = (root / n for n in ("a.css", "b.png", "c.png", "d"))
+    hashed.write_text("x{}")
+    seen.write_text("b")
+    folder.mkdir()
+    data = hashed.read_bytes()
+    st = hashed.stat()
+    deps = {
+        (str(hashed), True): Snapshot("file", st.st_size, st.st_mtime_ns, content_digest(data)),
+        (str(seen), False): Snapshot("file"),
+        (str(missing), False): Snapshot("missing"),
+        (str(folder), False): Snapshot("dir"),
+    }
+    cache = Cache(tmp_path / "cache", "fingerprint", str(root))
+    cache.store_run(b"run", deps, ("result",))
+    cache.close()
+    if change == "touch the hashed file":
+        os.utime(hashed, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    elif change == "edit the hashed file":
+        hashed.write_text("y{}")
+    elif change == "a symlink where the looked-at file was":
+        seen.unlink()
+        seen.symlink_to(hashed)
+    elif change == "create the missing file":
+        missing.write_text("c")
+    elif change == "a file where the directory was":
+        folder.rmdir()
+        folder.write_text("d")
+    elif change == "delete the looked-at file":
+        seen.unlink()
+    again = Cache(tmp_path / "cache", "fingerprint", str(root))
+    assert (again.run(b"run") == ("result",)) is stands
+    again.close()
