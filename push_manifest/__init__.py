@@ -15,7 +15,7 @@ The library API::
 from __future__ import annotations
 
 from push_manifest.api import Options, Result, build, build_manifest
-from push_manifest.crawl import CrawlOptions
+from push_manifest.crawl_options import CrawlOptions
 from push_manifest.device import DEVICES, Device
 from push_manifest.errors import InputError, OutputError, PushManifestError
 from push_manifest.filters import FilterOptions

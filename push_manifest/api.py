@@ -15,14 +15,13 @@ from functools import cached_property
 from pathlib import Path
 
 from push_manifest.cache import content_digest, default_cache_dir
-from push_manifest.crawl import MAX_PAGE_SIZE, CrawlOptions
+from push_manifest.crawl_options import DEFAULT_INSTALLED, MAX_PAGE_SIZE, CrawlOptions
 from push_manifest.errors import InputError
 from push_manifest.filters import Cut, FilterOptions, apply_filters
 from push_manifest.fingerprint import NOT_OUTPUT, output_key
 from push_manifest.model import CrawlWarning, Manifest, PageManifest, Viewport, pickled_as_values
 from push_manifest.pages import default_root, expand_pages, is_pattern
-from push_manifest.pipeline import Crawled, CrawlSession, Progress
-from push_manifest.render.fonts import DEFAULT_INSTALLED
+from push_manifest.session import Crawled, CrawlSession, Progress
 from push_manifest.site import RealPaths, Site
 from push_manifest.writers import FORMATS, WriterOptions, write_output
 
@@ -51,7 +50,7 @@ class Options:
     prune: bool = True
     max_page_size: int | None = MAX_PAGE_SIZE
     installed_fonts: tuple[str, ...] = ()
-    """Besides :data:`~push_manifest.render.fonts.DEFAULT_INSTALLED`."""
+    """Besides :data:`~push_manifest.crawl_options.DEFAULT_INSTALLED`."""
     filters: FilterOptions = field(default_factory=FilterOptions)
     writer: WriterOptions = field(default_factory=WriterOptions)
     explain: bool = field(default=False, metadata=NOT_OUTPUT)
@@ -159,7 +158,7 @@ def build(options: Options) -> Result:
             if options.progress is not None:
                 options.progress(len(plan.paths), len(plan.paths))
             return reused
-        crawled = plan.manifest(session.crawl(jobs=options.jobs, progress=options.progress))
+        crawled = plan.manifest(_crawl(session, options.jobs, options.progress))
         result = _finish(crawled, options)
         if options.filters.budget is None:
             session.attach(name, _Written.of(result))
@@ -272,7 +271,7 @@ def build_manifest(
     script or HTML import it loads, larger than this is not read, with a ``too-large`` warning,
     and the run goes on. ``installed_fonts``: font families counted as installed on the
     visitors' devices, besides the default ones
-    (:data:`~push_manifest.render.fonts.DEFAULT_INSTALLED`): a web font after one of them in a
+    (:data:`~push_manifest.crawl_options.DEFAULT_INSTALLED`): a web font after one of them in a
     ``font-family`` list is not listed.
     The result is the same whatever ``jobs`` and the cache are. Raises :class:`InputError` when
     a page is missing or outside the root, or the root is unusable; never prints.
@@ -292,7 +291,19 @@ def build_manifest(
         cache=cache,
     )
     with plan.session() as session:
-        return plan.manifest(session.crawl(jobs=jobs, progress=progress))
+        return plan.manifest(_crawl(session, jobs, progress))
+
+
+def _crawl(session: CrawlSession, jobs: int | None, progress: Progress | None) -> Crawled:
+    """The session's manifests and warnings: from its record, else crawled."""
+    done = session.from_record(progress)
+    if done is not None:
+        return done
+    # Imported here: a run answered from the record (or from the file it wrote) never loads
+    # the crawler, its HTML, CSS and render modules: a third of such a run's time.
+    from push_manifest.pipeline import crawl_stale
+
+    return crawl_stale(session, jobs, progress)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from push_manifest.cache import CACHE_DIR_NAME
-from push_manifest.crawl import MAX_PAGE_SIZE as _MAX_PAGE_SIZE
+from push_manifest.crawl_options import MAX_PAGE_SIZE as _MAX_PAGE_SIZE
 from push_manifest.device import Device
 from push_manifest.filters import UNTYPED, parse_size, parse_types
 from push_manifest.headers import DEFAULT_HEADER_BUDGET, Routes

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from push_manifest.cache import Cache, Snapshot
 from push_manifest.classify import Fetch, classify, cors_state, preload_problem
+from push_manifest.crawl_options import MAX_PAGE_SIZE, CrawlOptions
 from push_manifest.documents import MAX_REMEMBERED, Document, Documents, Language, Loaded
 from push_manifest.importmap import ImportMap, merge_import_maps, parse_import_map
 from push_manifest.importmap import resolve_specifier as resolve_module
@@ -40,10 +41,9 @@ from push_manifest.model import (
     pickled_as_values,
 )
 from push_manifest.priority import Weight, cap, weigh
-from push_manifest.render import render_page
-from push_manifest.render.cascade import Sheet
-from push_manifest.render.fonts import DEFAULT_INSTALLED
-from push_manifest.render.selectors import PageIndex, SelectorMatcher
+from push_manifest.rendering import render_page
+from push_manifest.rendering.cascade import Sheet
+from push_manifest.rendering.selectors import PageIndex, SelectorMatcher
 from push_manifest.scanners.html import NEAR_VIEWPORT
 from push_manifest.scanners.srcset import parse_srcset
 from push_manifest.site import FileState, Located, Site
@@ -51,14 +51,6 @@ from push_manifest.urls import absolute, climbs_above_root, manifest_key, resolv
 
 MAX_DEPTH = 2000
 """Documents nested deeper than this (an @import or HTML import chain) are not followed."""
-
-MAX_PAGE_SIZE = 64 * 1024 * 1024
-"""The default :attr:`CrawlOptions.max_page_size`: 64 MiB. Browsers render pages of tens of
-megabytes (single-page specifications, generated reports), so these are read; beyond, memory
-decides. A crawl takes about 14 times a page's size (libxml2's tree, the selector index), 28
-times for a data table with a class on every cell (``python -m bench.huge_page``), about 40
-times a stylesheet's (tinycss2's tokens) and 50 times a module script's: 0.9 to 3 GB per
-process at the limit, which a build machine has."""
 
 _FOLLOWED_AS_CSS = frozenset({Kind.HTML_STYLESHEET, Kind.CSS_IMPORT})
 _FOLLOWED_AS_MODULE = frozenset(
@@ -75,33 +67,6 @@ _RENDER_DEPENDENT = frozenset({Kind.CSS_URL, Kind.CSS_IMAGE_SET, Kind.CSS_FONT_F
 """CSS references a browser fetches only when the rule applies to the rendered page."""
 _SOMETIMES_SKIPPED = _LAZY_JS | _LAZY_LOADABLE | {Kind.HTML_PRELOAD, Kind.CSS_FONT_FACE}
 """References a browser may leave unfetched during the page's load (:meth:`Crawler._skipped`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlOptions:
-    """What the crawl models of the browser, and which optional references it keeps."""
-
-    viewport: Viewport = field(default_factory=Viewport)
-    include_lazy: bool = False
-    """List what a browser loads only later or on demand: ``loading=lazy`` images, dynamic
-    ``import()``, workers and ``new URL(…, import.meta.url)`` assets not started eagerly."""
-    uniform_weights: bool = False
-    """Weight 1 everywhere, as the npm tool wrote."""
-    prune: bool = True
-    """Leave out what this page's first render does not fetch: CSS images and fonts under media
-    queries that do not match the viewport, CSS images of rules no element matches, and
-    ``@font-face`` sources no element's font selects."""
-    explain: bool = True
-    """Record what was pruned and why (:attr:`PageManifest.pruned`, what ``--verbose``
-    prints); a large site's reasons take much memory, so the CLI records them only then."""
-    installed_fonts: frozenset[str] = DEFAULT_INSTALLED
-    """Font families (lowercase) counted as installed on the visitors' devices: a web font
-    after one of them in a ``font-family`` list is not downloaded, nor one whose ``src``
-    starts with its ``local()`` (:mod:`push_manifest.render.fonts`)."""
-    max_page_size: int | None = MAX_PAGE_SIZE
-    """The largest page, or stylesheet, script or HTML import it loads, that is read, in
-    bytes; a larger one is not read (its own URL is still listed, nothing it references is)
-    and a ``too-large`` warning names it. ``None`` or 0: no limit."""
 
 
 @pickled_as_values
@@ -314,7 +279,7 @@ class Crawler:
 
     def _settle_render(self, walk: _PageWalk) -> None:
         """Keep the CSS images and ``@font-face`` sources that the render model says the page
-        fetches (:mod:`push_manifest.render`); record why the others were left out."""
+        fetches (:mod:`push_manifest.rendering`); record why the others were left out."""
         if walk.index is None or not (walk.pending_fonts or walk.pending_images):
             return
         rendered = render_page(

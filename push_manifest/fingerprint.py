@@ -2,7 +2,7 @@
 
 A field is taken to change output unless its declaration says otherwise with
 ``field(..., metadata=NOT_OUTPUT)``; so a new option reaches every key derived here (the
-incremental cache's, :func:`push_manifest.pipeline.cache_key`) without a list to keep by hand.
+incremental cache's, :func:`push_manifest.session.cache_key`) without a list to keep by hand.
 """
 
 from __future__ import annotations

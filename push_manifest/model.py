@@ -128,7 +128,7 @@ def attrs(mapping: Mapping[str, str | None]) -> Attrs:
 @dataclass(frozen=True, slots=True)
 class StyleRule:
     """A style rule's declarations that can make a browser fetch, as the CSS scanner found
-    them, for the render model (:mod:`push_manifest.render`) to run the cascade over.
+    them, for the render model (:mod:`push_manifest.rendering`) to run the cascade over.
 
     ``selector``: the selector list, CSS Nesting resolved; None for a layer that is only
     declared (``@layer a;``, or the start of an ``@layer`` block), which orders layers.

@@ -9,9 +9,7 @@ cache reports the same warnings as a fresh crawl.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -20,10 +18,15 @@ from pathlib import Path
 from push_manifest.cache import Cache, Packed, Snapshot, pack, unpack
 from push_manifest.crawl import Crawler, CrawlOptions, PageResult, documents_for
 from push_manifest.documents import Documents
-from push_manifest.fingerprint import output_key
-from push_manifest.model import CrawlWarning, PageManifest, Resource, WarningCode
+from push_manifest.model import CrawlWarning, Resource
+from push_manifest.session import (
+    Crawled,
+    CrawlSession,
+    Progress,
+    cache_warning,
+    open_cache,
+)
 from push_manifest.site import Site
-from push_manifest.version import __version__
 from push_manifest.workers import Workers
 
 MIN_PAGES_PER_PROCESS = 32
@@ -31,15 +34,6 @@ MIN_PAGES_PER_PROCESS = 32
 
 PAGES_PER_COLLECTION = 4096
 """Pages crawled between two runs of Python's cyclic garbage collector (see :class:`_PacedGc`)."""
-
-CACHE_HANDLED = frozenset({"explain"})
-"""Fields of :class:`CrawlOptions` that change output but stay out of the cache's key, because
-the cache handles them per entry: each stored page records whether it was explained
-(:attr:`PageResult.explained`), and a run that needs the reasons crawls again a page stored
-without them, while a lean run may use an explained one."""
-
-Progress = Callable[[int, int], None]
-"""Called with (pages done, pages in all) as the crawl advances."""
 
 _worker: Crawler | None = None
 _worker_documents: Documents | None = None
@@ -54,113 +48,35 @@ def crawl_pages(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
-) -> tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]]:
+) -> Crawled:
     """Crawl ``pages`` with ``jobs`` processes (default: every core), reusing the cache in
     ``cache_dir`` when given. Returns the page manifests in input order and the warnings.
     Without :attr:`CrawlOptions.explain`, the manifests' ``pruned`` lists are empty; with it,
     a cached result stored without them is crawled again."""
     with CrawlSession(site, pages, options, cache_dir) as session:
-        return session.crawl(jobs=jobs, progress=progress)
+        return session.from_record(progress) or crawl_stale(session, jobs, progress)
 
 
-Crawled = tuple[tuple[PageManifest, ...], tuple[CrawlWarning, ...]]
-"""The page manifests of a run, in input order, and its warnings."""
-
-
-class CrawlSession:
-    """One run's pages and options over the incremental cache (a context manager: the cache
-    is closed on leaving). A run whose record stands (the same pages and options, no file any
-    of them depends on changed) is answered from it, and callers may keep what they derive
-    from its result with it (:meth:`attach`, e.g. the text written): a re-run with nothing
-    changed need not even unpack the manifests."""
-
-    def __init__(
-        self, site: Site, pages: Sequence[Path], options: CrawlOptions, cache_dir: Path | None
-    ) -> None:
-        self.site, self.pages, self.options = site, pages, options
-        fingerprint = f"{_code_digest()}|{site.root}|{cache_key(options)!r}"
-        self._setup = (site.root, options, cache_dir, fingerprint)
-        self.cache = _cache(cache_dir, fingerprint, site)
-        self._paths = [str(site.real_path(page)) for page in pages] if self.cache else []
-        self._key = _run_key(self._paths, options.explain)
-
-    def __enter__(self) -> CrawlSession:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.cache is not None:
-            self.cache.close()
-
-    def recorded(self) -> Callable[[], Crawled] | None:
-        """When the run's record stands: a function that unpacks its result (raising
-        ``ValueError`` when the entry is not this user's); else None."""
-        load = self.cache.run_loader(self._key) if self.cache is not None else None
-        if load is None:
-            return None
-
-        def crawled() -> Crawled:
-            found = _crawled(load())
-            if found is None:
-                raise ValueError("the run's record does not hold a run's result")
-            return found
-
-        return crawled
-
-    def attached(self, name: bytes) -> object | None:
-        """What :meth:`attach` kept under ``name`` with the run's record, while it stands."""
-        return self.cache.attachment(self._key, name) if self.cache is not None else None
-
-    def attach(self, name: bytes, value: object) -> None:
-        """Keep ``value`` with the run's record (call after :meth:`crawl`), until a run with
-        other pages or options, or with a file changed, replaces the record."""
-        if self.cache is not None and self.cache.problem is None:
-            self.cache.attach(self._key, name, value)
-
-    def crawl(self, *, jobs: int | None = None, progress: Progress | None = None) -> Crawled:
-        """The run's manifests and warnings (:func:`crawl_pages`), from the record when it
-        stands, otherwise from page entries of the cache and fresh crawls."""
-        cache, pages, options = self.cache, self.pages, self.options
-        if cache is not None and (done := _crawled(cache.run(self._key))) is not None:
-            if progress is not None:
-                progress(len(pages), len(pages))
-            return done
-        run = _Run(pages, _Store(cache, self._paths, options.explain), progress)
-        stale = run.reuse(cache, options.explain)
-        workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
-        if workers <= 1:
-            documents = documents_for(self.site, options, cache)
-            _crawl_here(run, stale, Crawler(self.site, options, documents), documents)
-        else:
-            _crawl_in_workers(run, stale, workers, self._setup)
-        final = run.finished()
-        manifests, warnings = tuple(r.manifest for r in final), _merge_warnings(final)
-        run.store.flush()
-        if cache is not None and cache.problem is None:
-            cache.store_run(self._key, run.dependencies, (manifests, warnings))
-        if cache is not None and cache.problem is not None:
-            warnings += (_cache_warning(cache),)
-        return manifests, warnings
-
-
-def _run_key(paths: Sequence[str], explain: bool) -> bytes:
-    """What identifies a run within one cache (whose fingerprint holds the options): its
-    pages, in order, and whether it explains."""
-    digest = hashlib.blake2b(b"explain" if explain else b"lean", digest_size=16)
-    for path in paths:
-        digest.update(os.fsencode(path) + b"\0")
-    return digest.digest()
-
-
-def _crawled(found: object) -> Crawled | None:
-    """``found`` when it is a run's result (what :meth:`Cache.run` returned), else None."""
-    if (
-        isinstance(found, tuple)
-        and len(found) == 2
-        and all(isinstance(each, PageManifest) for each in found[0])
-        and all(isinstance(each, CrawlWarning) for each in found[1])
-    ):
-        return found[0], found[1]
-    return None
+def crawl_stale(session: CrawlSession, jobs: int | None, progress: Progress | None) -> Crawled:
+    """Crawl what ``session``'s cache does not hold (its record does not stand): pages from
+    their cache entries, the rest in this process or ``jobs`` workers; record the run."""
+    cache, pages, options = session.cache, session.pages, session.options
+    run = _Run(pages, _Store(cache, session.paths, options.explain), progress)
+    stale = run.reuse(cache, options.explain)
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
+    if workers <= 1:
+        documents = documents_for(session.site, options, cache)
+        _crawl_here(run, stale, Crawler(session.site, options, documents), documents)
+    else:
+        _crawl_in_workers(run, stale, workers, session.setup)
+    final = run.finished()
+    manifests, warnings = tuple(r.manifest for r in final), _merge_warnings(final)
+    run.store.flush()
+    if cache is not None and cache.problem is None:
+        cache.store_run(session.key, run.dependencies, (manifests, warnings))
+    if cache is not None and cache.problem is not None:
+        warnings += (cache_warning(cache),)
+    return manifests, warnings
 
 
 class _Run:
@@ -251,23 +167,6 @@ def _crawl_in_workers(
             run.report()
 
 
-def cache_key(options: CrawlOptions) -> tuple[tuple[str, object], ...]:
-    """The options part of the incremental cache's key: every field of ``options`` (the
-    viewport's too) that can change a page's result, read off the dataclass
-    (:func:`~push_manifest.fingerprint.output_key`), but :data:`CACHE_HANDLED`. A field added to
-    :class:`CrawlOptions` is in it unless marked :data:`~push_manifest.fingerprint.NOT_OUTPUT`."""
-    return output_key(options, exempt=CACHE_HANDLED)
-
-
-@functools.cache
-def _code_digest() -> str:
-    """A digest of this package's own code: a cache written by other code is never reused."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 class _Store:
     """Writes fresh results to the cache as they arrive, so that memory holds only what the
     output needs: a page's dependencies are dropped once stored, and equal resources, pruned
@@ -326,27 +225,12 @@ def _merge_warnings(results: Sequence[PageResult]) -> tuple[CrawlWarning, ...]:
     return tuple(merged.values())
 
 
-def _cache_warning(cache: Cache) -> CrawlWarning:
-    return CrawlWarning(
-        code=WarningCode.CACHE,
-        document=str(cache.directory),
-        message=f"cannot use the cache: {cache.problem}; this run went on without it (fix the "
-        "directory, choose another with --cache-dir DIR, or pass --no-cache)",
-    )
-
-
-def _cache(directory: Path | None, fingerprint: str, site: Site) -> Cache | None:
-    if directory is None:
-        return None
-    return Cache(directory, fingerprint, str(site.root), lambda path: site.read(Path(path)))
-
-
 def _start_worker(
     root: Path, options: CrawlOptions, cache_dir: Path | None, fingerprint: str
 ) -> None:
     global _worker, _worker_documents, _worker_page_done
     site = Site(root)
-    _worker_documents = documents_for(site, options, _cache(cache_dir, fingerprint, site))
+    _worker_documents = documents_for(site, options, open_cache(cache_dir, fingerprint, site))
     _worker = Crawler(site, options, _worker_documents)
     gc.disable()  # for the worker's whole life: pages are paced by _PacedGc
     _worker_page_done = _PacedGc().page_done

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from push_manifest.device import device_viewport
 from push_manifest.fingerprint import output_fields
 from push_manifest.headers import Routes
 from push_manifest.model import WarningCode
-from push_manifest.pipeline import CrawlSession
+from push_manifest.session import CrawlSession
 from push_manifest.writers import render
 
 from .conftest import FIXTURES
@@ -124,11 +126,11 @@ def test_an_unknown_format_is_a_value_error() -> None:
 def _watch_crawls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every crawl (from the run's record or not) and every unpacking of a record."""
     seen: list[str] = []
-    crawl, loader = CrawlSession.crawl, Cache.run_loader
+    crawl, loader = CrawlSession.from_record, Cache.run_loader
 
-    def watched_crawl(self: CrawlSession, **kwargs: object) -> object:
+    def watched_crawl(self: CrawlSession, progress: object = None) -> object:
         seen.append("crawl")
-        return crawl(self, **kwargs)  # type: ignore[arg-type]
+        return crawl(self, progress)  # type: ignore[arg-type]
 
     def watched_loader(self: Cache, key: bytes) -> object:
         load = loader(self, key)
@@ -141,7 +143,7 @@ def _watch_crawls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
         return unpacked
 
-    monkeypatch.setattr(CrawlSession, "crawl", watched_crawl)
+    monkeypatch.setattr(CrawlSession, "from_record", watched_crawl)
     monkeypatch.setattr(Cache, "run_loader", watched_loader)
     return seen
 
@@ -239,3 +241,20 @@ def test_a_byte_budget_is_never_answered_from_the_written_file(
     seen = _watch_crawls(monkeypatch)
     assert build(options).text == (tmp_path / "out.json").read_text(encoding="utf-8")
     assert seen == ["crawl", "unpacked"]
+
+
+def test_the_package_face_keeps_render_after_a_crawl_loads_the_crawler() -> None:
+    """The crawler is imported on first use (an unchanged run never needs it); loading it
+    must not rebind a name of the package face, as a subpackage named like it would."""
+    code = (
+        "import sys, push_manifest as p\n"
+        "assert 'push_manifest.crawl' not in sys.modules\n"
+        f"m = p.build_manifest([{str(DEMO / 'index.html')!r}], root={str(DEMO)!r})\n"
+        "assert 'push_manifest.crawl' in sys.modules\n"
+        "print(p.render(m, 'json'), end='')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == render(build_manifest([DEMO / "index.html"], root=DEMO))

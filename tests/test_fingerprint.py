@@ -12,7 +12,7 @@ import pytest
 
 from push_manifest import CrawlOptions, Viewport, build_manifest
 from push_manifest.fingerprint import NOT_OUTPUT, output_fields, output_key
-from push_manifest.pipeline import CACHE_HANDLED, cache_key
+from push_manifest.session import CACHE_HANDLED, cache_key
 
 from .conftest import FIXTURES
 

@@ -19,7 +19,7 @@ where behaviour was checked against Chromium 156 (the browser the project is jud
 :func:`scan_style_rules` yields, from the same walk, each style rule's declarations that the
 render model reads (:class:`~push_manifest.model.StyleRule`: what fetches, what chooses fonts,
 ``display``, custom properties) with its ``@media`` and ``@layer`` scope, for
-:mod:`push_manifest.render` to decide which of the URLs found here a page really fetches.
+:mod:`push_manifest.rendering` to decide which of the URLs found here a page really fetches.
 
 Custom properties (``--x: url(a.png)``) are scanned too: the browser fetches their URLs when a
 ``var()`` uses them, which the render model decides.

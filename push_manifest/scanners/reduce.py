@@ -58,7 +58,7 @@ CONTAINER_PROPERTIES: Final = frozenset({"container", "container-type", "contain
 RENDER_PROPERTIES: Final = frozenset(
     {*FETCHING_PROPERTIES, *FONT_PROPERTIES, *CONTAINER_PROPERTIES, "display", "all"}
 )
-"""The properties the render model reads (``push_manifest.render``): those that fetch, those
+"""The properties the render model reads (``push_manifest.rendering``): those that fetch, those
 that choose fonts, ``display`` (which can leave a subtree unrendered), those that make query
 containers, ``all`` (which resets them), and custom properties (not listed: any name
 starting with ``--``)."""

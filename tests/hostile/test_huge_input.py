@@ -27,7 +27,7 @@ from lxml import etree
 from push_manifest import CrawlOptions, Manifest, WarningCode, build_manifest
 from push_manifest.cli import cli
 from push_manifest.crawl import MAX_PAGE_SIZE
-from push_manifest.render import selectors as prune_module
+from push_manifest.rendering import selectors as prune_module
 from push_manifest.scanners import html as html_scanner
 from push_manifest.scanners.html import MAX_ATTRIBUTES, parse_html
 

@@ -1,4 +1,4 @@
-"""The render model end to end (:func:`push_manifest.render.render_page`): a real page parsed
+"""The render model end to end (:func:`push_manifest.rendering.render_page`): a real page parsed
 by the HTML scanner, real style rules from the CSS scanner, the cascade, and font matching;
 each test asserts which CSS image URLs and which ``@font-face`` rules come out.
 
@@ -17,9 +17,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from push_manifest.model import Kind, Reference, Viewport, attrs
-from push_manifest.render import RenderedPage, Sheet, render_page
-from push_manifest.render import rules as rule_index
-from push_manifest.render.selectors import PageIndex
+from push_manifest.rendering import RenderedPage, Sheet, render_page
+from push_manifest.rendering import rules as rule_index
+from push_manifest.rendering.selectors import PageIndex
 from push_manifest.scanners.css import parse_stylesheet, scan_style_rules, scan_stylesheet
 from push_manifest.scanners.html import parse_html
 from push_manifest.site import ORIGIN

@@ -1,10 +1,10 @@
-"""Which @font-face rules Chromium downloads for rendered text (push_manifest.render.fonts)."""
+"""Which @font-face rules Chromium downloads for rendered text (push_manifest.rendering.fonts)."""
 
 from __future__ import annotations
 
 import pytest
 
-from push_manifest.render.fonts import (
+from push_manifest.rendering.fonts import (
     DEFAULT_INSTALLED,
     FontFace,
     TextRun,

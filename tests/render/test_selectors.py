@@ -1,4 +1,4 @@
-"""Selector matching at load (:mod:`push_manifest.render.selectors`): which elements a
+"""Selector matching at load (:mod:`push_manifest.rendering.selectors`): which elements a
 selector matches when the page has just loaded, and what counts as doubt.
 
 What a browser fetches was checked in Chromium 156 (see ``fixtures/browser-render-*``): a
@@ -15,8 +15,8 @@ from cssselect import HTMLTranslator, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from push_manifest.render import selectors as prune
-from push_manifest.render.selectors import PageIndex, SelectorMatcher
+from push_manifest.rendering import selectors as prune
+from push_manifest.rendering.selectors import PageIndex, SelectorMatcher
 from push_manifest.scanners.html import MAX_ATTRIBUTES, parse_html
 
 PAGE = """<!doctype html>

@@ -19,7 +19,7 @@ from push_manifest.model import (
     Reference,
     Viewport,
 )
-from push_manifest.render import selectors as prune
+from push_manifest.rendering import selectors as prune
 from push_manifest.scanners import html as html_scanner
 from push_manifest.scanners.html import (
     CUT_DEPTH,

@@ -1,5 +1,5 @@
 """Selector matching at load: which elements of a page a selector list matches, and with
-what specificity (Selectors 4 §16), for the cascade (:mod:`push_manifest.render.cascade`).
+what specificity (Selectors 4 §16), for the cascade (:mod:`push_manifest.rendering.cascade`).
 Never narrows on doubt:
 
 - :class:`SelectorMatcher` tests selector lists against a :class:`PageIndex` with ``cssselect``

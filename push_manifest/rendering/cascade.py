@@ -1,7 +1,7 @@
 """The cascade at load: per element, the winning value of each property that can make a browser
 fetch, and what that leaves rendered (CSS Cascade 5, CSS Display 3, CSS Variables 1).
 
-:func:`render` takes a page's tree (:class:`~push_manifest.render.selectors.PageIndex`) and
+:func:`render` takes a page's tree (:class:`~push_manifest.rendering.selectors.PageIndex`) and
 the style rules of the stylesheets it applies, in the order the page applies them
 (:class:`Sheet`), and returns the CSS images the page fetches and the text each font renders:
 
@@ -28,7 +28,7 @@ the style rules of the stylesheets it applies, in the order the page applies the
   unregistered properties.
 - **Container queries**: an ``@container`` rule applies under a size container of the
   queried name only; its width queries are evaluated where CSS fixes the container's width
-  (:mod:`~push_manifest.render.containers`); where they may hold, its declarations are
+  (:mod:`~push_manifest.rendering.containers`); where they may hold, its declarations are
   listed and override nothing.
 
 What cannot be evaluated (a selector ``cssselect`` cannot translate, a page the parser had to
@@ -44,13 +44,13 @@ from typing import Any, Final
 from lxml import etree
 
 from push_manifest.model import Viewport
-from push_manifest.render.declarations import (
+from push_manifest.rendering.declarations import (
     Decl,
     Source,
     parsed_declarations,
 )
-from push_manifest.render.fonts import TextRun
-from push_manifest.render.rules import (
+from push_manifest.rendering.fonts import TextRun
+from push_manifest.rendering.rules import (
     Applying,
     Layers,
     Prepared,
@@ -60,11 +60,11 @@ from push_manifest.render.rules import (
     prepared_rules,
     source_of,
 )
-from push_manifest.render.selectors import (
+from push_manifest.rendering.selectors import (
     PageIndex,
     Specificity,
 )
-from push_manifest.render.walk import (
+from push_manifest.rendering.walk import (
     Table,
     Walker,
 )
@@ -96,7 +96,7 @@ _NEVER_RENDERED_PSEUDO: Final = frozenset(
 @dataclass(slots=True)
 class Rendered:
     """What a page renders at load: CSS image URLs (absolute) with the reason each is fetched;
-    text per font (:class:`~push_manifest.render.fonts.TextRun`); ``fonts_unknown`` when some
+    text per font (:class:`~push_manifest.rendering.fonts.TextRun`); ``fonts_unknown`` when some
     element's fonts could not be known (every face counts)."""
 
     images: dict[str, str] = field(default_factory=dict)
@@ -213,7 +213,7 @@ def _apply_queried(
     containers: tuple[str, ...],
 ) -> None:
     """An ``@container`` rule: its declarations wait for the walk, which knows each matching
-    element's query containers (:mod:`~push_manifest.render.containers`)."""
+    element's query containers (:mod:`~push_manifest.rendering.containers`)."""
     for complex_ in complexes:
         elements = complex_.elements(page)
         if elements is None:

@@ -1,7 +1,7 @@
 """The walk of the page tree in document order: per element and pseudo-element, the computed
 values the cascade gives (inheritance, custom properties, fonts, ``display``, query
 containers), the CSS images fetched and the text each font renders. See
-:mod:`~push_manifest.render.cascade`."""
+:mod:`~push_manifest.rendering.cascade`."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from functools import partial
 from typing import Any, Final
 
 from push_manifest.model import Viewport
-from push_manifest.render.containers import (
+from push_manifest.rendering.containers import (
     Container,
     container_names,
     content_width,
     holds,
     size_container,
 )
-from push_manifest.render.declarations import (
+from push_manifest.rendering.declarations import (
     FONT_SLOTS,
     INHERITED_SLOTS,
     Candidate,
@@ -30,14 +30,14 @@ from push_manifest.render.declarations import (
     keyword_of,
     winning,
 )
-from push_manifest.render.fonts import TextRun
-from push_manifest.render.rules import (
+from push_manifest.rendering.fonts import TextRun
+from push_manifest.rendering.rules import (
     UA_HIDDEN,
 )
-from push_manifest.render.selectors import (
+from push_manifest.rendering.selectors import (
     PageIndex,
 )
-from push_manifest.render.values import (
+from push_manifest.rendering.values import (
     SYSTEM,
     absolute_urls,
     font_families,

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from push_manifest.render.values import GENERIC_FAMILIES, SYSTEM
+from push_manifest.crawl_options import DEFAULT_INSTALLED
+from push_manifest.rendering.values import GENERIC_FAMILIES, SYSTEM
 
 __all__ = [
     "DEFAULT_INSTALLED",
@@ -84,29 +85,6 @@ class FaceUse:
     fetched: bool
     reason: str
 
-
-DEFAULT_INSTALLED: Final = frozenset(
-    {"arial", "helvetica", "times new roman", "times", "courier new", "courier"}
-)
-"""Families counted as installed: they draw every character, so a web font after them in a
-``font-family`` list is not downloaded.
-
-The set is conservative on purpose: a family wrongly counted as installed hides a download
-(recall loss), a family wrongly left out only costs a push that may be unused. Each one
-resolves to a real font in Chromium on every desktop and phone OS of 2026:
-
-- Arial, Times New Roman, Courier New ship with Windows, macOS and iOS; on Linux and ChromeOS
-  fontconfig maps them to the metric-compatible Liberation Sans, Serif, Mono (fonts-liberation)
-  or Arimo, Tinos, Cousine, which Chromium accepts as replacements; Android's ``fonts.xml``
-  aliases them to ``sans-serif``, ``serif`` and ``serif-monospace``.
-- Helvetica, Times, Courier ship with macOS and iOS; elsewhere Blink's alternate-name table
-  (Helvetica ⇄ Arial, Times ⇄ Times New Roman, Courier ⇄ Courier New), fontconfig's metric
-  aliases and Android's ``fonts.xml`` aliases resolve them to the fonts above.
-
-Left out: fonts of one vendor (Segoe UI, San Francisco, ``-apple-system``,
-``BlinkMacSystemFont``, Helvetica Neue, Roboto), and Georgia, Verdana, Tahoma, Trebuchet MS,
-which Linux without the Microsoft core fonts lacks.
-"""
 
 _ASCII_WHITESPACE: Final = "\t\n\f\r "
 _ASCII_LOWER: Final = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -14,14 +14,14 @@ from lxml import etree
 
 from push_manifest.media import media_matches
 from push_manifest.model import PropertyRule, StyleRule, Viewport
-from push_manifest.render.declarations import (
+from push_manifest.rendering.declarations import (
     CONTAINER_SLOTS,
     FONT_SLOTS,
     Decl,
     Source,
     parsed_declarations,
 )
-from push_manifest.render.selectors import (
+from push_manifest.rendering.selectors import (
     Hints,
     PageIndex,
     SelectorMatcher,

@@ -4,21 +4,21 @@ A browser fetches a stylesheet's ``url()`` only where the declaration holding it
 cascade on an element it renders, and a web font only for characters that rendered text
 needs from it. Layers, from the page's parsed tree and its stylesheets' rules up:
 
-- :mod:`~push_manifest.render.selectors`: which elements a selector matches at load, with
+- :mod:`~push_manifest.rendering.selectors`: which elements a selector matches at load, with
   what specificity;
 - :mod:`~push_manifest.scanners.supports`: ``@supports`` against what Chromium supports;
-- :mod:`~push_manifest.render.values`: computed values of the font properties, ``var()``;
-- :mod:`~push_manifest.render.declarations`: declarations parsed into the longhands they
+- :mod:`~push_manifest.rendering.values`: computed values of the font properties, ``var()``;
+- :mod:`~push_manifest.rendering.declarations`: declarations parsed into the longhands they
   set, and which one wins;
-- :mod:`~push_manifest.render.rules`: each sheet's rules prepared and indexed once, those that
+- :mod:`~push_manifest.rendering.rules`: each sheet's rules prepared and indexed once, those that
   may apply on a page collected in cascade order, with their layers;
-- :mod:`~push_manifest.render.containers`: ``@container`` size queries;
-- :mod:`~push_manifest.render.walk`: the walk over the page tree: computed values per
+- :mod:`~push_manifest.rendering.containers`: ``@container`` size queries;
+- :mod:`~push_manifest.rendering.walk`: the walk over the page tree: computed values per
   element (inheritance, custom properties, rendering state), the images fetched, the text
   each font renders;
-- :mod:`~push_manifest.render.cascade`: :func:`~push_manifest.render.cascade.render`, which
+- :mod:`~push_manifest.rendering.cascade`: :func:`~push_manifest.rendering.cascade.render`, which
   puts the rules on the elements they match and runs the walk;
-- :mod:`~push_manifest.render.fonts`: font matching, ``unicode-range`` and fallback lists:
+- :mod:`~push_manifest.rendering.fonts`: font matching, ``unicode-range`` and fallback lists:
   the ``@font-face`` sources downloaded.
 
 :func:`render_page` runs them once over a page. Where the model cannot know, it lists.
@@ -30,14 +30,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from push_manifest.model import Reference, Viewport
-from push_manifest.render.cascade import Sheet, render
-from push_manifest.render.fonts import (
+from push_manifest.rendering.cascade import Sheet, render
+from push_manifest.rendering.fonts import (
     DEFAULT_INSTALLED,
     FaceUse,
     FontFace,
     faces_fetched,
 )
-from push_manifest.render.selectors import PageIndex
+from push_manifest.rendering.selectors import PageIndex
 
 __all__ = ["RenderedPage", "Sheet", "render_page"]
 

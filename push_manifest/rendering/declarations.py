@@ -1,6 +1,6 @@
 """Declarations as the cascade handles them: each parsed into the longhand it sets (its
 *slot*), with what it fetches and the custom properties it reads, and which of several
-declarations for one slot wins (CSS Cascade 5 §6). See :mod:`~push_manifest.render.cascade`."""
+declarations for one slot wins (CSS Cascade 5 §6). See :mod:`~push_manifest.rendering.cascade`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, Final
 
 import tinycss2
 
-from push_manifest.render.values import (
+from push_manifest.rendering.values import (
     var_names,
 )
 from push_manifest.scanners.css import ANY_VIEWPORT, parse_declarations, value_urls
