@@ -1,11 +1,14 @@
 """A seeded, deterministic generator of realistic static sites for the benchmark.
 
-``generate_site(root, pages, seed)`` writes a site of ``pages`` HTML pages under ``root``. The same
-``(pages, seed)`` gives the same bytes on every run and machine: every random choice comes from a
-``random.Random`` seeded with a string built from the seed and the file being written (string seeds
-are hashed with SHA-512, never with ``hash()``), and nothing iterates a set or reads the clock.
+``generate_site(root, pages, seed, profile)`` writes a site of ``pages`` HTML pages under ``root``.
+The same ``(pages, seed, profile)`` gives the same bytes on every run and machine: every random
+choice comes from a ``random.Random`` seeded with a string built from the seed and the file being
+written (string seeds are hashed with SHA-512, never with ``hash()``), and nothing iterates a set
+or reads the clock.
 
-What a site holds (the issue "Speed", part 1):
+Two profiles: ``framework`` (:mod:`bench.gen_framework`: hashed chunks, inline scoped styles,
+``unicode-range`` fonts, as Astro, Next.js and VitePress emit) and ``classic``, the default. What a
+classic site holds (the issue "Speed", part 1):
 
 - pages of 10-60 KB (headings, paragraphs, nav, footer, tables, code) at the root and in one or two
   levels of subfolders, referring to assets with ``../`` paths (and some root-absolute ``/`` paths);
@@ -41,13 +44,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 GENERATOR_VERSION = 1
-"""Bumped whenever the output changes, so that cached sites are regenerated."""
+"""Bumped whenever the classic output (or code both profiles share) changes, so that cached
+sites are regenerated."""
+FRAMEWORK_VERSION = 1
+"""Bumped whenever the framework profile's own output changes."""
+PROFILES = ("classic", "framework")
 
 KB = 1024
 PAGE_MIN, PAGE_MAX = 10 * KB, 60 * KB
 CSS_MIN, CSS_MAX = 5 * KB, 50 * KB
 MARKER = ".bench-site"
-"""File written last in a complete site: ``version pages seed``."""
+"""File written last in a complete site: :func:`marker_text`."""
 
 _WORD_TEXT = (
     "able about above access account action active actual adapt admin advice after again agent "
@@ -890,15 +897,44 @@ def _write_feed(root: Path, plan: Plan, stats: SiteStats) -> None:
     stats.files += 1
 
 
-def generate_site(root: Path, pages: int, seed: int = 0) -> SiteStats:
+def marker_text(pages: int, seed: int, profile: str = "classic") -> str:
+    """The content of a complete site's :data:`MARKER`: ``version pages seed`` for the classic
+    profile (as before profiles existed), ``version pages seed framework version`` otherwise."""
+    if profile == "classic":
+        return f"{GENERATOR_VERSION} {pages} {seed}\n"
+    return f"{GENERATOR_VERSION} {pages} {seed} {profile} {FRAMEWORK_VERSION}\n"
+
+
+def site_name(pages: int, seed: int, profile: str = "classic") -> str:
+    """The folder of a cached site: ``site-<pages>-s<seed>``, plus ``-<profile>`` unless classic."""
+    return f"site-{pages}-s{seed}" + ("" if profile == "classic" else f"-{profile}")
+
+
+def generate_site(root: Path, pages: int, seed: int = 0, profile: str = "classic") -> SiteStats:
     """Write a site of ``pages`` pages under ``root`` (created; must not hold another site).
 
-    Deterministic: the same ``(pages, seed)`` always gives the same files and bytes.
+    Deterministic: the same ``(pages, seed, profile)`` always gives the same files and bytes.
     """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: one of {', '.join(PROFILES)}")
     start = time.perf_counter()
-    plan = plan_site(pages, seed)
     stats = SiteStats()
     root.mkdir(parents=True, exist_ok=True)
+    if profile == "framework":
+        from bench.gen_framework import write_framework_site  # it imports this module
+
+        write_framework_site(root, pages, seed, stats)
+    else:
+        _write_classic_site(root, pages, seed, stats)
+    stats.files += stats.pages + stats.css_files
+    (root / MARKER).write_text(marker_text(pages, seed, profile))
+    stats.seconds = time.perf_counter() - start
+    return stats
+
+
+def _write_classic_site(root: Path, pages: int, seed: int, stats: SiteStats) -> None:
+    """The classic profile's files (all but the marker), counted into ``stats``."""
+    plan = plan_site(pages, seed)
     _write_shared_css(root, plan, stats)
     _write_js(root, plan, stats)
     for page in plan.pages:
@@ -908,26 +944,26 @@ def generate_site(root: Path, pages: int, seed: int = 0) -> SiteStats:
         stats.html_bytes += len(data)
     _write_assets(root, stats)
     _write_feed(root, plan, stats)
-    stats.files += stats.pages + stats.css_files
-    (root / MARKER).write_text(f"{GENERATOR_VERSION} {pages} {seed}\n")
-    stats.seconds = time.perf_counter() - start
-    return stats
 
 
-def ensure_site(cache: Path, pages: int, seed: int = 0) -> tuple[Path, SiteStats | None]:
-    """The cached site ``cache/site-<pages>-s<seed>``, generated first if absent or stale.
+def ensure_site(
+    cache: Path, pages: int, seed: int = 0, profile: str = "classic"
+) -> tuple[Path, SiteStats | None]:
+    """The cached site ``cache/<site_name>``, generated first if absent or stale (its marker
+    missing or not :func:`marker_text`).
 
     Returns the site's root and the generation stats (``None`` when it came from the cache).
     """
-    root = cache / f"site-{pages}-s{seed}"
+    name = site_name(pages, seed, profile)
+    root = cache / name
     marker = root / MARKER
-    if marker.is_file() and marker.read_text() == f"{GENERATOR_VERSION} {pages} {seed}\n":
+    if marker.is_file() and marker.read_text() == marker_text(pages, seed, profile):
         return root, None
-    tmp = cache / f".tmp-site-{pages}-s{seed}"
+    tmp = cache / f".tmp-{name}"
     for stale in (tmp, root):
         if stale.exists():
             shutil.rmtree(stale)
-    stats = generate_site(tmp, pages, seed)
+    stats = generate_site(tmp, pages, seed, profile)
     tmp.rename(root)
     return root, stats
 
@@ -957,16 +993,24 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         metavar="S",
-        help="seed of every random choice, any integer: the same --pages and --seed give the "
-        "same bytes on every run and machine (default: %(default)s)",
+        help="seed of every random choice, any integer: the same --pages, --seed and --profile "
+        "give the same bytes on every run and machine (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="classic",
+        help="the kind of site: classic (hand-written look, relative paths, many stylesheets) or "
+        "framework (Astro/Next.js/VitePress build output: hashed chunks, inline scoped styles, "
+        "unicode-range fonts) (default: %(default)s)",
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bench.gen_site DIR [--pages N] [--seed S]``."""
+    """``python -m bench.gen_site DIR [--pages N] [--seed S] [--profile P]``."""
     args = build_parser().parse_args(argv)
-    stats = generate_site(args.root, args.pages, args.seed)
+    stats = generate_site(args.root, args.pages, args.seed, args.profile)
     print(
         f"{stats.pages} pages, {stats.files} files, HTML {stats.html_bytes / 1e6:.1f} MB, "
         f"CSS {stats.css_files} files {stats.css_bytes / 1e6:.1f} MB, "

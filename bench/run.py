@@ -1,9 +1,9 @@
 """The benchmark: time http2-push-manifest on generated sites against a parsing floor.
 
-``python -m bench.run [--sizes 100,1000,10000] [--jobs N] [--skip-npm] [--seed S] [--json]``
+``python -m bench.run [--sizes 1000,10000] [--repeat R] [--profile classic|framework] [--json]``
 
-For each size it generates (or reuses) ``bench/sites/site-<N>-s<seed>`` and measures, each in a
-fresh child process:
+For each size it generates (or reuses) ``bench/sites/site-<N>-s<seed>[-framework]`` and, in each
+of ``--repeat`` repeats, measures back to back, each in a fresh child process:
 
 - **floor**: read every ``.html``/``.css`` file once, ``lxml.html.document_fromstring`` each page
   and ``tinycss2.parse_stylesheet_bytes`` each stylesheet, in one process, no crawling;
@@ -12,12 +12,16 @@ fresh child process:
   a ``--cache-dir DIR`` option if ``--help`` lists one, and ``$XDG_CACHE_HOME``, which is pointed
   at a scratch directory);
 - **warm**: the same command again, nothing changed;
-- **npm**: ``http2-push-manifest@1.0.1`` from npm, one ``-f`` per page in one invocation (its
-  multi-file mode), on the sizes given by ``--npm-sizes`` (default 1000).
+- **warm+1%**: the same command after 1% of the pages were edited (:mod:`bench.edit_pages`; their
+  bytes are restored afterwards);
+- **npm** (informational): ``http2-push-manifest@1.0.1`` from npm, one ``-f`` per page in one
+  invocation (its multi-file mode), on the sizes given by ``--npm-sizes`` (default 1000).
 
-Each figure is the best of ``--repeat`` runs; the OS page cache holds every file of the site for
-all of them (the files are read once beforehand), so "cold" means the tool's own cache only.
-``--json`` prints the figures as JSON instead of the table.
+Every figure is given as min / median / max over the repeats. Ratios are paired: the tool's runs
+of repeat i are divided by the floor of repeat i at the same size (the cold growth: the largest
+size's cold run of repeat i by the smallest size's), then min / median / max of those ratios;
+a target is checked on the median. The OS page cache holds every file of the site for all runs
+(the files are read once before each repeat of a size), so "cold" means the tool's cache only.
 
 Wall time is measured around ``os.wait4`` of the child; **cpu s** is the user plus system time
 ``os.wait4`` reports for it, which includes the workers it reaped (the cost of a run, whatever
@@ -41,17 +45,19 @@ import platform
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.gen_site import ensure_site
+from bench.edit_pages import edited, pages_to_edit
+from bench.gen_site import PROFILES, ensure_site
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -64,6 +70,19 @@ CACHE_NAMES = (".push-manifest-cache",)
 """Cache directories the tool may keep in its working directory or the site root."""
 SAMPLE_SECONDS = (0.05, 0.5)
 """The shortest and the longest interval between two memory samples."""
+REPORT_FORMAT = 2
+"""The ``format`` of a ``--json`` report; ``--show`` reads only this one."""
+OLD_FORMAT_COMMIT = "f08f562"
+"""A commit whose bench/run.py prints the reports from before ``format`` (best-of-R figures)."""
+KINDS = ("floor", "cold", "warm", "edit", "npm")
+"""The runs of a size, in the order a repeat measures them."""
+COLD_CPU_VS_FLOOR = 1.0
+COLD_WALL_VS_FLOOR = 0.5
+GROWTH_PER_SIZE_RATIO = 1.05
+"""Cold CPU growth target: 1.05 times the ratio of the sizes (10.5 for 1,000 to 10,000 pages)."""
+WARM_VS_FLOOR = 0.03
+EDIT_VS_FLOOR = 0.05
+TREE_PSS_MB = 350.0
 
 
 def sample_interval(elapsed: float) -> float:
@@ -187,15 +206,18 @@ def measure(
 
 
 def floor(site: Path) -> dict[str, float]:
-    """Read and parse every page and stylesheet once, without crawling (run in a child).
+    """Read and parse every page and stylesheet once, without crawling (run in a child):
+    each page with lxml, each stylesheet file and each page's ``<style>`` text with tinycss2.
 
     Returns how many of each were parsed, their bytes, and the seconds each parser took
-    (``html_s``: lxml; ``css_s``: tinycss2), so the table can say where the floor's time goes.
+    (``html_s``: lxml; ``css_s``: tinycss2, inline styles included), so the table can say
+    where the floor's time goes.
     """
     import lxml.html
     import tinycss2
 
-    parts = dict.fromkeys(("html", "css", "html_bytes", "css_bytes", "html_s", "css_s"), 0.0)
+    names = ("html", "css", "inline_css", "html_bytes", "css_bytes", "inline_css_bytes")
+    parts = dict.fromkeys((*names, "html_s", "css_s"), 0.0)
     for dirpath, dirnames, filenames in os.walk(site):
         dirnames.sort()
         for name in sorted(filenames):
@@ -205,9 +227,19 @@ def floor(site: Path) -> dict[str, float]:
             data = Path(dirpath, name).read_bytes()
             start = time.perf_counter()
             if language == "html":
-                lxml.html.document_fromstring(data)
-            else:
-                tinycss2.parse_stylesheet_bytes(data)
+                tree = lxml.html.document_fromstring(data)
+                parts["html_s"] += time.perf_counter() - start
+                start = time.perf_counter()
+                for style in tree.iter("style"):
+                    text = style.text or ""
+                    tinycss2.parse_stylesheet(text)
+                    parts["inline_css"] += 1
+                    parts["inline_css_bytes"] += len(text.encode("utf-8"))
+                parts["css_s"] += time.perf_counter() - start
+                parts["html"] += 1
+                parts["html_bytes"] += len(data)
+                continue
+            tinycss2.parse_stylesheet_bytes(data)
             parts[f"{language}_s"] += time.perf_counter() - start
             parts[language] += 1
             parts[f"{language}_bytes"] += len(data)
@@ -219,7 +251,9 @@ def floor_parts_line(pages: int, parts: dict[str, float]) -> str:
     return (
         f"floor at {pages} pages: lxml {parts['html_s']:.2f} s for {parts['html']:.0f} pages "
         f"({parts['html_bytes'] / 1e6:.1f} MB), tinycss2 {parts['css_s']:.2f} s for "
-        f"{parts['css']:.0f} stylesheets ({parts['css_bytes'] / 1e6:.1f} MB)"
+        f"{parts['css']:.0f} stylesheets ({parts['css_bytes'] / 1e6:.1f} MB) and "
+        f"{parts.get('inline_css', 0):.0f} <style> blocks "
+        f"({parts.get('inline_css_bytes', 0) / 1e6:.1f} MB)"
     )
 
 
@@ -233,9 +267,12 @@ class Tool:
     jobs: bool = False
     cache_dir: str = ""
     """The option that sets the cache directory, if any."""
+    exe: str = TOOL
+    """The command that runs it: the one beside this interpreter, else the one on ``PATH``."""
 
 
 def probe_tool() -> Tool:
+    """The tool beside ``sys.executable`` (else on ``PATH``) and what its ``--help`` lists."""
     beside = Path(sys.executable).parent / TOOL  # this interpreter's, even off PATH
     exe = str(beside) if os.access(beside, os.X_OK) else shutil.which(TOOL)
     if exe is None:
@@ -251,7 +288,7 @@ def probe_tool() -> Tool:
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     option = re.search(r"(--cache(?:-dir)?)[ =][A-Z]", text)
     cache_dir = option.group(1) if option else ""
-    return Tool(True, version.stdout.strip(), "", "--jobs" in text, cache_dir)
+    return Tool(True, version.stdout.strip(), "", "--jobs" in text, cache_dir, exe)
 
 
 def _clear_caches(*dirs: Path) -> None:
@@ -330,43 +367,226 @@ def ensure_npm_tool(timeout: float) -> str:
 
 
 @dataclass
-class Row:
-    """One line of the result table."""
+class Sample:
+    """One run of one row in one repeat; its figures are None when it did not succeed."""
 
-    pages: int
-    run: str
     status: str = "ok"
     wall_s: float | None = None
-    pages_per_s: float | None = None
     cpu_s: float | None = None
     max_rss_mb: float | None = None
     tree_pss_mb: float | None = None
-    vs_floor: float | None = None
     entries: int | None = None
-    walls: list[float] = field(default_factory=list)
 
 
-def _row(pages: int, name: str, runs: list[Run], entries: int | None = None) -> Row:
-    bad = [r for r in runs if r.timed_out or r.returncode != 0]
-    if bad:
-        r = bad[0]
-        status = "timeout" if r.timed_out else f"exit {r.returncode}"
-        last = (r.stderr_tail.strip().splitlines() or [""])[-1]
-        print(f"  {name} at {pages}: {status}: {last}", file=sys.stderr)
-        return Row(pages, name, status, walls=[x.wall for x in runs])
-    # Best of the runs, as timeit does: on a shared machine noise only ever adds time.
-    best = min(runs, key=lambda r: r.wall)
-    return Row(
-        pages,
-        name,
-        wall_s=best.wall,
-        pages_per_s=pages / best.wall,
-        cpu_s=best.cpu,
-        max_rss_mb=max(r.max_rss_kb for r in runs) / 1024,
-        tree_pss_mb=max(r.tree_pss_kb for r in runs) / 1024,
-        entries=entries,
-        walls=[r.wall for r in runs],
-    )
+def sample_of(run: Run, pages: int, label: str, entries: int | None = None) -> Sample:
+    """The figures of a measured run, or its failure (also told on stderr)."""
+    if run.timed_out or run.returncode != 0:
+        status = "timeout" if run.timed_out else f"exit {run.returncode}"
+        last = (run.stderr_tail.strip().splitlines() or [""])[-1]
+        print(f"  {label} at {pages}: {status}: {last}", file=sys.stderr)
+        return Sample(status)
+    return Sample("ok", run.wall, run.cpu, run.max_rss_kb / 1024, run.tree_pss_kb / 1024, entries)
+
+
+@dataclass
+class Row:
+    """One line of the measurements table: one kind of run at one size, a sample a repeat."""
+
+    pages: int
+    kind: str
+    """One of :data:`KINDS`."""
+    run: str
+    """What the table calls it (``cold -j2``)."""
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``ok``, or the first failure among the repeats."""
+        return next((s.status for s in self.samples if s.status != "ok"), "ok")
+
+    def values(self, name: str) -> list[float | None]:
+        """Figure ``name`` (a :class:`Sample` field) of each repeat, in repeat order."""
+        return [getattr(s, name) for s in self.samples]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        samples = [Sample(**s) for s in data["samples"]]
+        return cls(data["pages"], data["kind"], data["run"], samples)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Min, median and max of a figure over the ``n`` repeats that measured it."""
+
+    min: float
+    median: float
+    max: float
+    n: int
+
+    @classmethod
+    def of(cls, values: Sequence[float | None]) -> Spread | None:
+        """Of the measured ``values`` (None, a failed repeat, is left out); None if none is."""
+        known = [v for v in values if v is not None]
+        if not known:
+            return None
+        return cls(min(known), statistics.median(known), max(known), len(known))
+
+
+def paired(
+    numerators: Sequence[float | None], denominators: Sequence[float | None]
+) -> list[float | None]:
+    """Repeat i's numerator over repeat i's denominator (None where either is missing)."""
+    return [
+        None if a is None or not b else a / b
+        for a, b in zip(numerators, denominators, strict=False)
+    ]
+
+
+@dataclass
+class Figure:
+    """One line of the issue's table: a figure at one size (or between two), over the repeats,
+    and its target when it has one, met when the median is at most ``limit``."""
+
+    name: str
+    at: str
+    """The size in pages, or ``largest/smallest`` for a growth."""
+    unit: str
+    """``x`` (a ratio), ``s``, ``ms`` or ``MB``."""
+    spread: Spread | None
+    limit: float | None = None
+    note: str = ""
+    """How the limit was set, when it depends on the sizes."""
+
+    @property
+    def ok(self) -> bool | None:
+        """Whether the target is met; None without a target or a figure."""
+        if self.limit is None or self.spread is None:
+            return None
+        return self.spread.median <= self.limit
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Figure:
+        spread = Spread(**data["spread"]) if data["spread"] else None
+        return cls(data["name"], data["at"], data["unit"], spread, data["limit"], data["note"])
+
+
+def figures(rows: list[Row]) -> list[Figure]:
+    """The issue's table from the measured rows: ratios paired per repeat; the cold targets at
+    every size, the warm and memory targets at the largest, the growth between the largest and
+    the smallest (target 1.05 times their ratio)."""
+    sizes = sorted({r.pages for r in rows})
+    if not sizes:
+        return []
+    small, large = sizes[0], sizes[-1]
+
+    def values(n: int, kind: str, name: str) -> list[float | None]:
+        row = next((r for r in rows if r.pages == n and r.kind == kind), None)
+        return row.values(name) if row else []
+
+    def vs_floor(kind: str, name: str) -> Callable[[int], list[float | None]]:
+        return lambda n: paired(values(n, kind, name), values(n, "floor", name))
+
+    def per_size(
+        name: str, unit: str, of: Callable[[int], list[float | None]], limit: float | None = None
+    ) -> list[Figure]:
+        """``name`` at each size; ``limit`` applies at every size for the cold ratios (named
+        ``cold ...``), else at the largest only."""
+        every = name.startswith("cold ")
+        return [
+            Figure(name, str(n), unit, Spread.of(of(n)), limit if every or n == large else None)
+            for n in sizes
+        ]
+
+    def per_page(n: int) -> list[float | None]:
+        return [None if v is None else v * 1000 / n for v in values(n, "cold", "cpu_s")]
+
+    out = per_size("cold CPU / floor CPU", "x", vs_floor("cold", "cpu_s"), COLD_CPU_VS_FLOOR)
+    out += per_size("cold wall / floor wall", "x", vs_floor("cold", "wall_s"), COLD_WALL_VS_FLOOR)
+    out += per_size("cold CPU per page", "ms", per_page)
+    if large != small:
+        growth = paired(values(large, "cold", "cpu_s"), values(small, "cold", "cpu_s"))
+        floor_growth = paired(values(large, "floor", "cpu_s"), values(small, "floor", "cpu_s"))
+        at, limit = f"{large}/{small}", GROWTH_PER_SIZE_RATIO * large / small
+        note = f"{GROWTH_PER_SIZE_RATIO} x {large}/{small}"
+        out.append(Figure("cold growth (CPU)", at, "x", Spread.of(growth), limit, note))
+        out.append(Figure("floor growth (CPU)", at, "x", Spread.of(floor_growth)))
+    out += per_size("warm CPU", "s", lambda n: values(n, "warm", "cpu_s"))
+    out += per_size("warm CPU / floor CPU", "x", vs_floor("warm", "cpu_s"), WARM_VS_FLOOR)
+    out += per_size("warm+1% CPU", "s", lambda n: values(n, "edit", "cpu_s"))
+    out += per_size("warm+1% CPU / floor CPU", "x", vs_floor("edit", "cpu_s"), EDIT_VS_FLOOR)
+    pss = per_size("peak tree PSS, cold", "MB", lambda n: values(n, "cold", "tree_pss_mb"))
+    pss[-1].limit = TREE_PSS_MB
+    return out + pss
+
+
+def checks(found: list[Figure]) -> list[dict[str, Any]]:
+    """The targets among ``found``: each with its figure (median, min, max), limit and verdict."""
+    out = []
+    for f in found:
+        if f.limit is None:
+            continue
+        s = f.spread
+        out.append(
+            {
+                "target": f"{f.name} at {f.at}",
+                "value": s.median if s else None,
+                "min": s.min if s else None,
+                "max": s.max if s else None,
+                "limit": f.limit,
+                "note": f.note,
+                "ok": f.ok,
+            }
+        )
+    return out
+
+
+@dataclass
+class Report:
+    """Everything one ``python -m bench.run`` measured; ``--json`` prints :meth:`to_json`."""
+
+    machine: dict[str, Any]
+    tool: dict[str, Any]
+    profile: str
+    seed: int
+    repeat: int
+    jobs: int
+    rows: list[Row] = field(default_factory=list)
+    floor_parts: dict[str, dict[str, float]] = field(default_factory=dict)
+    """By size: where the fastest floor run's time went (:func:`floor`)."""
+    css_per_page: dict[str, dict[str, float]] = field(default_factory=dict)
+    edited_pages: dict[str, int] = field(default_factory=dict)
+    """By size: how many pages the warm+1% run edited."""
+    generation_s: dict[str, float | None] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report with its figures and target checks, tagged :data:`REPORT_FORMAT`."""
+        found = figures(self.rows)
+        return {
+            "format": REPORT_FORMAT,
+            **asdict(self),
+            "figures": [f.to_json() for f in found],
+            "targets": checks(found),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        """The report ``to_json`` wrote; ValueError for another format."""
+        if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
+            raise ValueError(
+                f"not a report of format {REPORT_FORMAT}; an older one prints with the old bench: "
+                f"git show {OLD_FORMAT_COMMIT}:bench/run.py > /tmp/old_run.py && "
+                "PYTHONPATH=. python /tmp/old_run.py --show FILE"
+            )
+        plain = {k: data[k] for k in ("machine", "tool", "profile", "seed", "repeat", "jobs")}
+        extra = ("floor_parts", "css_per_page", "edited_pages", "generation_s")
+        return cls(
+            **plain,
+            rows=[Row.from_json(r) for r in data["rows"]],
+            **{k: data.get(k, {}) for k in extra},
+        )
 
 
 def machine() -> dict[str, object]:
@@ -399,48 +619,35 @@ def machine() -> dict[str, object]:
     }
 
 
-def targets(rows: list[Row]) -> list[dict[str, object]]:
-    """The issue's targets, each as measured value vs limit (None: not measured)."""
+SPECS = {"x": ".3f", "s": ".2f", "ms": ".1f", "MB": ".0f"}
+"""How a figure of each unit is printed."""
 
-    def get(pages: int, run_prefix: str) -> Row | None:
-        return next(
-            (r for r in rows if r.pages == pages and r.run.startswith(run_prefix) and r.wall_s),
-            None,
+
+def _cell(values: Sequence[float | None], spec: str) -> str:
+    """``median [min-max]`` of the measured ``values`` (the median alone for one), or ``-``."""
+    s = Spread.of(values)
+    if s is None:
+        return "-"
+    if s.n == 1:
+        return format(s.median, spec)
+    return f"{s.median:{spec}} [{s.min:{spec}}-{s.max:{spec}}]"
+
+
+def _print_columns(lines: list[tuple[str, ...]], left: set[int]) -> None:
+    """Print ``lines`` (the first is the heading) as aligned columns, those in ``left`` to the
+    left, the others to the right."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    for line in lines:
+        cells = (
+            c.ljust(w) if i in left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
         )
-
-    out: list[dict[str, object]] = []
-
-    def add(name: str, value: float | None, limit: float, at_most: bool = True) -> None:
-        ok = None if value is None else (value <= limit if at_most else value >= limit)
-        out.append({"target": name, "value": value, "limit": limit, "at_most": at_most, "ok": ok})
-
-    for n in (1000, 10000):
-        cold = get(n, "cold")
-        add(f"cold/floor at {n}", cold.vs_floor if cold else None, 0.6)
-    for n in sorted({r.pages for r in rows}):
-        warm = get(n, "warm")
-        if warm:
-            add(f"warm/floor at {n}", warm.vs_floor, 0.1)
-    cold, npm = get(1000, "cold"), get(1000, "npm")
-    speedup = None
-    if cold and npm and cold.pages_per_s and npm.pages_per_s:
-        speedup = cold.pages_per_s / npm.pages_per_s
-    add("pages/s vs npm at 1000", speedup, 15, at_most=False)
-    c1, c10 = get(1000, "cold"), get(10000, "cold")
-    growth = None
-    if c1 and c10 and c1.wall_s and c10.wall_s:
-        growth = c10.wall_s / c1.wall_s
-    add("cold 10000/1000 time", growth, 11)
-    add("tree PSS MB at 10000 (cold)", c10.tree_pss_mb if c10 else None, 500)
-    add("max RSS MB at 10000 (cold)", c10.max_rss_mb if c10 else None, 500)
-    return out
+        print("  ".join(cells).rstrip())
 
 
-def _fmt(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def print_header(m: dict[str, Any], tool: dict[str, Any], seed: int, repeat: int) -> None:
+def print_header(report: Report) -> None:
+    """The machine, the load average before and after, the tool, the site and the repeats."""
+    m, tool = report.machine, report.tool
     print(
         f"machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['os']}; "
         f"Python {m['python']}, lxml {m['lxml']}, tinycss2 {m['tinycss2']}, node {m['node'] or '-'}"
@@ -450,134 +657,251 @@ def print_header(m: dict[str, Any], tool: dict[str, Any], seed: int, repeat: int
         f"load average (1 min): {m['loadavg_1m_before']} before, {m['loadavg_1m']} after"
         + ("  (busy machine: figures are noisy)" if busy else "")
     )
-    print(f"tool: {tool['version'] or tool['reason']}; seed {seed}; best of {repeat}")
+    print(
+        f"tool: {tool['version'] or tool['reason']}; profile {report.profile}, seed {report.seed};"
+        f" {report.repeat} repeat(s): median [min-max]; ratios paired within a repeat"
+    )
     print()
 
 
-def print_table(
-    rows: list[Row],
-    checks: list[dict[str, object]],
-    floor_parts: dict[str, dict[str, float]] | None = None,
-    css_per_page: dict[str, dict[str, float]] | None = None,
-) -> None:
-    """The table, then where the floor's time went and what a page's cascade reads at each
-    size (when measured), then the targets."""
-    head = (
-        "pages",
-        "run",
-        "wall s",
-        "pages/s",
-        "cpu s",
-        "max RSS MB",
-        "tree PSS MB",
-        "vs floor",
-        "entries",
-        "status",
-    )
-    lines = [head]
+def print_rows(rows: list[Row]) -> None:
+    """The measurements: one line a run and size, each figure over the repeats."""
+    head = ("pages", "run", "wall s", "cpu s", "cpu ms/page", "max RSS MB", "tree PSS MB")
+    lines = [(*head, "entries", "status")]
     for r in rows:
+        entries = [e for e in r.values("entries") if e is not None]
+        per_page = [None if v is None else v * 1000 / r.pages for v in r.values("cpu_s")]
         lines.append(
             (
                 str(r.pages),
                 r.run,
-                _fmt(r.wall_s, ".2f"),
-                _fmt(r.pages_per_s, ".0f"),
-                _fmt(r.cpu_s, ".1f"),
-                _fmt(r.max_rss_mb, ".0f"),
-                _fmt(r.tree_pss_mb, ".0f"),
-                _fmt(r.vs_floor, ".2f"),
-                "-" if r.entries is None else str(r.entries),
+                _cell(r.values("wall_s"), ".2f"),
+                _cell(r.values("cpu_s"), ".2f"),
+                _cell(per_page, ".1f"),
+                _cell(r.values("max_rss_mb"), ".0f"),
+                _cell(r.values("tree_pss_mb"), ".0f"),
+                str(entries[-1]) if entries else "-",
                 r.status,
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    for line in lines:
-        print(
-            "  ".join(
-                c.rjust(w) if i != 1 and i != 9 else c.ljust(w)
-                for i, (c, w) in enumerate(zip(line, widths, strict=True))
-            ).rstrip()
-        )
-    print()
-    notes = [floor_parts_line(int(n), parts) for n, parts in (floor_parts or {}).items()]
-    notes += [stylesheets_line(int(n), per) for n, per in (css_per_page or {}).items()]
+    _print_columns(lines, left={1, 8})
+
+
+def _target_text(f: Figure) -> str:
+    if f.limit is None:
+        return ""
+    return f"<= {f.limit:g}" + (f" ({f.note})" if f.note else "")
+
+
+def print_figures(found: list[Figure]) -> None:
+    """The issue's table: each figure's min, median and max over the repeats, and its target."""
+    lines = [("figure", "pages", "min", "median", "max", "target")]
+    for f in found:
+        spec, s = SPECS[f.unit], f.spread
+        name = f.name if f.unit == "x" else f"{f.name} ({f.unit})"
+        shown = ["-"] * 3 if s is None else [format(v, spec) for v in (s.min, s.median, s.max)]
+        lines.append((name, f.at, *shown, _target_text(f)))
+    _print_columns(lines, left={0, 5})
+
+
+def print_checks(found: list[Figure]) -> None:
+    """PASS, FAIL or n/a for each target, with the median and the range it was checked on."""
+    for f in found:
+        if f.limit is None:
+            continue
+        verdict = "n/a" if f.ok is None else "PASS" if f.ok else "FAIL"
+        s, spec = f.spread, SPECS[f.unit]
+        shown = "-" if s is None else f"{s.median:{spec}}"
+        if s is not None and s.n > 1:
+            shown += f" (median of {s.n}, {s.min:{spec}}-{s.max:{spec}})"
+        print(f"{verdict:4}  {f.name} at {f.at}: {shown}; target {_target_text(f)}")
+
+
+def print_notes(report: Report) -> None:
+    """Where the floor's time went, what a page's cascade reads, what warm+1% edited."""
+    notes = [floor_parts_line(int(n), parts) for n, parts in report.floor_parts.items()]
+    notes += [stylesheets_line(int(n), per) for n, per in report.css_per_page.items()]
+    notes += [
+        f"warm+1% at {n} pages: {k} page(s) edited (a paragraph inserted after <body>), "
+        "restored after the run"
+        for n, k in report.edited_pages.items()
+    ]
     for note in notes:
         print(note)
     if notes:
         print()
-    for c in checks:
-        value = c["value"]
-        shown = "-" if value is None else f"{value:.2f}"
-        verdict = "n/a" if c["ok"] is None else "PASS" if c["ok"] else "FAIL"
-        sign = "<=" if c["at_most"] else ">="
-        print(f"{verdict:4}  {c['target']}: {shown} (target {sign} {c['limit']})")
+
+
+def print_report(report: Report) -> None:
+    """The whole report as text: header, measurements, notes, the issue's table, the checks."""
+    found = figures(report.rows)
+    print_header(report)
+    print_rows(report.rows)
+    print()
+    print_notes(report)
+    print_figures(found)
+    print()
+    print_checks(found)
 
 
 # --- main ---------------------------------------------------------------------------------
 
 
-def _show(path: Path) -> None:
-    """Print the table of a saved ``--json`` report."""
-    report = json.loads(path.read_text())
-    print_header(report["machine"], report["tool"], report["seed"], report["repeat"])
-    shown = [Row(**r) for r in report["rows"]]
-    print_table(
-        shown, report["targets"], report.get("floor_parts", {}), report.get("css_per_page", {})
-    )
+def _show(path: Path) -> int:
+    """Print the report of a saved ``--json`` run; 2 with one line on stderr if it is not one."""
+    try:
+        report = Report.from_json(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"{path}: {exc}", file=sys.stderr)
+        return 2
+    print_report(report)
+    return 0
 
 
-def _tool_rows(
-    n: int,
-    site: Path,
-    tool: Tool,
-    args: argparse.Namespace,
-    work: Path,
-    css_per_page: dict[str, dict[str, float]],
-) -> list[Row]:
-    """The tool's cold and warm rows at ``n`` pages (and its stylesheets per page)."""
-    found: list[Row] = []
+def _labels(tool: Tool, jobs: int) -> dict[str, str]:
+    """What the table calls each kind of run."""
+    suffix = f" -j{jobs}" if tool.jobs else " default jobs"
+    return {
+        "floor": "floor",
+        "cold": "cold" + suffix,
+        "warm": "warm" + suffix,
+        "edit": "warm+1%" + suffix,
+        "npm": "npm 1.0.1",
+    }
+
+
+def _tool_command(
+    n: int, site: Path, tool: Tool, jobs: int, work: Path
+) -> tuple[list[str], dict[str, str], Path, Path]:
+    """The tool's command line at ``n`` pages, its environment, its manifest and cache folder."""
     out = work / f"manifest-{n}.json"
-    out.unlink(missing_ok=True)
-    cmd = [TOOL, "-f", f"{site}/**/*.html", "--root", str(site), "-m", str(out)]
-    label = "default jobs"
+    cmd = [tool.exe, "-f", f"{site}/**/*.html", "--root", str(site), "-m", str(out)]
     if tool.jobs:
-        cmd += ["--jobs", str(args.jobs)]
-        label = f"-j{args.jobs}"
+        cmd += ["--jobs", str(jobs)]
     cache = work / f"cache-{n}"
     if tool.cache_dir:
         cmd += [tool.cache_dir, str(cache / "tool")]
     env = dict(os.environ, XDG_CACHE_HOME=str(cache / "xdg"))
-    for mode in ("cold", "warm"):
-        print(f"[{n} pages] {mode}", file=sys.stderr)
-        runs = []
-        for _ in range(args.repeat):
-            if mode == "cold":
-                _clear_caches(work, site)
-                shutil.rmtree(cache, ignore_errors=True)
-                out.unlink(missing_ok=True)
-            runs.append(measure(cmd, work, args.timeout, env=env))
-        found.append(_row(n, f"{mode} {label}", runs, _entries(out)))
-        if mode == "cold" and (per_page := stylesheets_per_page(out, site)):
-            css_per_page[str(n)] = per_page
+    # As installed: compiled once (pip writes the bytecode at install), not on every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return cmd, env, out, cache
+
+
+def _tool_samples(
+    n: int, site: Path, tool: Tool, args: argparse.Namespace, work: Path, report: Report
+) -> dict[str, Sample]:
+    """One repeat of the tool at ``n`` pages: cold (its caches emptied first), warm, then warm
+    after 1% of the pages were edited (restored afterwards)."""
+    cmd, env, out, cache = _tool_command(n, site, tool, args.jobs, work)
+    _clear_caches(work, site)
+    shutil.rmtree(cache, ignore_errors=True)
+    out.unlink(missing_ok=True)
+
+    def run(kind: str) -> Sample:
+        done = measure(cmd, work, args.timeout, env=env)
+        return sample_of(done, n, kind, _entries(out))
+
+    found = {"cold": run("cold")}
+    if per_page := stylesheets_per_page(out, site):
+        report.css_per_page[str(n)] = per_page
+    found["warm"] = run("warm")
+    pages = pages_to_edit(site, args.seed)
+    report.edited_pages[str(n)] = len(pages)
+    with edited(site, pages, args.seed):
+        found["edit"] = run("warm+1%")
     return found
 
 
-def _npm_row(n: int, site: Path, npm_problem: str, args: argparse.Namespace, work: Path) -> Row:
-    """The npm tool's row at ``n`` pages."""
-    if npm_problem:
-        return Row(n, "npm 1.0.1", status=f"not available: {npm_problem}")
-    print(f"[{n} pages] npm {NPM_PACKAGE}", file=sys.stderr)
+def _npm_sample(n: int, site: Path, args: argparse.Namespace, work: Path) -> Sample:
+    """One run of the npm tool at ``n`` pages."""
     out = work / f"npm-manifest-{n}.json"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     cmd = ["node", str(NPM_BIN), "-m", str(out)]
     for page in pages:
         cmd += ["-f", page]
     env = dict(os.environ, NO_UPDATE_NOTIFIER="1")
-    runs = []
-    for _ in range(args.repeat):
-        out.unlink(missing_ok=True)
-        runs.append(measure(cmd, site, args.timeout, env=env))
-    return _row(n, "npm 1.0.1", runs, _entries(out))
+    out.unlink(missing_ok=True)
+    return sample_of(measure(cmd, site, args.timeout, env=env), n, "npm", _entries(out))
+
+
+def _floor_sample(n: int, site: Path, args: argparse.Namespace, report: Report, row: Row) -> None:
+    """One floor run at ``n`` pages into ``row``; keeps where its time went if the fastest."""
+    fastest = min((w for w in row.values("wall_s") if w is not None), default=None)
+    done = measure(
+        [sys.executable, "-m", "bench.run", "--floor", str(site)],
+        REPO,
+        args.timeout,
+        capture_stdout=True,
+    )
+    sample = sample_of(done, n, "floor")
+    row.samples.append(sample)
+    if sample.wall_s is not None and (fastest is None or sample.wall_s < fastest):
+        report.floor_parts[str(n)] = json.loads(done.stdout)
+
+
+def _read_site(site: Path) -> None:
+    """Read every file of ``site`` once, so that the OS page cache holds it for every run."""
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            path.read_bytes()
+
+
+def _measure_repeat(
+    n: int,
+    site: Path,
+    tool: Tool,
+    npm: str | None,
+    args: argparse.Namespace,
+    rows: dict[str, Row],
+    report: Report,
+) -> None:
+    """One repeat at ``n`` pages into ``rows`` (by kind), back to back: floor, cold, warm,
+    warm+1%, and the npm tool unless ``npm`` is None (``npm`` is '' when it can run, else why
+    it cannot)."""
+    _read_site(site)
+    _floor_sample(n, site, args, report, rows["floor"])
+    if tool.available:
+        for kind, sample in _tool_samples(n, site, tool, args, SITES / "_work", report).items():
+            rows[kind].samples.append(sample)
+    else:
+        for kind in ("cold", "warm", "edit"):
+            rows[kind].samples.append(Sample("tool not available"))
+    if npm == "":
+        rows["npm"].samples.append(_npm_sample(n, site, args, SITES / "_work"))
+    elif npm is not None:
+        rows["npm"].samples.append(Sample(f"not available: {npm}"))
+
+
+def run_bench(args: argparse.Namespace, sizes: list[int]) -> Report:
+    """Generate (or reuse) the sites, then measure ``args.repeat`` repeats of every size."""
+    load_before = os.getloadavg()[0]
+    npm_sizes = set() if args.skip_npm else {int(s) for s in args.npm_sizes.split(",") if s}
+    tool = probe_tool()
+    if not tool.available:
+        print(f"tool not available: {tool.reason}", file=sys.stderr)
+    npm_problem = ensure_npm_tool(args.timeout) if npm_sizes & set(sizes) else ""
+    if npm_problem:
+        print(f"npm tool not available: {npm_problem}", file=sys.stderr)
+    report = Report({}, asdict(tool), args.profile, args.seed, args.repeat, args.jobs)
+    (SITES / "_work").mkdir(parents=True, exist_ok=True)
+    sites: dict[int, Path] = {}
+    for n in sizes:
+        print(f"[{n} pages] site ({args.profile})", file=sys.stderr)
+        sites[n], stats = ensure_site(SITES, n, args.seed, args.profile)
+        report.generation_s[str(n)] = stats.seconds if stats else None
+    labels = _labels(tool, args.jobs)
+    rows = {
+        n: {k: Row(n, k, labels[k]) for k in KINDS if k != "npm" or n in npm_sizes} for n in sizes
+    }
+    for i in range(args.repeat):
+        for n in sizes:
+            print(f"[{n} pages] repeat {i + 1} of {args.repeat}", file=sys.stderr)
+            npm = npm_problem if n in npm_sizes else None
+            _measure_repeat(n, sites[n], tool, npm, args, rows[n], report)
+    report.rows = [row for n in sizes for row in rows[n].values()]
+    report.machine = machine()
+    report.machine["loadavg_1m_before"] = round(load_before, 2)
+    return report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -586,9 +910,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--sizes",
-        default="100,1000,10000",
+        default="1000,10000",
         metavar="N,N,...",
         help="comma-separated site sizes to measure, in pages (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="classic",
+        help="the generated site's profile (bench.gen_site --profile; default: %(default)s)",
     )
     parser.add_argument(
         "--jobs",
@@ -600,7 +930,8 @@ def _parser() -> argparse.ArgumentParser:
         "--seed",
         type=int,
         default=0,
-        help="seed of the site generator, any integer (default: %(default)s)",
+        help="seed of the site generator and of the pages warm+1%% edits, any integer "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--skip-npm",
@@ -618,7 +949,8 @@ def _parser() -> argparse.ArgumentParser:
         "--repeat",
         type=int,
         default=1,
-        help="runs per measurement, the best one reported (default: %(default)s)",
+        help="repeats; each figure is reported as min / median / max over them, ratios paired "
+        "within a repeat, targets checked on the median (default: %(default)s)",
     )
     parser.add_argument(
         "--timeout",
@@ -649,77 +981,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(floor(args.floor)))
         return 0
     if args.show:
-        _show(args.show)
-        return 0
-
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    load_before = os.getloadavg()[0]
-    npm_sizes = set() if args.skip_npm else {int(s) for s in args.npm_sizes.split(",") if s}
-    tool = probe_tool()
-    if not tool.available:
-        print(f"tool not available: {tool.reason}", file=sys.stderr)
-    npm_problem = ""
-    if npm_sizes & set(sizes):
-        npm_problem = ensure_npm_tool(args.timeout)
-        if npm_problem:
-            print(f"npm tool not available: {npm_problem}", file=sys.stderr)
-    rows: list[Row] = []
-    floor_parts: dict[str, dict[str, float]] = {}
-    css_per_page: dict[str, dict[str, float]] = {}
-    generated: dict[int, float | None] = {}
-    work = SITES / "_work"
-    work.mkdir(parents=True, exist_ok=True)
-    for n in sizes:
-        print(f"[{n} pages] site", file=sys.stderr)
-        site, stats = ensure_site(SITES, n, args.seed)
-        generated[n] = stats.seconds if stats else None
-        for path in sorted(site.rglob("*")):  # warm the OS page cache for every run alike
-            if path.is_file():
-                path.read_bytes()
-
-        print(f"[{n} pages] floor", file=sys.stderr)
-        floor_cmd = [sys.executable, "-m", "bench.run", "--floor", str(site)]
-        runs = [
-            measure(floor_cmd, REPO, args.timeout, capture_stdout=True) for _ in range(args.repeat)
-        ]
-        floor_row = _row(n, "floor", runs)
-        rows.append(floor_row)
-        if floor_row.wall_s is not None:
-            fastest = min(runs, key=lambda r: r.wall)
-            floor_parts[str(n)] = json.loads(fastest.stdout)
-
-        if tool.available:
-            rows.extend(_tool_rows(n, site, tool, args, work, css_per_page))
-        else:
-            rows.append(Row(n, "cold", status="tool not available"))
-
-        if n in npm_sizes:
-            rows.append(_npm_row(n, site, npm_problem, args, work))
-
-        for r in rows:
-            if r.pages == n and r.wall_s and floor_row.wall_s:
-                r.vs_floor = r.wall_s / floor_row.wall_s
-
-    checks = targets(rows)
-    m = machine()
-    m["loadavg_1m_before"] = round(load_before, 2)
+        return _show(args.show)
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    if not sizes or min(sizes) < 1 or args.repeat < 1:
+        parser.error("--sizes needs at least one size of one page or more, --repeat at least 1")
+    report = run_bench(args, sizes)
     if args.json:
-        report = {
-            "machine": m,
-            "seed": args.seed,
-            "repeat": args.repeat,
-            "jobs": args.jobs,
-            "tool": asdict(tool),
-            "generation_s": generated,
-            "rows": [asdict(r) for r in rows],
-            "floor_parts": floor_parts,
-            "css_per_page": css_per_page,
-            "targets": checks,
-        }
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report.to_json(), indent=2))
     else:
-        print_header(m, asdict(tool), args.seed, args.repeat)
-        print_table(rows, checks, floor_parts, css_per_page)
+        print_report(report)
     return 0
 
 
