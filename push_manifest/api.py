@@ -106,6 +106,8 @@ class Result:
     """What the text lists (:attr:`manifest`'s counts)."""
     details: Callable[[], _Details] = field(repr=False, compare=False)
     """Returns (:attr:`manifest`, :attr:`crawled`, :attr:`cuts`)."""
+    read_back: bool = False
+    """The text was read back from :attr:`Options.written`, which holds it."""
 
     @cached_property
     def _details(self) -> _Details:
@@ -222,7 +224,7 @@ def _reused_output(session: CrawlSession, options: Options, name: bytes) -> Resu
             crawled = replace(crawled, warnings=written.warnings)
         return kept, crawled, tuple(cuts)
 
-    return Result(text, written.warnings, written.summary, details)
+    return Result(text, written.warnings, written.summary, details, read_back=True)
 
 
 def _text_of(path: str, written: _Written) -> str | None:

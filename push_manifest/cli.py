@@ -185,9 +185,12 @@ def cli(
         failed = _report(result, quiet=quiet, verbose=verbose, strict=strict)
         stale = _check(manifest, result.text) if check else False
         if not check and not failed:
-            if manifest != "-" and not holds_text(manifest, result.text):
+            held = manifest != "-" and (
+                result.read_back or holds_text(manifest, result.text)
+            )  # the file holds the text already: nothing to guard or write
+            if manifest != "-" and not held:
                 guard_target(manifest, result.crawled)
-            changed = _write(manifest, result.text)
+            changed = not held and _write(manifest, result.text)
             if not quiet:
                 where = "the manifest to standard output" if manifest == "-" else manifest
                 _summary(result, f"wrote {where}" if changed else f"{manifest} unchanged")

@@ -180,6 +180,7 @@ def test_an_unchanged_run_reads_its_text_back_and_unpacks_only_when_asked(
     seen = _watch_crawls(monkeypatch)
     again = build(options)
     assert seen == []
+    assert again.read_back and not fresh.read_back
     assert again.text == fresh.text
     assert again.warnings == fresh.warnings and again.summary == fresh.summary
     # What lies behind the text is the fresh run's, made when first asked for.

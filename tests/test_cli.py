@@ -180,6 +180,7 @@ def test_a_warm_rerun_reads_the_written_manifest_back(
         "push_manifest.cli.guard_target", lambda target, manifest: guarded.append(target)
     )
     monkeypatch.setattr("push_manifest.api.apply_filters", None)  # nothing is filtered again
+    monkeypatch.setattr("push_manifest.cli.holds_text", None)  # nor the file read twice
     again = run(*args)
     assert again.exit_code == 0, again.output
     assert again.stderr == first.stderr.replace(f"wrote {out}", f"{out} unchanged")
