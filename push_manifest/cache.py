@@ -34,7 +34,7 @@ from typing import Any
 
 from push_manifest.model import pickled_as_values
 
-_SCHEMA = 6
+_SCHEMA = 7
 _SIGNATURE = 32
 
 
@@ -176,6 +176,22 @@ class Snapshot:
     digest: str = ""
 
 
+_Row = tuple[str, str, int, int, str]
+"""A dependency as stored: path, then its :class:`Snapshot`'s kind, size, time, digest."""
+
+
+def _columns(files: Mapping[str, Snapshot]) -> tuple[tuple[Any, ...], ...]:
+    """How dependencies are stored: paths, kinds, sizes, times and digests, each a tuple (a
+    tuple of values unpickles in C, a :class:`Snapshot` each would not)."""
+    return (
+        tuple(files),
+        tuple(each.kind for each in files.values()),
+        tuple(each.size for each in files.values()),
+        tuple(each.mtime_ns for each in files.values()),
+        tuple(each.digest for each in files.values()),
+    )
+
+
 def content_digest(data: bytes) -> str:
     """The content hash the cache keys documents by."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -206,6 +222,8 @@ class Cache:
         self._states: dict[tuple[str, bool], Snapshot] = {}
         self._unchanged_runs: set[bytes] = set()
         """Runs whose record this process found, or wrote, up to date."""
+        self._verdicts: dict[_Row, bool] = {}
+        self._snapshots: dict[_Row, Snapshot] = {}
         try:
             directory.mkdir(parents=True, exist_ok=True)
             if not os.access(directory, os.W_OK | os.X_OK):
@@ -334,13 +352,7 @@ class Cache:
         for (path, hashed), snapshot in deps.items():
             if hashed or path not in files:
                 files[path] = snapshot
-        columns = (
-            tuple(files),
-            tuple(each.kind for each in files.values()),
-            tuple(each.size for each in files.values()),
-            tuple(each.mtime_ns for each in files.values()),
-            tuple(each.digest for each in files.values()),
-        )
+        columns = _columns(files)
         self._write("DELETE FROM runs", [()])
         self._write("DELETE FROM attachments", [()])
         sealed = (key, _seal(self._key, columns), _seal(self._key, result))
@@ -371,60 +383,66 @@ class Cache:
             return None
 
     def _files_unchanged(self, blob: bytes) -> bool:
-        """Whether no file of a run's signed dependencies ``blob`` changed: :meth:`store_run`'s
-        columns (paths, kinds, sizes, times, digests), checked as :meth:`state` does, one
-        ``lstat`` a file, without a :class:`Snapshot` each for the many unchanged ones."""
-        try:
-            columns: Any = _open(self._key, blob)
-            rows = zip(*columns, strict=True)
-            for path, kind, size, mtime_ns, digest in rows:
-                if not path.startswith(self._inside):
-                    return False
-                try:
-                    st = os.lstat(path)
-                except OSError:
-                    if kind != "missing":
-                        return False
-                    continue
-                if stat.S_ISREG(st.st_mode):
-                    if digest and (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
-                        continue
-                    if not digest and kind == "file":
-                        continue
-                elif kind == ("dir" if stat.S_ISDIR(st.st_mode) else "other"):
-                    continue
-                recorded = Snapshot(kind, size, mtime_ns, digest)
-                current = self.state(path, recorded)
-                if current.kind != kind or current.digest != digest:
-                    return False
-            return True
-        except Exception:
-            return False
+        """Whether no file of a run's signed dependencies ``blob`` (:func:`_columns`)
+        changed."""
+        return self._unchanged(blob, None)
 
     def _unchanged(self, blob: bytes, seen: dict[tuple[str, bool], Snapshot] | None) -> bool:
-        """Whether no file of the signed dependencies ``blob`` changed; if so, they are added
-        to ``seen`` (by path and whether hashed)."""
+        """Whether no file of the signed dependencies ``blob`` (:func:`_columns`) changed; if
+        so, they are added to ``seen`` (by path and whether hashed)."""
         try:
-            deps = _open(self._key, blob)
+            columns: Any = _open(self._key, blob)
+            rows = list(zip(*columns, strict=True))
+            if not all(map(self._row_unchanged, rows)):
+                return False
         except Exception:
             return False
-        if not isinstance(deps, dict):
-            return False
-        for dep, recorded in deps.items():
-            if not isinstance(recorded, Snapshot) or not str(dep).startswith(self._inside):
-                return False
-            current = self.state(dep, recorded)
-            if current.kind != recorded.kind or current.digest != recorded.digest:
-                return False
         if seen is not None:
-            seen.update(((dep, bool(snap.digest)), snap) for dep, snap in deps.items())
+            for row in rows:
+                seen[(row[0], bool(row[4]))] = self._snapshot(row)
         return True
+
+    def _row_unchanged(self, row: _Row) -> bool:
+        """Whether the file of ``row`` is as recorded, decided once per run and row."""
+        known = self._verdicts.get(row)
+        if known is None:
+            known = self._verdicts[row] = self._check(row)
+        return known
+
+    def _check(self, row: _Row) -> bool:
+        """As :meth:`state` compares, with one ``lstat`` and no :class:`Snapshot` for a file
+        whose size and time did not move."""
+        path, kind, size, mtime_ns, digest = row
+        if not path.startswith(self._inside):
+            return False
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return kind == "missing"
+        if stat.S_ISREG(st.st_mode):
+            if not digest:
+                return kind == "file"
+            if (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
+                return True
+            current = self.state(path, self._snapshot(row))
+            return current.kind == kind and current.digest == digest
+        return kind == ("dir" if stat.S_ISDIR(st.st_mode) else "other")
+
+    def _snapshot(self, row: _Row) -> Snapshot:
+        """The :class:`Snapshot` of ``row``, one object per distinct row."""
+        found = self._snapshots.get(row)
+        if found is None:
+            found = self._snapshots[row] = Snapshot(*row[1:])
+        return found
 
     def store_pages(self, rows: Iterable[tuple[str, Mapping[str, Snapshot], Any]]) -> None:
         """Record page results with their dependencies."""
         self._write(
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
-            ((os.fsencode(p), _seal(self._key, dict(d)), _seal(self._key, r)) for p, d, r in rows),
+            (
+                (os.fsencode(p), _seal(self._key, _columns(d)), _seal(self._key, r))
+                for p, d, r in rows
+            ),
         )
 
     def document(self, digest: str) -> Any | None:
