@@ -27,14 +27,14 @@ import secrets
 import sqlite3
 import stat
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from push_manifest.model import pickled_as_values
 
-_SCHEMA = 7
+_SCHEMA = 8
 _SIGNATURE = 32
 
 
@@ -344,20 +344,56 @@ class Cache:
         sealed = (key, name, _seal(self._key, value))
         self._write("INSERT OR REPLACE INTO attachments VALUES (?, ?, ?)", [sealed])
 
-    def store_run(self, key: bytes, deps: Mapping[tuple[str, bool], Snapshot], result: Any) -> None:
+    def store_run(
+        self,
+        key: bytes,
+        deps: Mapping[tuple[str, bool], Snapshot],
+        result: Any,
+        page_deps: Sequence[Iterable[tuple[str, bool]]] = (),
+    ) -> None:
         """Record what a whole run returned, with every file its pages depend on (a file both
         hashed and only looked at is checked by its hash), in place of the run recorded
-        before (and what was attached to it)."""
+        before (and what was attached to it). ``page_deps``: each page's own dependencies
+        (keys of ``deps``), kept as indexes so that a later run can tell which pages a
+        changed file concerns (:meth:`run_changes`)."""
         files: dict[str, Snapshot] = {}
         for (path, hashed), snapshot in deps.items():
             if hashed or path not in files:
                 files[path] = snapshot
+        index = {path: number for number, path in enumerate(files)}
+        per_page = tuple(tuple(sorted({index[path] for path, _ in keys})) for keys in page_deps)
         columns = _columns(files)
         self._write("DELETE FROM runs", [()])
         self._write("DELETE FROM attachments", [()])
-        sealed = (key, _seal(self._key, columns), _seal(self._key, result))
+        sealed = (key, _seal(self._key, (columns, per_page)), _seal(self._key, result))
         self._write("INSERT INTO runs VALUES (?, ?, ?)", [sealed])
         self._unchanged_runs.add(key)
+
+    def run_changes(
+        self, key: bytes
+    ) -> tuple[list[dict[tuple[str, bool], Snapshot] | None], Callable[[], Any]] | None:
+        """For the run ``key`` (:meth:`store_run`), whose files may have changed since: for
+        each page, its dependencies (by path and whether hashed) when none of them changed
+        (the page's recorded result holds), else None; and a function that unpacks the
+        recorded result. None without such a record."""
+        blob = self._value("SELECT deps FROM runs WHERE key=?", (key,))
+        result = self._value("SELECT result FROM runs WHERE key=?", (key,))
+        if blob is None or result is None:
+            return None
+        try:
+            found: Any = _open(self._key, blob)
+            columns, per_page = found
+            rows = list(zip(*columns, strict=True))
+            unchanged = list(map(self._row_unchanged, rows))
+            pages: list[dict[tuple[str, bool], Snapshot] | None] = [
+                {(rows[n][0], bool(rows[n][4])): self._snapshot(rows[n]) for n in numbers}
+                if all(unchanged[n] for n in numbers)
+                else None
+                for numbers in per_page
+            ]
+        except Exception:
+            return None
+        return pages, lambda: _open(self._key, result)
 
     def _value(self, sql: str, parameters: tuple[Any, ...]) -> bytes | None:
         """The one column of the row ``sql`` selects, or None (none, or a database error)."""
@@ -383,9 +419,13 @@ class Cache:
             return None
 
     def _files_unchanged(self, blob: bytes) -> bool:
-        """Whether no file of a run's signed dependencies ``blob`` (:func:`_columns`)
-        changed."""
-        return self._unchanged(blob, None)
+        """Whether no file of a run's signed dependencies ``blob`` (:func:`_columns`, with
+        each page's share) changed."""
+        try:
+            found: Any = _open(self._key, blob)
+            return all(map(self._row_unchanged, zip(*found[0], strict=True)))
+        except Exception:
+            return False
 
     def _unchanged(self, blob: bytes, seen: dict[tuple[str, bool], Snapshot] | None) -> bool:
         """Whether no file of the signed dependencies ``blob`` (:func:`_columns`) changed; if

@@ -24,7 +24,9 @@ from push_manifest.session import (
     CrawlSession,
     Progress,
     cache_warning,
+    merge_warnings,
     open_cache,
+    recorded_result,
 )
 from push_manifest.site import Site
 from push_manifest.workers import Workers
@@ -62,7 +64,7 @@ def crawl_stale(session: CrawlSession, jobs: int | None, progress: Progress | No
     their cache entries, the rest in this process or ``jobs`` workers; record the run."""
     cache, pages, options = session.cache, session.pages, session.options
     run = _Run(pages, _Store(cache, session.paths, options.explain), progress)
-    stale = run.reuse(cache, options.explain)
+    stale = run.reuse(cache, options.explain, session.key)
     workers = min(jobs or os.cpu_count() or 1, max(1, len(stale) // MIN_PAGES_PER_PROCESS))
     if workers <= 1:
         documents = documents_for(session.site, options, cache)
@@ -70,10 +72,11 @@ def crawl_stale(session: CrawlSession, jobs: int | None, progress: Progress | No
     else:
         _crawl_in_workers(run, stale, workers, session.setup)
     final = run.finished()
-    manifests, warnings = tuple(r.manifest for r in final), _merge_warnings(final)
+    manifests, per_page = tuple(r.manifest for r in final), tuple(r.warnings for r in final)
+    warnings = merge_warnings(per_page)
     run.store.flush()
     if cache is not None and cache.problem is None:
-        cache.store_run(session.key, run.dependencies, (manifests, warnings))
+        cache.store_run(session.key, run.dependencies, (manifests, per_page), run.page_deps)
     if cache is not None and cache.problem is not None:
         warnings += (cache_warning(cache),)
     return manifests, warnings
@@ -92,19 +95,35 @@ class _Run:
         self.dependencies: dict[tuple[str, bool], Snapshot] = {}
         """Every file some page depends on (by path and whether hashed): what the run's own
         record (:meth:`Cache.store_run`) is checked against."""
+        self.page_deps: list[tuple[tuple[str, bool], ...]] = [()] * len(pages)
+        """Each page's own share of :attr:`dependencies`."""
 
-    def reuse(self, cache: Cache | None, explain: bool) -> list[int]:
-        """Take every page's result the cache holds (one stored without the pruned list does
-        not do when ``explain``); return the indexes of the pages left to crawl."""
+    def reuse(self, cache: Cache | None, explain: bool, key: bytes) -> list[int]:
+        """Take every page's result the cache holds: from the record of the same run (``key``)
+        where none of the page's files changed, else from the page's own entry (one stored
+        without the pruned list does not do when ``explain``). Return the indexes of the
+        pages left to crawl."""
         stale: list[int] = []
+        prior = cache.run_changes(key) if cache is not None else None
+        kept: list[dict[tuple[str, bool], Snapshot] | None] = []
+        recorded = None
+        if prior is not None and len(prior[0]) == len(self.pages):
+            kept, load = prior
+            with contextlib.suppress(Exception):  # a record not signed by this user
+                recorded = recorded_result(load(), len(self.pages))
         for index in range(len(self.pages)):
-            hit = (
-                cache.page(self.store.paths[index], self.dependencies)
-                if cache is not None
-                else None
-            )
+            mine: dict[tuple[str, bool], Snapshot] = {}
+            if recorded is not None:
+                hit = None
+                if (deps := kept[index]) is not None:
+                    mine = deps
+                    hit = PageResult(recorded[0][index], recorded[1][index], (), explain)
+            else:
+                hit = cache.page(self.store.paths[index], mine) if cache is not None else None
             if isinstance(hit, PageResult) and (hit.explained or not explain):
                 self.results[index] = self.store.compact(hit)
+                self.dependencies.update(mine)
+                self.page_deps[index] = tuple(mine)
             else:
                 stale.append(index)
         self.done = len(self.pages) - len(stale)
@@ -114,9 +133,9 @@ class _Run:
     def crawled(self, index: int, result: PageResult, packed: Packed | None = None) -> None:
         """A fresh ``result`` for page ``index`` (``packed``: the same, as a worker sent it)."""
         if self.store.cache is not None:
-            self.dependencies.update(
-                ((path, bool(snapshot.digest)), snapshot) for path, snapshot in result.dependencies
-            )
+            mine = {(path, bool(snap.digest)): snap for path, snap in result.dependencies}
+            self.dependencies.update(mine)
+            self.page_deps[index] = tuple(mine)
         self.results[index] = self.store.page(index, result, packed)
         self.done += 1
 
@@ -215,14 +234,6 @@ class _Store:
         if self.cache is not None and self._rows:
             self.cache.store_pages(self._rows)
         self._rows = []
-
-
-def _merge_warnings(results: Sequence[PageResult]) -> tuple[CrawlWarning, ...]:
-    merged: dict[tuple[str, str, str], CrawlWarning] = {}
-    for result in results:
-        for warning in result.warnings:
-            merged.setdefault((warning.code, warning.document, warning.reference), warning)
-    return tuple(merged.values())
 
 
 def _start_worker(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from push_manifest.cache import Cache
@@ -25,7 +25,9 @@ __all__ = [
     "Progress",
     "cache_key",
     "cache_warning",
+    "merge_warnings",
     "open_cache",
+    "recorded_result",
 ]
 
 CACHE_HANDLED = frozenset({"explain"})
@@ -76,7 +78,7 @@ class CrawlSession:
             return None
 
         def crawled() -> Crawled:
-            found = _crawled(load())
+            found = _crawled(load(), len(self.pages))
             if found is None:
                 raise ValueError("the run's record does not hold a run's result")
             return found
@@ -96,7 +98,7 @@ class CrawlSession:
     def from_record(self, progress: Progress | None = None) -> Crawled | None:
         """The run's manifests and warnings when its record stands (``progress`` is told the
         run is complete), else None: then :func:`~push_manifest.pipeline.crawl_stale`."""
-        done = _crawled(self.cache.run(self.key)) if self.cache is not None else None
+        done = _crawled(self.cache.run(self.key), len(self.pages)) if self.cache else None
         if done is not None and progress is not None:
             progress(len(self.pages), len(self.pages))
         return done
@@ -111,16 +113,37 @@ def _run_key(paths: Sequence[str], explain: bool) -> bytes:
     return digest.digest()
 
 
-def _crawled(found: object) -> Crawled | None:
-    """``found`` when it is a run's result (what :meth:`Cache.run` returned), else None."""
+Recorded = tuple[tuple[PageManifest, ...], tuple[tuple[CrawlWarning, ...], ...]]
+"""A run's record's result: the page manifests, and each page's warnings, in input order."""
+
+
+def recorded_result(found: object, pages: int) -> Recorded | None:
+    """``found`` when it is the result of a run of ``pages`` pages (what
+    :meth:`Cache.store_run` kept), else None."""
     if (
         isinstance(found, tuple)
         and len(found) == 2
+        and len(found[0]) == len(found[1]) == pages
         and all(isinstance(each, PageManifest) for each in found[0])
-        and all(isinstance(each, CrawlWarning) for each in found[1])
+        and all(isinstance(each, CrawlWarning) for warns in found[1] for each in warns)
     ):
         return found[0], found[1]
     return None
+
+
+def merge_warnings(per_page: Iterable[Sequence[CrawlWarning]]) -> tuple[CrawlWarning, ...]:
+    """The pages' warnings in page order, each reported once (a shared stylesheet's)."""
+    merged: dict[tuple[str, str, str], CrawlWarning] = {}
+    for warnings in per_page:
+        for warning in warnings:
+            merged.setdefault((warning.code, warning.document, warning.reference), warning)
+    return tuple(merged.values())
+
+
+def _crawled(found: object, pages: int) -> Crawled | None:
+    """The manifests and merged warnings of a recorded result (:func:`recorded_result`)."""
+    recorded = recorded_result(found, pages)
+    return None if recorded is None else (recorded[0], merge_warnings(recorded[1]))
 
 
 def cache_key(options: CrawlOptions) -> tuple[tuple[str, object], ...]:

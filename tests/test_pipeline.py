@@ -11,6 +11,7 @@ import pytest
 
 from push_manifest import build_manifest, render
 from push_manifest.cache import Cache, Snapshot, content_digest
+from push_manifest.crawl import Crawler
 from push_manifest.documents import Documents
 
 REPO = Path(__file__).resolve().parents[1]
@@ -179,6 +180,19 @@ def _pages_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
+def _pages_crawled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the pages crawled in this process, from now on."""
+    crawled: list[str] = []
+    original = Crawler.page
+
+    def spy(self: Crawler, page: Path):  # type: ignore[no-untyped-def]
+        crawled.append(page.name)
+        return original(self, page)
+
+    monkeypatch.setattr(Crawler, "page", spy)
+    return crawled
+
+
 def test_a_run_with_nothing_changed_is_answered_from_one_record(
     make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -194,11 +208,19 @@ def test_a_run_with_nothing_changed_is_answered_from_one_record(
     assert render(build_manifest(pages, root=root, cache_dir=cache, prune=False)) == cold
     assert asked == [], "no page entry is read when no file changed"
 
-    # A file some page depends on changed: the pages' own entries are checked again.
+    # A file some pages depend on changed: those pages are crawled again, the others come from
+    # the record (no page entry is read either way).
+    crawled = _pages_crawled(monkeypatch)
+    (root / "b.png").unlink()  # index.html's alone
+    edited = render(build_manifest(pages, root=root, cache_dir=cache, prune=False))
+    assert crawled == ["index.html"] and asked == []
+    assert edited == render(build_manifest(pages, root=root, prune=False))
+    (root / "b.png").write_text("b")
+    crawled.clear()
     (root / "a.css").write_text(".x { background: url(d.png) }")
     (root / "d.png").write_text("d")
     edited = render(build_manifest(pages, root=root, cache_dir=cache, prune=False))
-    assert len(asked) == 2
+    assert sorted(crawled) == ["index.html", "two.html"] and asked == []
     assert edited == render(build_manifest(pages, root=root, prune=False))
     assert "/d.png" in edited and "/c.png" not in edited
 
