@@ -171,11 +171,19 @@ def _finish(crawled: Manifest, options: Options) -> Result:
     """Filter ``crawled`` and write it as ``options`` say."""
     kept, cuts = apply_filters(crawled, options.filters, crawled.root)
     output = write_output(kept, options.format, options.writer)
-    if output.warnings:
-        kept = replace(kept, warnings=kept.warnings + output.warnings)
+    details = _with_output_warnings(kept, crawled, cuts, output.warnings)
+    return Result(output.text, details[0].warnings, Summary.of(kept.pages), lambda: details)
+
+
+def _with_output_warnings(
+    kept: Manifest, crawled: Manifest, cuts: Sequence[Cut], warnings: tuple[CrawlWarning, ...]
+) -> _Details:
+    """The manifests before and after the filters, both with the ``warnings`` writing the
+    output gave after the crawl's, and the cuts."""
+    if warnings:
+        kept = replace(kept, warnings=kept.warnings + warnings)
         crawled = replace(crawled, warnings=kept.warnings)
-    details = (kept, crawled, tuple(cuts))
-    return Result(output.text, kept.warnings, Summary.of(kept.pages), lambda: details)
+    return kept, crawled, tuple(cuts)
 
 
 @pickled_as_values
@@ -219,10 +227,8 @@ def _reused_output(session: CrawlSession, options: Options, name: bytes) -> Resu
         manifests, warnings = recorded()
         crawled = Manifest(manifests, bool(options.single), warnings, root)
         kept, cuts = apply_filters(crawled, options.filters, crawled.root)
-        if len(written.warnings) > len(kept.warnings):
-            kept = replace(kept, warnings=written.warnings)
-            crawled = replace(crawled, warnings=written.warnings)
-        return kept, crawled, tuple(cuts)
+        extra = written.warnings[len(kept.warnings) :]
+        return _with_output_warnings(kept, crawled, cuts, extra)
 
     return Result(text, written.warnings, written.summary, details, read_back=True)
 

@@ -180,6 +180,10 @@ _Row = tuple[str, str, int, int, str]
 """A dependency as stored: path, then its :class:`Snapshot`'s kind, size, time, digest."""
 
 
+_RunFiles = tuple[list[_Row], tuple[tuple[int, ...], ...]]
+"""A run's recorded files, and each page's share of them as indexes."""
+
+
 def _columns(files: Mapping[str, Snapshot]) -> tuple[tuple[Any, ...], ...]:
     """How dependencies are stored: paths, kinds, sizes, times and digests, each a tuple (a
     tuple of values unpickles in C, a :class:`Snapshot` each would not)."""
@@ -219,9 +223,11 @@ class Cache:
         self._key = _user_key()
         self._inside = inside.rstrip(os.sep) + os.sep if inside else ""
         self._db: sqlite3.Connection | None = None
-        self._states: dict[tuple[str, bool], Snapshot] = {}
+        self._digests: dict[str, str] = {}
+        """Files read and hashed again this run (their size or time moved), by path."""
         self._unchanged_runs: set[bytes] = set()
         """Runs whose record this process found, or wrote, up to date."""
+        self._run_rows: dict[bytes, _RunFiles | None] = {}
         self._verdicts: dict[_Row, bool] = {}
         self._snapshots: dict[_Row, Snapshot] = {}
         try:
@@ -267,38 +273,6 @@ class Cache:
                 return db
             raise
 
-    def state(self, path: str, recorded: Snapshot) -> Snapshot:
-        """The current state of ``path``, compared the way ``recorded`` was taken: a file with a
-        digest is read and hashed again only when its size or mtime changed. Paths are looked at
-        with ``lstat`` (never followed) and read only through the confined reader."""
-        key = (path, bool(recorded.digest))
-        current = self._states.get(key)
-        if current is None:
-            current = self._states[key] = self._observe(path, recorded)
-        return current
-
-    def _observe(self, path: str, recorded: Snapshot) -> Snapshot:
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return Snapshot("missing")
-        if stat.S_ISDIR(st.st_mode):
-            return Snapshot("dir")
-        if not stat.S_ISREG(st.st_mode):
-            return Snapshot("other")
-        if not recorded.digest:
-            return Snapshot("file")
-        if (st.st_size, st.st_mtime_ns) == (recorded.size, recorded.mtime_ns):
-            return recorded
-        if recorded.digest.startswith(UNREAD):
-            # The crawl did not read it (over the size limit): changed, and not read here either.
-            return Snapshot("file", st.st_size, st.st_mtime_ns, "changed")
-        try:
-            data = self._read(path)
-        except (OSError, ValueError):
-            return Snapshot("other")
-        return Snapshot("file", st.st_size, st.st_mtime_ns, content_digest(data))
-
     def page(self, path: str, seen: dict[tuple[str, bool], Snapshot] | None = None) -> Any | None:
         """The cached result for page ``path`` if none of its dependencies changed, else None.
         On a hit, its dependencies are added to ``seen`` (by path and whether hashed)."""
@@ -318,8 +292,8 @@ class Cache:
         """As :meth:`run`, but the entry is only read now: the function returned unpacks it
         (and raises ``ValueError`` for an entry this user did not sign)."""
         if key not in self._unchanged_runs:
-            deps = self._value("SELECT deps FROM runs WHERE key=?", (key,))
-            if deps is None or not self._files_unchanged(deps):
+            recorded = self._run_files(key)
+            if recorded is None or not all(map(self._row_unchanged, recorded[0])):
                 return None
             self._unchanged_runs.add(key)
         blob = self._value("SELECT result FROM runs WHERE key=?", (key,))
@@ -368,6 +342,7 @@ class Cache:
         sealed = (key, _seal(self._key, (columns, per_page)), _seal(self._key, result))
         self._write("INSERT INTO runs VALUES (?, ?, ?)", [sealed])
         self._unchanged_runs.add(key)
+        self._run_rows.pop(key, None)
 
     def run_changes(
         self, key: bytes
@@ -376,24 +351,34 @@ class Cache:
         each page, its dependencies (by path and whether hashed) when none of them changed
         (the page's recorded result holds), else None; and a function that unpacks the
         recorded result. None without such a record."""
-        blob = self._value("SELECT deps FROM runs WHERE key=?", (key,))
+        recorded = self._run_files(key)
         result = self._value("SELECT result FROM runs WHERE key=?", (key,))
-        if blob is None or result is None:
+        if recorded is None or result is None:
             return None
-        try:
-            found: Any = _open(self._key, blob)
-            columns, per_page = found
-            rows = list(zip(*columns, strict=True))
-            unchanged = list(map(self._row_unchanged, rows))
-            pages: list[dict[tuple[str, bool], Snapshot] | None] = [
-                {(rows[n][0], bool(rows[n][4])): self._snapshot(rows[n]) for n in numbers}
-                if all(unchanged[n] for n in numbers)
-                else None
-                for numbers in per_page
-            ]
-        except Exception:
-            return None
+        rows, per_page = recorded
+        unchanged = list(map(self._row_unchanged, rows))
+        pages: list[dict[tuple[str, bool], Snapshot] | None] = [
+            {(rows[n][0], bool(rows[n][4])): self._snapshot(rows[n]) for n in numbers}
+            if all(unchanged[n] for n in numbers)
+            else None
+            for numbers in per_page
+        ]
         return pages, lambda: _open(self._key, result)
+
+    def _run_files(self, key: bytes) -> _RunFiles | None:
+        """The files the run ``key`` recorded (:meth:`store_run`) and each page's share (as
+        indexes), read and unpacked once per key."""
+        if key not in self._run_rows:
+            found: _RunFiles | None = None
+            blob = self._value("SELECT deps FROM runs WHERE key=?", (key,))
+            with contextlib.suppress(Exception):
+                opened: Any = _open(self._key, blob) if blob is not None else None
+                columns, per_page = opened
+                rows: list[_Row] = list(zip(*columns, strict=True))
+                if all(0 <= n < len(rows) for numbers in per_page for n in numbers):
+                    found = (rows, tuple(per_page))
+            self._run_rows[key] = found
+        return self._run_rows[key]
 
     def _value(self, sql: str, parameters: tuple[Any, ...]) -> bytes | None:
         """The one column of the row ``sql`` selects, or None (none, or a database error)."""
@@ -418,15 +403,6 @@ class Cache:
         except Exception:
             return None
 
-    def _files_unchanged(self, blob: bytes) -> bool:
-        """Whether no file of a run's signed dependencies ``blob`` (:func:`_columns`, with
-        each page's share) changed."""
-        try:
-            found: Any = _open(self._key, blob)
-            return all(map(self._row_unchanged, zip(*found[0], strict=True)))
-        except Exception:
-            return False
-
     def _unchanged(self, blob: bytes, seen: dict[tuple[str, bool], Snapshot] | None) -> bool:
         """Whether no file of the signed dependencies ``blob`` (:func:`_columns`) changed; if
         so, they are added to ``seen`` (by path and whether hashed)."""
@@ -450,8 +426,10 @@ class Cache:
         return known
 
     def _check(self, row: _Row) -> bool:
-        """As :meth:`state` compares, with one ``lstat`` and no :class:`Snapshot` for a file
-        whose size and time did not move."""
+        """Whether ``path`` is as the rest of ``row`` recorded it: looked at with ``lstat``
+        (never followed); a file with a digest read (through the confined reader) and hashed
+        again only when its size or time moved; a link, FIFO or device now standing there is
+        equal to nothing recorded."""
         path, kind, size, mtime_ns, digest = row
         if not path.startswith(self._inside):
             return False
@@ -459,14 +437,20 @@ class Cache:
             st = os.lstat(path)
         except OSError:
             return kind == "missing"
-        if stat.S_ISREG(st.st_mode):
-            if not digest:
-                return kind == "file"
-            if (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
-                return True
-            current = self.state(path, self._snapshot(row))
-            return current.kind == kind and current.digest == digest
-        return kind == ("dir" if stat.S_ISDIR(st.st_mode) else "other")
+        if not stat.S_ISREG(st.st_mode):
+            return kind == "dir" and stat.S_ISDIR(st.st_mode)
+        if kind != "file" or not digest or (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
+            return kind == "file"
+        if digest.startswith(UNREAD):
+            return False  # not read by the crawl (over the size limit), nor here: changed
+        current = self._digests.get(path)
+        if current is None:
+            try:
+                current = content_digest(self._read(path))
+            except (OSError, ValueError):
+                current = ""
+            self._digests[path] = current
+        return current == digest
 
     def _snapshot(self, row: _Row) -> Snapshot:
         """The :class:`Snapshot` of ``row``, one object per distinct row."""

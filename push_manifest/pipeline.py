@@ -42,23 +42,6 @@ _worker_documents: Documents | None = None
 _worker_page_done: Callable[[], None] | None = None
 
 
-def crawl_pages(
-    site: Site,
-    pages: Sequence[Path],
-    options: CrawlOptions,
-    *,
-    jobs: int | None = None,
-    cache_dir: Path | None = None,
-    progress: Progress | None = None,
-) -> Crawled:
-    """Crawl ``pages`` with ``jobs`` processes (default: every core), reusing the cache in
-    ``cache_dir`` when given. Returns the page manifests in input order and the warnings.
-    Without :attr:`CrawlOptions.explain`, the manifests' ``pruned`` lists are empty; with it,
-    a cached result stored without them is crawled again."""
-    with CrawlSession(site, pages, options, cache_dir) as session:
-        return session.from_record(progress) or crawl_stale(session, jobs, progress)
-
-
 def crawl_stale(session: CrawlSession, jobs: int | None, progress: Progress | None) -> Crawled:
     """Crawl what ``session``'s cache does not hold (its record does not stand): pages from
     their cache entries, the rest in this process or ``jobs`` workers; record the run."""

@@ -90,15 +90,20 @@ class CrawlSession:
         return self.cache.attachment(self.key, name) if self.cache is not None else None
 
     def attach(self, name: bytes, value: object) -> None:
-        """Keep ``value`` with the run's record (call after :meth:`crawl`), until a run with
-        other pages or options, or with a file changed, replaces the record."""
+        """Keep ``value`` with the run's record (once the run is recorded: answered by
+        :meth:`from_record` or crawled), until a run with other pages or options, or with a
+        file changed, replaces the record."""
         if self.cache is not None and self.cache.problem is None:
             self.cache.attach(self.key, name, value)
 
     def from_record(self, progress: Progress | None = None) -> Crawled | None:
         """The run's manifests and warnings when its record stands (``progress`` is told the
         run is complete), else None: then :func:`~push_manifest.pipeline.crawl_stale`."""
-        done = _crawled(self.cache.run(self.key), len(self.pages)) if self.cache else None
+        load = self.recorded()
+        try:
+            done = load() if load is not None else None
+        except Exception:  # an entry not this user's, or not a run's result
+            done = None
         if done is not None and progress is not None:
             progress(len(self.pages), len(self.pages))
         return done
